@@ -150,11 +150,12 @@ public sealed class RpcRouter
 
     private async Task RunCallAsync(HttpContext context, string path, ServerCallHandler handler, Metadata requestHeaders, string encoding, TimeSpan? timeout)
     {
+        // Without a deadline, the call's token is just the client's reset of the stream.
         using var deadlineSource = timeout is { } t ? new CancellationTokenSource(t) : null;
-        using var callSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadlineSource?.Token ?? CancellationToken.None);
+        using var callSource = deadlineSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadlineSource.Token);
         var deadline = timeout is { } d ? DateTime.UtcNow + d : DateTime.MaxValue;
         var reader = new MessageReader(context.Request.BodyReader, _options.MaxReceiveMessageSize, encoding);
-        var call = new ServerCallContext(context, path, requestHeaders, deadline, reader, _options.MaxSendMessageSize, callSource.Token);
+        var call = new ServerCallContext(context, path, requestHeaders, deadline, reader, _options.MaxSendMessageSize, callSource?.Token ?? context.RequestAborted);
 
         Task? deadlineCompletion = null;
         var registration = deadlineSource?.Token.Register(() => deadlineCompletion = CompleteOnDeadlineAsync(call)) ?? default;

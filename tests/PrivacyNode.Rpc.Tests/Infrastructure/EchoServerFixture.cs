@@ -1,4 +1,5 @@
 using PrivacyNode.Rpc.Server;
+using PrivacyNode.Testing;
 
 namespace PrivacyNode.Rpc.Tests.Infrastructure;
 

@@ -17,7 +17,6 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
     private readonly RpcChannel _channel;
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
-    private readonly CancellationTokenSource _deadlineSource = new();
     private readonly CancellationTokenSource _callSource;
     private readonly DateTime? _deadline;
     private readonly Lock _lock = new();
@@ -30,6 +29,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
     private ArrayBufferWriter<byte>? _writeBuffer;
     private int _writing;
     private bool _requestCompleted;
+    private volatile bool _disposed;
     private TResponse? _current;
 
     public ClientCall(RpcChannel channel, Method<TRequest, TResponse> method, CallOptions options)
@@ -37,18 +37,21 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
         _channel = channel;
         _method = method;
         _options = options;
-        _callSource = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, _deadlineSource.Token);
+        // One source cancels the HTTP request: the caller's token, the deadline timer or Dispose.
+        _callSource = options.CancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken)
+            : new CancellationTokenSource();
         if (options.Deadline is { } deadline)
         {
             _deadline = deadline.Kind == DateTimeKind.Local ? deadline.ToUniversalTime() : deadline;
             var remaining = _deadline.Value - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
             {
-                _deadlineSource.Cancel();
+                _callSource.Cancel();
             }
             else if (remaining < TimeSpan.FromDays(49))
             {
-                _deadlineSource.CancelAfter(remaining);
+                _callSource.CancelAfter(remaining);
             }
         }
 
@@ -56,6 +59,9 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
     }
 
     public Task<Metadata> ResponseHeadersAsync { get; private set; }
+
+    /// <summary>Whether the call was cancelled by its deadline: the only canceller besides the caller's token and Dispose.</summary>
+    private bool DeadlinePassed => _deadline is not null && !_options.CancellationToken.IsCancellationRequested && !_disposed;
 
     public TResponse Current => _current ?? throw new InvalidOperationException("No current message: call MoveNextAsync first.");
 
@@ -142,6 +148,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
 
     public void Dispose()
     {
+        _disposed = true;
         if (_status is null)
         {
             // Resets the HTTP/2 stream (RST_STREAM CANCEL).
@@ -152,7 +159,6 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
         _requestContent?.Abort();
         _response?.Dispose();
         _request?.Dispose();
-        _deadlineSource.Dispose();
         _callSource.Dispose();
     }
 
@@ -173,7 +179,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero)
                 {
-                    throw new OperationCanceledException(_deadlineSource.Token);
+                    throw new OperationCanceledException(_callSource.Token);
                 }
 
                 message.Headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcTimeout.Format(remaining));
@@ -277,7 +283,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
         var candidate = ex switch
         {
             RpcException rpc => rpc.Status,
-            OperationCanceledException or ObjectDisposedException when _deadlineSource.IsCancellationRequested => new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"),
+            OperationCanceledException or ObjectDisposedException when DeadlinePassed => new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"),
             OperationCanceledException or ObjectDisposedException => new Status(StatusCode.Cancelled, "The call was cancelled."),
             HttpRequestException http => new Status(StatusCode.Unavailable, "Error starting gRPC call: " + Describe(http)),
             HttpProtocolException { ErrorCode: 0x8 } => new Status(StatusCode.Cancelled, "The server cancelled the call."),
@@ -311,12 +317,15 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
         }
 
         // The call is over: stop the deadline timer.
-        try
+        if (_deadline is not null)
         {
-            _deadlineSource.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
+            try
+            {
+                _callSource.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         return true;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using PrivacyNode.Rpc.Security;
 using PrivacyNode.Rpc.Server;
 
-namespace PrivacyNode.Rpc.Tests.Infrastructure;
+namespace PrivacyNode.Testing;
 
 /// <summary>Real Kestrel on 127.0.0.1, port 0, serving one router over h2c or mutual TLS.</summary>
 public sealed class KestrelTestServer : IAsyncDisposable

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using PrivacyNode.Cli.Commands;
+using PrivacyNode.Contracts;
+
+namespace PrivacyNode.Cli;
+
+/// <summary>
+/// The <c>privacynode</c> command line. Every command except init and serve is a call to a node's local
+/// endpoint; init and serve run the <c>privacynode-node</c> daemon. Exit codes are <see cref="ExitCodes"/>.
+/// </summary>
+public static class CliProgram
+{
+    private static readonly string[] DaemonVerbs = ["init", "serve"];
+
+    /// <summary>Runs one command line and returns its exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        try
+        {
+            var verb = Array.FindIndex(args, a => !a.StartsWith('-'));
+            return verb >= 0 && DaemonVerbs.Contains(args[verb])
+                ? await DaemonLauncher.RunAsync(args[verb..], environment, cancellationToken)
+                : await RunCommandAsync(args, environment, cancellationToken);
+        }
+        catch (CliException ex)
+        {
+            await environment.Error.WriteLineAsync("error: " + ex.Message);
+            return ex.ExitCode;
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var options = new GlobalOptions();
+        var context = new CommandContext(environment, options);
+        var root = new RootCommand("privacynode: run a PrivacyNode and work with it: pair with other agencies' nodes, manage users.");
+        options.AddTo(root);
+        root.Subcommands.Add(new Command("init", "Create a node (runs privacynode-node init; see 'privacynode init --help')."));
+        root.Subcommands.Add(new Command("serve", "Run a node (runs privacynode-node serve; see 'privacynode serve --help')."));
+        foreach (var command in IdentityCommands.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(PeerCommands.Create(context));
+        root.Subcommands.Add(UserCommands.Create(context));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await environment.Error.WriteLineAsync("error: " + error.Message);
+            }
+
+            await environment.Error.WriteLineAsync("Run 'privacynode --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = environment.Output, Error = environment.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+using PrivacyNode.Node.Identity;
+
+namespace PrivacyNode.Node.Configuration;
+
+/// <summary>
+/// Reads the node's configuration: node.json in the data directory, then environment variables prefixed
+/// <c>PRIVACYNODE_</c> (<c>PRIVACYNODE_Node__LocalEndpoint__Listen=127.0.0.1:7081</c>), then explicit
+/// overrides; later sources win. Validates everything before the node starts.
+/// </summary>
+public static class NodeConfiguration
+{
+    public const string EnvironmentPrefix = "PRIVACYNODE_";
+
+    /// <summary>Builds the configuration of <paramref name="directory"/> (assumed usable).</summary>
+    public static IConfigurationRoot Build(DataDirectory directory, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        try
+        {
+            return new ConfigurationBuilder()
+                .AddJsonFile(directory.ConfigurationFile, optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables(EnvironmentPrefix)
+                .AddInMemoryCollection(overrides ?? [])
+                .Build();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            throw new NodeException($"Cannot read {directory.ConfigurationFile}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Binds and validates the <c>Node</c> section.</summary>
+    /// <exception cref="NodeException">A setting is missing or invalid; the message names it.</exception>
+    public static NodeOptions Bind(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        NodeOptions options;
+        try
+        {
+            options = configuration.GetSection("Node").Get<NodeOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new NodeOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NodeException($"Invalid configuration: {ex.Message}", ex);
+        }
+
+        NodeName.Validate(options.Name, "Node:Name");
+        EndpointAddress.Parse(options.PeerEndpoint.Listen, "Node:PeerEndpoint:Listen");
+        var local = EndpointAddress.Parse(options.LocalEndpoint.Listen, "Node:LocalEndpoint:Listen");
+        if (!System.Net.IPAddress.IsLoopback(local.Address))
+        {
+            throw new NodeException($"Node:LocalEndpoint:Listen must be a loopback address (127.0.0.1 or [::1]): bearer tokens travel over it in clear text. Got '{options.LocalEndpoint.Listen}'.");
+        }
+
+        if (options.PeerEndpoint.Advertise is { } advertise && !IsHostPort(advertise))
+        {
+            throw new NodeException($"Node:PeerEndpoint:Advertise must be 'host:port'; got '{advertise}'.");
+        }
+
+        if (options.MaxMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024)
+        {
+            throw new NodeException($"Node:MaxMessageBytes must be between 65536 and 268435456; got {options.MaxMessageBytes}.");
+        }
+
+        if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NodeException($"Node:Storage:Provider '{options.Storage.Provider}' is not supported; use 'sqlite'.");
+        }
+
+        return options;
+    }
+
+    private static bool IsHostPort(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        return colon > 0 && colon < text.Length - 1
+            && int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535;
+    }
+}

@@ -1,0 +1,44 @@
+namespace PrivacyNode.Node.Configuration;
+
+/// <summary>The <c>Node</c> section of node.json (and <c>PRIVACYNODE_Node__*</c> environment variables).</summary>
+public sealed class NodeOptions
+{
+    /// <summary>The node's name, fixed at init.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    public PeerEndpointOptions PeerEndpoint { get; set; } = new();
+
+    public LocalEndpointOptions LocalEndpoint { get; set; } = new();
+
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Largest message accepted from peers and local users, in bytes.</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+}
+
+/// <summary>Where other agencies' nodes reach this one (mutual TLS).</summary>
+public sealed class PeerEndpointOptions
+{
+    /// <summary>The address to bind, <c>ip:port</c>.</summary>
+    public string Listen { get; set; } = "0.0.0.0:7443";
+
+    /// <summary>The <c>host:port</c> peers dial, put in invitations; defaults to the bound address (or this host's name for a wildcard bind).</summary>
+    public string? Advertise { get; set; }
+}
+
+/// <summary>Where the agency's own users reach the node (bearer tokens; loopback only, as tokens travel in clear text).</summary>
+public sealed class LocalEndpointOptions
+{
+    /// <summary>The loopback address to bind, <c>ip:port</c>.</summary>
+    public string Listen { get; set; } = "127.0.0.1:7080";
+}
+
+/// <summary>Where the node keeps its catalog, peers, users and audit log.</summary>
+public sealed class StorageOptions
+{
+    /// <summary><c>sqlite</c> (default, in the data directory) or <c>postgresql</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>For PostgreSQL: an Npgsql connection string.</summary>
+    public string? ConnectionString { get; set; }
+}

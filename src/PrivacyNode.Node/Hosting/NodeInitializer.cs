@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Configuration;
+using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Storage;
+using PrivacyNode.Node.Users;
+
+namespace PrivacyNode.Node.Hosting;
+
+/// <summary>
+/// Creates a node's data directory: configuration, a new key and self-signed certificate, the database and
+/// the first admin user. All of it is built in a temporary sibling directory and moved into place at the
+/// end, so a failure leaves nothing behind.
+/// </summary>
+public static class NodeInitializer
+{
+    /// <summary>What <c>init</c> asks for.</summary>
+    public sealed record Request(string Name, string DataDirectory, string PeerListen = "0.0.0.0:7443", string? Advertise = null, string LocalListen = "127.0.0.1:7080", string AdminName = "admin");
+
+    /// <summary>What <c>init</c> reports: the admin token is shown once and never stored.</summary>
+    public sealed record Result(string DataDirectory, string Fingerprint, string AdminName, string AdminToken);
+
+    /// <exception cref="NodeException">Invalid settings, or the directory is in use.</exception>
+    public static async Task<Result> InitializeAsync(Request request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        NodeName.Validate(request.Name, "Node name");
+        var target = new DataDirectory(request.DataDirectory);
+        CheckTarget(target);
+        var configuration = Configuration(request);
+        NodeConfiguration.Bind(new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(configuration)))
+            .Build());
+        if (!UserName.IsValid(request.AdminName))
+        {
+            throw new NodeException(UserName.Rule(request.AdminName));
+        }
+
+        var parent = Path.GetDirectoryName(target.Path)!;
+        Directory.CreateDirectory(parent);
+        var staging = new DataDirectory(Path.Combine(parent, $".{Path.GetFileName(target.Path)}.init-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}"));
+        try
+        {
+            CreateOwnerOnlyDirectory(staging.Path);
+            await File.WriteAllTextAsync(staging.ConfigurationFile, configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
+            using var certificate = NodeIdentity.CreateCertificate(request.Name);
+            NodeIdentity.Save(certificate, staging.IdentityFile);
+            var token = BearerToken.Create();
+            await using (var database = await NodeDatabase.OpenSqliteAsync(staging.DatabaseFile, cancellationToken))
+            {
+                await new UserStore(database, TimeProvider.System).AddAsync(request.AdminName, Role.Admin, BearerToken.Hash(token), "init", cancellationToken);
+            }
+
+            if (Directory.Exists(target.Path))
+            {
+                Directory.Delete(target.Path);
+            }
+
+            Directory.Move(staging.Path, target.Path);
+            return new Result(target.Path, Identity.Fingerprint.Of(certificate), request.AdminName, token);
+        }
+        catch
+        {
+            if (Directory.Exists(staging.Path))
+            {
+                Directory.Delete(staging.Path, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    private static void CheckTarget(DataDirectory target)
+    {
+        if (File.Exists(target.Path))
+        {
+            throw new NodeException($"'{target.Path}' is a file; choose a directory for the node's data.");
+        }
+
+        if (!Directory.Exists(target.Path))
+        {
+            return;
+        }
+
+        if (File.Exists(target.ConfigurationFile))
+        {
+            throw new NodeException($"'{target.Path}' already holds a node. Use another --data-dir, or delete it to start over (its peers will need to pair again).");
+        }
+
+        if (Directory.EnumerateFileSystemEntries(target.Path).Any())
+        {
+            throw new NodeException($"'{target.Path}' exists and is not empty; choose an empty or new directory.");
+        }
+    }
+
+    private static JsonObject Configuration(Request request)
+    {
+        var peer = new JsonObject { ["Listen"] = request.PeerListen };
+        if (!string.IsNullOrEmpty(request.Advertise))
+        {
+            peer["Advertise"] = request.Advertise;
+        }
+
+        return new JsonObject
+        {
+            ["Format"] = DataDirectory.Format,
+            ["Node"] = new JsonObject
+            {
+                ["Name"] = request.Name,
+                ["PeerEndpoint"] = peer,
+                ["LocalEndpoint"] = new JsonObject { ["Listen"] = request.LocalListen },
+                ["Storage"] = new JsonObject { ["Provider"] = "sqlite" },
+            },
+            ["Logging"] = new JsonObject
+            {
+                ["LogLevel"] = new JsonObject { ["Default"] = "Information", ["Microsoft.AspNetCore"] = "Warning", ["Microsoft.Hosting.Lifetime"] = "Warning" },
+                ["Console"] = new JsonObject { ["FormatterName"] = "simple" },
+            },
+        };
+    }
+
+    private static void CreateOwnerOnlyDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using PrivacyNode.Rpc.Security;
+
+namespace PrivacyNode.Node.Identity;
+
+/// <summary>
+/// The node's key pair and self-signed certificate, kept as one PEM file (certificate and PKCS#8 key) in
+/// the data directory with owner-only permissions. The same certificate serves the peer endpoint and
+/// authenticates the node when it calls peers. Replaced atomically on rotation.
+/// </summary>
+/// <remarks>Thread-safe: readers always see a complete certificate.</remarks>
+public sealed class NodeIdentity : IDisposable
+{
+    private static readonly TimeSpan Validity = TimeSpan.FromDays(3650);
+    private readonly string _path;
+    private X509Certificate2 _certificate;
+
+    private NodeIdentity(string path, X509Certificate2 certificate)
+    {
+        _path = path;
+        _certificate = certificate;
+    }
+
+    /// <summary>The current certificate with its private key.</summary>
+    public X509Certificate2 Certificate => Volatile.Read(ref _certificate);
+
+    /// <summary>The current fingerprint, <c>sha256:&lt;hex&gt;</c>.</summary>
+    public string Fingerprint => Identity.Fingerprint.Of(Certificate);
+
+    /// <summary>Creates a new key and certificate for <paramref name="name"/> (not yet saved).</summary>
+    public static X509Certificate2 CreateCertificate(string name)
+    {
+        // DNS name "localhost" and IP 127.0.0.1 let standard gRPC clients (which check names) connect with a name override.
+        return SelfSignedCertificate.Create(name, [name, "localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback], Validity);
+    }
+
+    /// <summary>Writes <paramref name="certificate"/> and its key to <paramref name="path"/>, replacing any file there atomically.</summary>
+    public static void Save(X509Certificate2 certificate, string path)
+    {
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The node certificate has no ECDSA private key.");
+        var pem = certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n";
+        var temporary = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(pem);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Loads the identity at <paramref name="path"/>.</summary>
+    /// <exception cref="NodeException">The file is missing, unreadable or not a certificate with its key.</exception>
+    public static NodeIdentity Load(string path)
+    {
+        try
+        {
+            return new NodeIdentity(path, X509Certificate2.CreateFromPemFile(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new NodeException($"Cannot read the node identity '{path}': {ex.Message}. Restore it from backup, or re-initialize the node and pair again.", ex);
+        }
+    }
+
+    /// <summary>Saves <paramref name="next"/> as the identity and switches to it.</summary>
+    public void Replace(X509Certificate2 next)
+    {
+        Save(next, _path);
+        var previous = Interlocked.Exchange(ref _certificate, next);
+        // Connections made with the old certificate may still read it; it is garbage-collected, not disposed.
+        GC.KeepAlive(previous);
+    }
+
+    /// <summary>Signs <paramref name="data"/> with the current key: ECDSA P-256, SHA-256, IEEE P1363 (r||s).</summary>
+    public byte[] Sign(ReadOnlySpan<byte> data)
+    {
+        using var key = Certificate.GetECDsaPrivateKey()!;
+        return key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    public void Dispose() => Certificate.Dispose();
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Reflection;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Configuration;
+
+namespace PrivacyNode.Node.Identity;
+
+/// <summary>How this node describes itself to peers and users: name, version, certificate and advertised address.</summary>
+public sealed class NodeSelf(string name, NodeIdentity identity)
+{
+    /// <summary>The software version (informational version of the node assembly).</summary>
+    public static readonly string Version =
+        typeof(NodeSelf).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public string Name { get; } = name;
+
+    public NodeIdentity Identity { get; } = identity;
+
+    /// <summary>The <c>host:port</c> peers dial; known once the peer endpoint is bound.</summary>
+    public string AdvertisedAddress { get; private set; } = string.Empty;
+
+    /// <summary>Sets <see cref="AdvertisedAddress"/>: the configured one, else the bound endpoint (this host's name for a wildcard bind).</summary>
+    public void Advertise(string? configured, IPEndPoint bound)
+    {
+        ArgumentNullException.ThrowIfNull(bound);
+        if (!string.IsNullOrEmpty(configured))
+        {
+            AdvertisedAddress = configured;
+            return;
+        }
+
+        var host = bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any) ? Dns.GetHostName() : bound.Address.ToString();
+        AdvertisedAddress = EndpointAddress.Format(host, bound.Port);
+    }
+
+    public NodeInfo ToNodeInfo() => new()
+    {
+        Name = Name,
+        Version = Version,
+        CertificateFingerprint = Identity.Fingerprint,
+        PeerAddress = AdvertisedAddress,
+    };
+
+    /// <summary>This node's invitation line.</summary>
+    public Invitation ToInvitation()
+    {
+        var colon = AdvertisedAddress.LastIndexOf(':');
+        var host = AdvertisedAddress[..colon].Trim('[', ']');
+        var port = int.Parse(AdvertisedAddress.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
+        return new Invitation(Name, host, port, Rpc.Security.CertificateFingerprint.Compute(Identity.Certificate));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Data.Common;
+using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Storage;
+
+namespace PrivacyNode.Node.Peers;
+
+/// <summary>The paired peers (the pins), persisted.</summary>
+public sealed class PeerStore(NodeDatabase database, TimeProvider clock)
+{
+    private const string Columns = "name, address, fingerprint, previous_fingerprint, previous_valid_until_ms, added_at_ms, added_by, rotated_at_ms";
+
+    /// <summary>Pins the node in <paramref name="invitation"/>. With <paramref name="replace"/>, a peer of the same name is replaced.</summary>
+    public async Task<(AddPeerOutcome Outcome, PeerRecord? Peer)> AddAsync(Invitation invitation, string addedBy, bool replace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        return await database.InTransactionAsync<(AddPeerOutcome, PeerRecord?)>(async (connection, transaction) =>
+        {
+            var byName = await connection.QuerySingleOrDefaultAsync($"SELECT {Columns} FROM peers WHERE name = @n", Read, cancellationToken, transaction, ("@n", invitation.Name));
+            if (byName is not null && !replace)
+            {
+                return (AddPeerOutcome.NameTaken, byName);
+            }
+
+            var byCertificate = await connection.QuerySingleOrDefaultAsync($"SELECT {Columns} FROM peers WHERE fingerprint = @f", Read, cancellationToken, transaction, ("@f", invitation.Fingerprint));
+            if (byCertificate is not null && byCertificate.Name != invitation.Name)
+            {
+                return (AddPeerOutcome.CertificateTaken, byCertificate);
+            }
+
+            var record = new PeerRecord(invitation.Name, invitation.Address, invitation.Fingerprint, null, null, clock.GetUtcNow(), addedBy, null);
+            await connection.ExecuteAsync("DELETE FROM peers WHERE name = @n", cancellationToken, transaction, ("@n", record.Name));
+            await connection.ExecuteAsync(
+                "INSERT INTO peers (name, address, fingerprint, added_at_ms, added_by) VALUES (@n, @a, @f, @t, @b)",
+                cancellationToken, transaction,
+                ("@n", record.Name), ("@a", record.Address), ("@f", record.Fingerprint), ("@t", record.AddedAt.ToUnixTimeMilliseconds()), ("@b", addedBy));
+            return (byName is null ? AddPeerOutcome.Added : AddPeerOutcome.Replaced, record);
+        }, cancellationToken);
+    }
+
+    public async Task<List<PeerRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QueryAsync($"SELECT {Columns} FROM peers ORDER BY name", Read, cancellationToken);
+    }
+
+    public async Task<PeerRecord?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync($"SELECT {Columns} FROM peers WHERE name = @n", Read, cancellationToken, null, ("@n", name));
+    }
+
+    /// <summary>Unpins a peer; false if there is none of that name.</summary>
+    public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync("DELETE FROM peers WHERE name = @n", cancellationToken, ("@n", name)) > 0;
+    }
+
+    /// <summary>Pins a peer's new certificate, keeping the old one valid until <paramref name="previousValidUntil"/>.</summary>
+    public async Task RotateAsync(string name, byte[] newFingerprint, byte[] previousFingerprint, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "UPDATE peers SET fingerprint = @f, previous_fingerprint = @p, previous_valid_until_ms = @u, rotated_at_ms = @t WHERE name = @n",
+            cancellationToken,
+            ("@n", name), ("@f", newFingerprint), ("@p", previousFingerprint), ("@u", previousValidUntil.ToUnixTimeMilliseconds()), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    private static PeerRecord Read(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        (byte[])reader.GetValue(2),
+        reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3),
+        reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+        reader.GetString(6),
+        reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)));
+}

@@ -1,0 +1,63 @@
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Users;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Server;
+
+namespace PrivacyNode.Node.Security;
+
+/// <summary>
+/// Access control on the local endpoint: every mapped method declares the roles that may call it (or that
+/// it is public); calls carry <c>authorization: Bearer &lt;token&gt;</c>. Methods without a rule are refused.
+/// </summary>
+public sealed class LocalAccess(UserStore users)
+{
+    private readonly Dictionary<string, Role[]> _rules = new(StringComparer.Ordinal);
+
+    /// <summary>The paths with a rule, and their roles (empty for public).</summary>
+    public IReadOnlyDictionary<string, Role[]> Rules => _rules;
+
+    /// <summary>Allows <paramref name="roles"/> to call <paramref name="method"/>; no roles makes it public (no token needed).</summary>
+    public void Allow(IMethod method, params Role[] roles)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        _rules.Add(method.FullName, roles);
+    }
+
+    /// <summary>The router's authorize hook.</summary>
+    public async ValueTask AuthorizeAsync(ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_rules.TryGetValue(context.Method, out var roles))
+        {
+            throw new RpcException(StatusCode.PermissionDenied, $"{context.Method} has no access rule.");
+        }
+
+        if (roles.Length == 0)
+        {
+            return;
+        }
+
+        var header = context.RequestHeaders.GetValue("authorization");
+        if (header is null)
+        {
+            throw new RpcException(StatusCode.Unauthenticated, "Missing bearer token: pass --token or set PRIVACYNODE_TOKEN.");
+        }
+
+        const string scheme = "Bearer ";
+        var token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+        if (!BearerToken.IsWellFormed(token))
+        {
+            throw new RpcException(StatusCode.Unauthenticated, "The authorization header must be 'Bearer pn_…' with a token from 'privacynode user add'.");
+        }
+
+        var user = await users.FindByTokenHashAsync(BearerToken.Hash(token!), context.CancellationToken)
+            ?? throw new RpcException(StatusCode.Unauthenticated, "Unknown or revoked token.");
+        if (Array.IndexOf(roles, user.Role) < 0)
+        {
+            var allowed = string.Join(" or ", roles.Select(Roles.ToText));
+            throw new RpcException(StatusCode.PermissionDenied, $"{context.Method} needs role {allowed}; user '{user.Name}' is {Roles.ToText(user.Role)}.");
+        }
+
+        context.SetLocalCaller(new LocalCaller(user.Name, user.Role));
+    }
+}

@@ -1,0 +1,6 @@
+using PrivacyNode.Contracts.V1;
+
+namespace PrivacyNode.Node.Security;
+
+/// <summary>The authenticated user of a local-endpoint call.</summary>
+public sealed record LocalCaller(string Name, Role Role);

@@ -1,0 +1,66 @@
+
+namespace PrivacyNode.Node.Storage;
+
+/// <summary>
+/// The schema, as numbered migrations applied in order, each in its own transaction, recorded in
+/// <c>schema_migrations</c>. Never edit a shipped migration: add the next one.
+/// </summary>
+internal static class Migrations
+{
+    private static readonly (int Version, string Name, string Sql)[] All =
+    [
+        (1, "peers and users", """
+            CREATE TABLE peers (
+                name TEXT PRIMARY KEY,
+                address TEXT NOT NULL,
+                fingerprint {blob} NOT NULL UNIQUE,
+                previous_fingerprint {blob} NULL,
+                previous_valid_until_ms BIGINT NULL,
+                added_at_ms BIGINT NOT NULL,
+                added_by TEXT NOT NULL,
+                rotated_at_ms BIGINT NULL
+            );
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                token_hash {blob} NOT NULL UNIQUE,
+                created_at_ms BIGINT NOT NULL,
+                created_by TEXT NOT NULL
+            );
+            """),
+    ];
+
+    public static async Task ApplyAsync(NodeDatabase database, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL);",
+                cancellationToken);
+        }
+
+        foreach (var (version, name, sql) in All)
+        {
+            await database.InTransactionAsync(async (connection, transaction) =>
+            {
+                var applied = await connection.ScalarAsync("SELECT COUNT(*) FROM schema_migrations WHERE version = @v", cancellationToken, transaction, ("@v", version));
+                if (Convert.ToInt64(applied, System.Globalization.CultureInfo.InvariantCulture) > 0)
+                {
+                    return false;
+                }
+
+                await connection.ExecuteAsync(Render(sql, database.Dialect), cancellationToken, transaction);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (@v, @n, @t)",
+                    cancellationToken, transaction, ("@v", version), ("@n", name), ("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                return true;
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>The latest schema version.</summary>
+    public static int LatestVersion => All[^1].Version;
+
+    private static string Render(string sql, SqlDialect dialect) =>
+        sql.Replace("{blob}", dialect == SqlDialect.PostgreSql ? "BYTEA" : "BLOB", StringComparison.Ordinal);
+}

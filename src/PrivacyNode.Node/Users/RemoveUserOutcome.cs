@@ -1,0 +1,9 @@
+namespace PrivacyNode.Node.Users;
+
+/// <summary>What <see cref="UserStore.RemoveAsync"/> did.</summary>
+public enum RemoveUserOutcome
+{
+    Removed,
+    NotFound,
+    LastAdmin,
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using PrivacyNode.Contracts;
+using PrivacyNode.Rpc;
+
+namespace PrivacyNode.Cli.Tests;
+
+/// <summary>The CLI against a scripted node: what it prints, which exit code it returns, what it sends.</summary>
+public sealed class CliProgramTests(FakeNode node) : IClassFixture<FakeNode>
+{
+    private const string Token = "pn_0123456789012345678901234567890123456789abc";
+
+    [Fact]
+    public async Task PeerList_PrintsATable()
+    {
+        var (code, output, _) = await RunAsync("peer", "list");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("bureau", output, StringComparison.Ordinal);
+        Assert.Contains("10.0.0.2:7443", output, StringComparison.Ordinal);
+        Assert.Equal("Bearer " + Token, node.LastAuthorization);
+    }
+
+    [Fact]
+    public async Task PeerList_Json_IsParseable()
+    {
+        var (code, output, _) = await RunAsync("peer", "list", "--json");
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("bureau", json.RootElement.GetProperty("peers")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Invite_PrintsJustTheLine()
+    {
+        var (code, output, _) = await RunAsync("invite");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Matches("^privacynode://insurer@10.0.0.1:7443\\?fp=sha256:b{64}\\s*$", output);
+    }
+
+    [Fact]
+    public async Task UserAdd_PrintsTheTokenOnce()
+    {
+        var (code, output, _) = await RunAsync("user", "add", "li.na", "--role", "analyst");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("Created analyst 'li.na'", output, StringComparison.Ordinal);
+        Assert.Single(output.Split('\n'), line => line.StartsWith("pn_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PeerCheck_Failure_ExitsOneWithTheReason()
+    {
+        node.CheckResult = new() { Name = "bureau", Reachable = false, Error = "Could not reach 10.0.0.2:7443: refused" };
+        try
+        {
+            var (code, output, _) = await RunAsync("peer", "check", "bureau");
+
+            Assert.Equal(ExitCodes.Failed, code);
+            Assert.Contains("FAILED. Could not reach", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            node.CheckResult = new() { Name = "bureau", Reachable = true };
+        }
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unauthenticated, ExitCodes.Denied)]
+    [InlineData(StatusCode.PermissionDenied, ExitCodes.Denied)]
+    [InlineData(StatusCode.NotFound, ExitCodes.Failed)]
+    [InlineData(StatusCode.AlreadyExists, ExitCodes.Failed)]
+    [InlineData(StatusCode.InvalidArgument, ExitCodes.Failed)]
+    public async Task NodeRefusal_MapsToExitCodeAndShowsTheReason(StatusCode status, int exitCode)
+    {
+        var cli = new CliRunner(node.Address, Token);
+        node.Failure = new RpcException(status, "the node's own words");
+        try
+        {
+            var (code, _, error) = await cli.RunAsync("peer", "list");
+
+            Assert.Equal(exitCode, code);
+            Assert.Contains("the node's own words", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            node.Failure = null;
+        }
+    }
+
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => new CliRunner(node.Address, Token).RunAsync(args);
+}

@@ -1,0 +1,283 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Identity;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Client;
+using PrivacyNode.Rpc.Security;
+using PrivacyNode.Testing;
+
+namespace PrivacyNode.Node.Tests.Security;
+
+/// <summary>Pairing, the pinned peer endpoint, peer checks and certificate rotation between real nodes.</summary>
+public sealed class PeerEndpointTests : IAsyncLifetime
+{
+    private TestNode _insurer = null!;
+    private TestNode _bureau = null!;
+
+    public async Task InitializeAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("pn-peers-").FullName;
+        _insurer = await TestNode.StartAsync("insurer", root);
+        _bureau = await TestNode.StartAsync("bureau", root);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _insurer.DisposeAsync();
+        await _bureau.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PairedBothWays_CheckSucceedsBothWays()
+    {
+        await PairAsync(_insurer, _bureau);
+        await PairAsync(_bureau, _insurer);
+
+        var fromInsurer = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
+        var fromBureau = await _bureau.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "insurer" });
+
+        Assert.True(fromInsurer.Reachable, fromInsurer.Error);
+        Assert.True(fromInsurer.ClientCertificateAccepted);
+        Assert.Equal("bureau", fromInsurer.RemoteName);
+        Assert.Equal("insurer", fromInsurer.KnownAs);
+        Assert.True(fromInsurer.RoundTripMs > 0);
+        Assert.True(fromBureau.Reachable, fromBureau.Error);
+        Assert.Equal("bureau", fromBureau.KnownAs);
+    }
+
+    [Fact]
+    public async Task PairedOneWay_CheckSaysThePeerRefusedUs()
+    {
+        await PairAsync(_insurer, _bureau);
+
+        var response = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
+
+        Assert.False(response.Reachable);
+        Assert.True(response.ServerCertificatePinned);
+        Assert.False(response.ClientCertificateAccepted);
+        Assert.Contains("refused this node's certificate", response.Error, StringComparison.Ordinal);
+        Assert.Contains("privacynode://insurer@", response.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongPin_CheckSaysWhichCertificateWasPresented()
+    {
+        var real = Invitation.Parse(await InvitationOfAsync(_bureau));
+        var forged = real with { Fingerprint = SHA256.HashData([9, 9, 9]) };
+        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = forged.ToString() });
+
+        var response = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
+
+        Assert.False(response.Reachable);
+        Assert.False(response.ServerCertificatePinned);
+        Assert.Contains("presented certificate " + Fingerprint.Format(real.Fingerprint), response.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_CheckSaysSo()
+    {
+        var invitation = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Port = 1 };
+        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = invitation.ToString() });
+
+        var response = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
+
+        Assert.False(response.Reachable);
+        Assert.Contains("Could not reach", response.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddPeer_OwnInvitation_IsRefused()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => PairAsync(_insurer, _insurer));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task AddPeer_Garbage_IsInvalidArgument()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = "privacynode://bureau@host" }));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task AddPeer_DuplicateName_NeedsReplace()
+    {
+        await PairAsync(_insurer, _bureau);
+        var moved = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Host = "10.9.9.9" };
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = moved.ToString() }));
+        var replaced = await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = moved.ToString(), Replace = true });
+
+        Assert.Equal(StatusCode.AlreadyExists, ex.StatusCode);
+        Assert.Contains("--replace", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("10.9.9.9:", replaced.Peer.Address, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddPeer_SameCertificateUnderAnotherName_IsRefused()
+    {
+        await PairAsync(_insurer, _bureau);
+        var alias = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Name = "bureau-2" };
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = alias.ToString() }));
+
+        Assert.Equal(StatusCode.AlreadyExists, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task RemovePeer_Unknown_IsNotFound()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.RemovePeer, new RemovePeerRequest { Name = "ghost" }));
+
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task PeerEndpoint_UnpinnedCertificate_FailsTheHandshake()
+    {
+        using var stranger = SelfSignedCertificate.Create("stranger", ["localhost"], [], TimeSpan.FromDays(1));
+        using var channel = PeerChannelTo(_insurer, stranger);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest()));
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task PeerEndpoint_RemovedPeer_IsRefusedEvenOnAnOpenConnection()
+    {
+        await PairAsync(_insurer, _bureau);
+        using var channel = PeerChannelTo(_insurer, _bureau.Host.Self.Identity.Certificate);
+        var ping = await channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest());
+        Assert.Equal("bureau", ping.Caller);
+
+        await _insurer.CallAsync(PeerServiceDescriptor.RemovePeer, new RemovePeerRequest { Name = "bureau" });
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest()));
+
+        Assert.Contains(ex.StatusCode, new[] { StatusCode.PermissionDenied, StatusCode.Unavailable });
+    }
+
+    [Fact]
+    public async Task PeerEndpoint_OversizedPing_IsInvalidArgument()
+    {
+        await PairAsync(_insurer, _bureau);
+        using var channel = PeerChannelTo(_insurer, _bureau.Host.Self.Identity.Certificate);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest { Payload = ByteString.CopyFrom(new byte[2000]) }));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task RotateCertificate_PeersFollowWithoutRepairing()
+    {
+        await PairAsync(_insurer, _bureau);
+        await PairAsync(_bureau, _insurer);
+        var before = _insurer.Host.Self.Identity.Fingerprint;
+
+        var rotated = await _insurer.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest());
+
+        Assert.Equal(before, rotated.PreviousFingerprint);
+        Assert.NotEqual(before, rotated.NewFingerprint);
+        Assert.Equal(rotated.NewFingerprint, _insurer.Host.Self.Identity.Fingerprint);
+        var result = Assert.Single(rotated.Peers);
+        Assert.True(result.Accepted, result.Error);
+        var pinned = (await _bureau.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single();
+        Assert.Equal(rotated.NewFingerprint, pinned.CertificateFingerprint);
+        Assert.NotNull(pinned.RotatedAt);
+        Assert.True((await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" })).Reachable);
+        Assert.True((await _bureau.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "insurer" })).Reachable);
+    }
+
+    [Fact]
+    public async Task RotateCertificate_SurvivesRestart()
+    {
+        var rotated = await _insurer.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest());
+
+        await _insurer.RestartAsync();
+
+        Assert.Equal(rotated.NewFingerprint, _insurer.Host.Self.Identity.Fingerprint);
+    }
+
+    [Fact]
+    public async Task Peers_SurviveRestart()
+    {
+        await PairAsync(_insurer, _bureau);
+        await PairAsync(_bureau, _insurer);
+
+        await _insurer.RestartAsync();
+        var invitation = Invitation.Parse(await InvitationOfAsync(_insurer));
+        await _bureau.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = invitation.ToString(), Replace = true });
+
+        Assert.True((await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" })).Reachable);
+        Assert.True((await _bureau.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "insurer" })).Reachable);
+    }
+
+    public static TheoryData<string, StatusCode> ForgedAnnouncements => new()
+    {
+        { "garbage", StatusCode.InvalidArgument },
+        { "other-name", StatusCode.PermissionDenied },
+        { "bad-signature", StatusCode.PermissionDenied },
+        { "other-previous", StatusCode.InvalidArgument },
+        { "stale", StatusCode.FailedPrecondition },
+        { "bad-certificate", StatusCode.InvalidArgument },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForgedAnnouncements))]
+    public async Task AnnounceCertificate_Forged_IsRefusedAndPinUnchanged(string forgery, StatusCode expected)
+    {
+        await PairAsync(_insurer, _bureau);
+        var certificate = _bureau.Host.Self.Identity.Certificate;
+        using var next = SelfSignedCertificate.Create("bureau", [], [], TimeSpan.FromDays(1));
+        var announcement = new CertificateAnnouncement
+        {
+            NodeName = forgery == "other-name" ? "someone" : "bureau",
+            Certificate = forgery == "bad-certificate" ? ByteString.CopyFrom(1, 2, 3) : ByteString.CopyFrom(next.RawData),
+            PreviousFingerprint = forgery == "other-previous" ? Fingerprint.Format(new byte[32]) : Fingerprint.Of(certificate),
+            IssuedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow - (forgery == "stale" ? TimeSpan.FromHours(2) : TimeSpan.Zero)),
+        }.ToByteString();
+        if (forgery == "garbage")
+        {
+            announcement = ByteString.CopyFrom(0xFF, 0xFF, 0xFF);
+        }
+
+        using var key = certificate.GetECDsaPrivateKey()!;
+        var signature = key.SignData(announcement.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        if (forgery == "bad-signature")
+        {
+            signature[5] ^= 1;
+        }
+
+        using var channel = PeerChannelTo(_insurer, certificate);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate,
+            new AnnounceCertificateRequest { Announcement = announcement, Signature = ByteString.CopyFrom(signature) }));
+
+        Assert.Equal(expected, ex.StatusCode);
+        var pinned = (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single();
+        Assert.Equal(Fingerprint.Of(certificate), pinned.CertificateFingerprint);
+    }
+
+    internal static async Task<string> InvitationOfAsync(TestNode node) =>
+        (await node.CallAsync(IdentityServiceDescriptor.GetInvitation, new GetInvitationRequest())).Invitation;
+
+    /// <summary><paramref name="node"/> pins <paramref name="peer"/>.</summary>
+    internal static async Task PairAsync(TestNode node, TestNode peer) =>
+        await node.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = await InvitationOfAsync(peer) });
+
+    private static RpcChannel PeerChannelTo(TestNode node, X509Certificate2 clientCertificate)
+    {
+        var pinned = node.Host.Self.Identity.Fingerprint;
+        return new RpcChannel(new Uri($"https://127.0.0.1:{node.Host.PeerEndPoint.Port}"), new RpcChannelOptions
+        {
+            ClientCertificate = clientCertificate,
+            ServerCertificateValidator = c => Fingerprint.Of(c) == pinned,
+        });
+    }
+}

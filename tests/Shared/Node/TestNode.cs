@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using PrivacyNode.Node.Hosting;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Client;
+
+namespace PrivacyNode.Testing;
+
+/// <summary>A real node for tests: initialized in a temporary directory, both endpoints on 127.0.0.1 port 0.</summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    private TestNode(string name, string dataDirectory, string adminToken, NodeHost host)
+    {
+        Name = name;
+        DataDirectory = dataDirectory;
+        AdminToken = adminToken;
+        Host = host;
+        Local = new RpcChannel(host.LocalAddress);
+    }
+
+    public string Name { get; }
+
+    public string DataDirectory { get; }
+
+    public string AdminToken { get; }
+
+    public NodeHost Host { get; private set; }
+
+    /// <summary>A channel to the local endpoint (pass a token per call).</summary>
+    public RpcChannel Local { get; private set; }
+
+    /// <summary>Initializes and starts a node called <paramref name="name"/>.</summary>
+    public static async Task<TestNode> StartAsync(string name, string? root = null)
+    {
+        var directory = Path.Combine(root ?? Directory.CreateTempSubdirectory("pn-node-").FullName, name);
+        var init = await NodeInitializer.InitializeAsync(new NodeInitializer.Request(name, directory, PeerListen: "127.0.0.1:0", LocalListen: "127.0.0.1:0"), CancellationToken.None);
+        var host = await NodeHost.StartAsync(directory, configureLogging: Quiet);
+        return new TestNode(name, directory, init.AdminToken, host);
+    }
+
+    /// <summary>Stops and starts the node again on the same data directory (ports change).</summary>
+    public async Task RestartAsync()
+    {
+        Local.Dispose();
+        await Host.DisposeAsync();
+        Host = await NodeHost.StartAsync(DataDirectory, configureLogging: Quiet);
+        Local = new RpcChannel(Host.LocalAddress);
+    }
+
+    /// <summary>Call options carrying <paramref name="token"/> (the admin's by default).</summary>
+    public CallOptions As(string? token = null) =>
+        CallOptions.WithTimeout(TimeSpan.FromSeconds(30), new Metadata().Add("authorization", "Bearer " + (token ?? AdminToken)));
+
+    /// <summary>A unary call to the local endpoint as the admin (or with <paramref name="token"/>).</summary>
+    public Task<TResponse> CallAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, string? token = null) =>
+        Local.UnaryAsync(method, request, As(token));
+
+    public async ValueTask DisposeAsync()
+    {
+        Local.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    private static void Quiet(ILoggingBuilder logging) => logging.SetMinimumLevel(LogLevel.Warning);
+}
