@@ -46,6 +46,12 @@ public static class CliProgram
 
         root.Subcommands.Add(PeerCommands.Create(context));
         root.Subcommands.Add(UserCommands.Create(context));
+        root.Subcommands.Add(DatasetCommands.Create(context));
+        root.Subcommands.Add(AccessCommands.CreateRequest(context));
+        root.Subcommands.Add(AccessCommands.CreateGrant(context));
+        root.Subcommands.Add(JobCommands.Create(context));
+        root.Subcommands.Add(JobCommands.CreateResult(context));
+        root.Subcommands.Add(AuditCommands.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -54,13 +54,28 @@ internal sealed class NodeConnection : IDisposable
     /// <summary>Makes a unary call with the token and a deadline.</summary>
     public Task<TResponse> CallAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
     {
+        return Channel.UnaryAsync(method, request, CallOptions.WithTimeout(DefaultTimeout, Headers(), cancellationToken));
+    }
+
+    /// <summary>Makes a server-streaming call (no deadline: it lasts as long as the node streams) and yields each response.</summary>
+    public async IAsyncEnumerable<TResponse> StreamAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var call = Channel.StartServerStreaming(method, request, new CallOptions(Headers(), null, cancellationToken));
+        while (await call.ResponseStream.MoveNextAsync(cancellationToken))
+        {
+            yield return call.ResponseStream.Current;
+        }
+    }
+
+    private Metadata Headers()
+    {
         var headers = new Metadata();
         if (!string.IsNullOrEmpty(_token))
         {
             headers.Add("authorization", "Bearer " + _token);
         }
 
-        return Channel.UnaryAsync(method, request, CallOptions.WithTimeout(DefaultTimeout, headers, cancellationToken));
+        return headers;
     }
 
     public void Dispose() => Channel.Dispose();

@@ -5,7 +5,7 @@ namespace PrivacyNode.Node.Configuration;
 
 /// <summary>
 /// The node's data directory: <c>node.json</c> (configuration, with a format number), <c>identity.pem</c>
-/// (certificate and key, owner-only), <c>node.db</c> (SQLite store) and <c>run/</c> (what a running node
+/// (certificate and key, owner-only), <c>audit-key.pem</c> (audit signing key, owner-only), <c>node.db</c> (SQLite store) and <c>run/</c> (what a running node
 /// publishes for local clients, see <see cref="Contracts.NodeRuntimeInfo"/>).
 /// </summary>
 public sealed class DataDirectory
@@ -26,6 +26,9 @@ public sealed class DataDirectory
     public string IdentityFile => System.IO.Path.Combine(Path, "identity.pem");
 
     public string DatabaseFile => System.IO.Path.Combine(Path, "node.db");
+
+    /// <summary>The Ed25519 key that signs the audit log (owner-only).</summary>
+    public string AuditKeyFile => System.IO.Path.Combine(Path, "audit-key.pem");
 
 
     /// <summary>Checks that this is a node data directory this software can use.</summary>

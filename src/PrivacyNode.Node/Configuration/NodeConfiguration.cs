@@ -63,9 +63,34 @@ public static class NodeConfiguration
             throw new NodeException($"Node:MaxMessageBytes must be between 65536 and 268435456; got {options.MaxMessageBytes}.");
         }
 
-        if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        switch (options.Storage.Provider.ToLowerInvariant())
         {
-            throw new NodeException($"Node:Storage:Provider '{options.Storage.Provider}' is not supported; use 'sqlite'.");
+            case "sqlite":
+                break;
+            case "postgresql":
+                if (string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
+                {
+                    throw new NodeException("Node:Storage:Provider 'postgresql' needs Node:Storage:ConnectionString (an Npgsql connection string, for example 'Host=127.0.0.1;Database=privacynode;Username=pn;Password=...').");
+                }
+
+                break;
+            default:
+                throw new NodeException($"Node:Storage:Provider '{options.Storage.Provider}' is not supported; use 'sqlite' or 'postgresql'.");
+        }
+
+        if (options.Access.ResponseWorkingDays is < 1 or > 60)
+        {
+            throw new NodeException($"Node:Access:ResponseWorkingDays must be between 1 and 60; got {options.Access.ResponseWorkingDays}.");
+        }
+
+        if (options.Jobs.ResultRetentionDays is < 1 or > 3650)
+        {
+            throw new NodeException($"Node:Jobs:ResultRetentionDays must be between 1 and 3650; got {options.Jobs.ResultRetentionDays}.");
+        }
+
+        if (options.Jobs.TimeoutMinutes is < 1 or > 10080)
+        {
+            throw new NodeException($"Node:Jobs:TimeoutMinutes must be between 1 and 10080; got {options.Jobs.TimeoutMinutes}.");
         }
 
         return options;

@@ -12,6 +12,10 @@ public sealed class NodeOptions
 
     public StorageOptions Storage { get; set; } = new();
 
+    public AccessOptions Access { get; set; } = new();
+
+    public JobOptions Jobs { get; set; } = new();
+
     /// <summary>Largest message accepted from peers and local users, in bytes.</summary>
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 }
@@ -41,4 +45,21 @@ public sealed class StorageOptions
 
     /// <summary>For PostgreSQL: an Npgsql connection string.</summary>
     public string? ConnectionString { get; set; }
+}
+
+/// <summary>How this node answers access requests from peers.</summary>
+public sealed class AccessOptions
+{
+    /// <summary>Working days (Monday to Friday) within which a received request must be answered.</summary>
+    public int ResponseWorkingDays { get; set; } = 10;
+}
+
+/// <summary>How jobs run and how long their results are kept.</summary>
+public sealed class JobOptions
+{
+    /// <summary>Days a result is kept at the requester (never beyond its grant's end), then disposed of.</summary>
+    public int ResultRetentionDays { get; set; } = 30;
+
+    /// <summary>A job still running after this many minutes fails with a deadline error.</summary>
+    public int TimeoutMinutes { get; set; } = 60;
 }

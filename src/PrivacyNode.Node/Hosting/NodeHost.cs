@@ -7,8 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PrivacyNode.Contracts;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Node.Services;
@@ -31,6 +35,8 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly NodeDatabase _database;
     private readonly PeerChannels _channels;
     private readonly ILoggerFactory _loggerFactory;
+    private JobRunner? _runner;
+    private Crypto.Signatures.Ed25519KeyPair? _auditKey;
 
     private NodeHost(WebApplication app, DataDirectory directory, NodeDatabase database, PeerChannels channels, ILoggerFactory loggerFactory, NodeSelf self, Uri localAddress, IPEndPoint peerEndPoint)
     {
@@ -72,10 +78,12 @@ public sealed class NodeHost : IAsyncDisposable
         }
 
         var clock = TimeProvider.System;
-        var database = await NodeDatabase.OpenSqliteAsync(directory.DatabaseFile, cancellationToken);
-        var self = new NodeSelf(options.Name, identity);
-        var users = new UserStore(database, clock);
-        var peers = new PeerStore(database, clock);
+        var auditKey = AuditKey.Load(directory.AuditKeyFile);
+        var database = await NodeDatabase.OpenAsync(options.Storage, directory, cancellationToken);
+        var audit = new AuditLog(database, auditKey, options.Name, clock);
+        var self = new NodeSelf(options.Name, identity, audit.PublicKey);
+        var users = new UserStore(database, audit, clock);
+        var peers = new PeerStore(database, audit, clock);
         var pins = new PeerPins(peers, clock);
         var channels = new PeerChannels(identity, clock, options.MaxMessageBytes);
         var rotation = new CertificateRotation(self, peers, pins, channels, clock);
@@ -83,6 +91,12 @@ public sealed class NodeHost : IAsyncDisposable
         var peerAccess = new PeerAccess(pins);
         var peerHealth = new HealthRpcService();
         var localHealth = new HealthRpcService();
+        var peerClient = new PeerClient(peers, channels);
+        var peerKeys = new PeerAuditKeys(database, peers, channels, clock);
+        var datasets = new DatasetStore(database, audit);
+        var access = new AccessStore(database, audit, clock);
+        var jobs = new JobStore(database, audit, clock);
+        var jobEvents = new JobEvents();
         await pins.RefreshAsync(cancellationToken);
 
         var loggerFactory = LoggerFactory.Create(logging =>
@@ -98,10 +112,17 @@ public sealed class NodeHost : IAsyncDisposable
             }
         });
         var logger = loggerFactory.CreateLogger("PrivacyNode.Node");
+        var runner = new JobRunner(jobs, jobEvents, [new RowCountExecutor(peerClient, peerKeys)], clock,
+            TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
+        var catalog = new CatalogRpcService(datasets, peerClient, clock);
+        var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access.ResponseWorkingDays, clock);
         var serverOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes };
         var peerRouter = new RpcRouter(serverOptions, peerAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.PeerEndpoint"));
         peerHealth.Map(peerRouter);
         new NodeRpcService(self, rotation, clock).Map(peerRouter);
+        catalog.MapPeer(peerRouter);
+        accessService.MapPeer(peerRouter);
+        new PeerJobRpcService(access, audit, peerKeys).Map(peerRouter);
         peerHealth.LearnServices(peerRouter);
 
         var localRouter = new RpcRouter(serverOptions, localAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.LocalEndpoint"));
@@ -111,6 +132,10 @@ public sealed class NodeHost : IAsyncDisposable
         new IdentityRpcService(self, peers, rotation).Map(localRouter, localAccess);
         new PeerRpcService(self, peers, pins, channels, clock).Map(localRouter, localAccess);
         new UserRpcService(users).Map(localRouter, localAccess);
+        catalog.MapLocal(localRouter, localAccess);
+        accessService.MapLocal(localRouter, localAccess);
+        new JobRpcService(jobs, runner, jobEvents, access, clock).Map(localRouter, localAccess);
+        new AuditRpcService(self, audit, peerKeys, clock).Map(localRouter, localAccess);
         localHealth.LearnServices(localRouter);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = directory.Path, ApplicationName = "privacynode-node" });
@@ -151,6 +176,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             await app.DisposeAsync();
             await database.DisposeAsync();
+            auditKey.Dispose();
             loggerFactory.Dispose();
             throw new NodeException($"Cannot listen on the configured endpoints ({options.PeerEndpoint.Listen}, {options.LocalEndpoint.Listen}): {ex.Message}. Is another node running?", ex);
         }
@@ -167,13 +193,14 @@ public sealed class NodeHost : IAsyncDisposable
             localHealth.SetNotServing();
             NodeRuntimeInfo.Delete(directory.Path);
         });
+        await runner.StartAsync(cancellationToken);
         var peerCount = (await peers.ListAsync(cancellationToken)).Count;
         var peerText = peerEndPoint.ToString();
         var localText = localAddress.GetLeftPart(UriPartial.Authority);
         var fingerprint = identity.Fingerprint;
         NodeLog.PeersLoaded(logger, peerCount);
         NodeLog.NodeStarted(logger, self.Name, peerText, self.AdvertisedAddress, localText, fingerprint);
-        return new NodeHost(app, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint);
+        return new NodeHost(app, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _auditKey = auditKey };
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires.</summary>
@@ -186,8 +213,14 @@ public sealed class NodeHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_runner is not null)
+        {
+            await _runner.DisposeAsync();
+        }
+
         _channels.Dispose();
         await _database.DisposeAsync();
+        _auditKey?.Dispose();
         _loggerFactory.Dispose();
         NodeRuntimeInfo.Delete(_directory.Path);
     }

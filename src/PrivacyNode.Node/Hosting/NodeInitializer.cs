@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Storage;
@@ -17,8 +18,8 @@ namespace PrivacyNode.Node.Hosting;
 /// </summary>
 public static class NodeInitializer
 {
-    /// <summary>What <c>init</c> asks for.</summary>
-    public sealed record Request(string Name, string DataDirectory, string PeerListen = "0.0.0.0:7443", string? Advertise = null, string LocalListen = "127.0.0.1:7080", string AdminName = "admin");
+    /// <summary>What <c>init</c> asks for. With a PostgreSQL connection string the store lives there instead of SQLite in the data directory.</summary>
+        public sealed record Request(string Name, string DataDirectory, string PeerListen = "0.0.0.0:7443", string? Advertise = null, string LocalListen = "127.0.0.1:7080", string AdminName = "admin", string? PostgresConnectionString = null);
 
     /// <summary>What <c>init</c> reports: the admin token is shown once and never stored.</summary>
     public sealed record Result(string DataDirectory, string Fingerprint, string AdminName, string AdminToken);
@@ -31,9 +32,6 @@ public static class NodeInitializer
         var target = new DataDirectory(request.DataDirectory);
         CheckTarget(target);
         var configuration = Configuration(request);
-        NodeConfiguration.Bind(new ConfigurationBuilder()
-            .AddJsonStream(new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(configuration)))
-            .Build());
         if (!UserName.IsValid(request.AdminName))
         {
             throw new NodeException(UserName.Rule(request.AdminName));
@@ -48,10 +46,25 @@ public static class NodeInitializer
             await File.WriteAllTextAsync(staging.ConfigurationFile, configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
             using var certificate = NodeIdentity.CreateCertificate(request.Name);
             NodeIdentity.Save(certificate, staging.IdentityFile);
+            AuditKey.Create(staging.AuditKeyFile);
             var token = BearerToken.Create();
-            await using (var database = await NodeDatabase.OpenSqliteAsync(staging.DatabaseFile, cancellationToken))
+            var storage = NodeConfiguration.Bind(new ConfigurationBuilder()
+                .AddJsonStream(new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(configuration)))
+                .Build()).Storage;
+            await using (var database = await NodeDatabase.OpenAsync(storage, staging, cancellationToken))
+            using (var auditKey = AuditKey.Load(staging.AuditKeyFile))
             {
-                await new UserStore(database, TimeProvider.System).AddAsync(request.AdminName, Role.Admin, BearerToken.Hash(token), "init", cancellationToken);
+                var audit = new AuditLog(database, auditKey, request.Name, TimeProvider.System);
+                if ((await new UserStore(database, audit, TimeProvider.System).ListAsync(cancellationToken)).Count > 0)
+                {
+                    throw new NodeException($"The PostgreSQL database ({NodeDatabase.Redact(request.PostgresConnectionString!)}) already holds a node's users; give each node its own database.");
+                }
+
+                await audit.AppendAsync(Actor.System.Does("node.init") with
+                {
+                    Details = new Dictionary<string, string> { ["fingerprint"] = Identity.Fingerprint.Of(certificate), ["audit_public_key"] = Convert.ToHexStringLower(auditKey.PublicKey) },
+                }, cancellationToken);
+                await new UserStore(database, audit, TimeProvider.System).AddAsync(request.AdminName, Role.Admin, BearerToken.Hash(token), Actor.System, cancellationToken);
             }
 
             if (Directory.Exists(target.Path))
@@ -112,7 +125,9 @@ public static class NodeInitializer
                 ["Name"] = request.Name,
                 ["PeerEndpoint"] = peer,
                 ["LocalEndpoint"] = new JsonObject { ["Listen"] = request.LocalListen },
-                ["Storage"] = new JsonObject { ["Provider"] = "sqlite" },
+                ["Storage"] = request.PostgresConnectionString is null
+                    ? new JsonObject { ["Provider"] = "sqlite" }
+                    : new JsonObject { ["Provider"] = "postgresql", ["ConnectionString"] = request.PostgresConnectionString },
             },
             ["Logging"] = new JsonObject
             {

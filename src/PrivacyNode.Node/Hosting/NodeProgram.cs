@@ -26,15 +26,16 @@ public static class NodeProgram
         var localListen = new Option<string>("--local-listen") { Description = "Loopback address for the agency's own users.", DefaultValueFactory = _ => "127.0.0.1:7080" };
         var admin = new Option<string>("--admin") { Description = "Name of the first admin user.", DefaultValueFactory = _ => "admin" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var postgres = new Option<string?>("--postgres") { Description = "Keep the node's store in this PostgreSQL database (an Npgsql connection string) instead of SQLite in the data directory." };
 
         var init = new Command("init", "Create a node: key, self-signed certificate, configuration, database and the first admin user.")
         {
-            name, dataDir, peerListen, advertise, localListen, admin, json,
+            name, dataDir, peerListen, advertise, localListen, admin, json, postgres,
         };
         init.SetAction(async (parse, token) =>
         {
             var result = await NodeInitializer.InitializeAsync(
-                new NodeInitializer.Request(parse.GetValue(name)!, RequireDataDir(parse.GetValue(dataDir)), parse.GetValue(peerListen)!, parse.GetValue(advertise), parse.GetValue(localListen)!, parse.GetValue(admin)!),
+                new NodeInitializer.Request(parse.GetValue(name)!, RequireDataDir(parse.GetValue(dataDir)), parse.GetValue(peerListen)!, parse.GetValue(advertise), parse.GetValue(localListen)!, parse.GetValue(admin)!, parse.GetValue(postgres)),
                 token);
             if (parse.GetValue(json))
             {

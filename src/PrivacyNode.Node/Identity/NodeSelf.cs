@@ -5,8 +5,8 @@ using PrivacyNode.Node.Configuration;
 
 namespace PrivacyNode.Node.Identity;
 
-/// <summary>How this node describes itself to peers and users: name, version, certificate and advertised address.</summary>
-public sealed class NodeSelf(string name, NodeIdentity identity)
+/// <summary>How this node describes itself to peers and users: name, version, certificate, audit key and advertised address.</summary>
+public sealed class NodeSelf(string name, NodeIdentity identity, byte[] auditPublicKey)
 {
     /// <summary>The software version (informational version of the node assembly).</summary>
     public static readonly string Version =
@@ -39,6 +39,7 @@ public sealed class NodeSelf(string name, NodeIdentity identity)
         Version = Version,
         CertificateFingerprint = Identity.Fingerprint,
         PeerAddress = AdvertisedAddress,
+        AuditPublicKey = Google.Protobuf.ByteString.CopyFrom(auditPublicKey),
     };
 
     /// <summary>This node's invitation line.</summary>

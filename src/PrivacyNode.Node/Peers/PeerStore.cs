@@ -1,16 +1,17 @@
 using System.Data.Common;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Storage;
 
 namespace PrivacyNode.Node.Peers;
 
-/// <summary>The paired peers (the pins), persisted.</summary>
-public sealed class PeerStore(NodeDatabase database, TimeProvider clock)
+/// <summary>The paired peers (the pins), persisted. Every change is audited in the same transaction.</summary>
+public sealed class PeerStore(NodeDatabase database, AuditLog audit, TimeProvider clock)
 {
     private const string Columns = "name, address, fingerprint, previous_fingerprint, previous_valid_until_ms, added_at_ms, added_by, rotated_at_ms";
 
     /// <summary>Pins the node in <paramref name="invitation"/>. With <paramref name="replace"/>, a peer of the same name is replaced.</summary>
-    public async Task<(AddPeerOutcome Outcome, PeerRecord? Peer)> AddAsync(Invitation invitation, string addedBy, bool replace, CancellationToken cancellationToken)
+    public async Task<(AddPeerOutcome Outcome, PeerRecord? Peer)> AddAsync(Invitation invitation, Actor by, bool replace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invitation);
         return await database.InTransactionAsync<(AddPeerOutcome, PeerRecord?)>(async (connection, transaction) =>
@@ -27,12 +28,17 @@ public sealed class PeerStore(NodeDatabase database, TimeProvider clock)
                 return (AddPeerOutcome.CertificateTaken, byCertificate);
             }
 
-            var record = new PeerRecord(invitation.Name, invitation.Address, invitation.Fingerprint, null, null, clock.GetUtcNow(), addedBy, null);
+            var record = new PeerRecord(invitation.Name, invitation.Address, invitation.Fingerprint, null, null, clock.GetUtcNow(), by.Name, null);
             await connection.ExecuteAsync("DELETE FROM peers WHERE name = @n", cancellationToken, transaction, ("@n", record.Name));
             await connection.ExecuteAsync(
                 "INSERT INTO peers (name, address, fingerprint, added_at_ms, added_by) VALUES (@n, @a, @f, @t, @b)",
                 cancellationToken, transaction,
-                ("@n", record.Name), ("@a", record.Address), ("@f", record.Fingerprint), ("@t", record.AddedAt.ToUnixTimeMilliseconds()), ("@b", addedBy));
+                ("@n", record.Name), ("@a", record.Address), ("@f", record.Fingerprint), ("@t", record.AddedAt.ToUnixTimeMilliseconds()), ("@b", by.Name));
+            await audit.AppendAsync(connection, transaction, by.Does(byName is null ? "peer.add" : "peer.replace") with
+            {
+                Peer = record.Name,
+                Details = new Dictionary<string, string> { ["address"] = record.Address, ["fingerprint"] = Fingerprint.Format(record.Fingerprint) },
+            }, cancellationToken);
             return (byName is null ? AddPeerOutcome.Added : AddPeerOutcome.Replaced, record);
         }, cancellationToken);
     }
@@ -50,20 +56,34 @@ public sealed class PeerStore(NodeDatabase database, TimeProvider clock)
     }
 
     /// <summary>Unpins a peer; false if there is none of that name.</summary>
-    public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
+    public async Task<bool> RemoveAsync(string name, Actor by, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync("DELETE FROM peers WHERE name = @n", cancellationToken, ("@n", name)) > 0;
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteAsync("DELETE FROM peers WHERE name = @n", cancellationToken, transaction, ("@n", name)) == 0)
+            {
+                return false;
+            }
+
+            await audit.AppendAsync(connection, transaction, by.Does("peer.remove") with { Peer = name }, cancellationToken);
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>Pins a peer's new certificate, keeping the old one valid until <paramref name="previousValidUntil"/>.</summary>
     public async Task RotateAsync(string name, byte[] newFingerprint, byte[] previousFingerprint, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "UPDATE peers SET fingerprint = @f, previous_fingerprint = @p, previous_valid_until_ms = @u, rotated_at_ms = @t WHERE name = @n",
-            cancellationToken,
-            ("@n", name), ("@f", newFingerprint), ("@p", previousFingerprint), ("@u", previousValidUntil.ToUnixTimeMilliseconds()), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(
+                "UPDATE peers SET fingerprint = @f, previous_fingerprint = @p, previous_valid_until_ms = @u, rotated_at_ms = @t WHERE name = @n",
+                cancellationToken, transaction,
+                ("@n", name), ("@f", newFingerprint), ("@p", previousFingerprint), ("@u", previousValidUntil.ToUnixTimeMilliseconds()), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            return await audit.AppendAsync(connection, transaction, Actor.Peer(name).Does("peer.rotate-certificate") with
+            {
+                Details = new Dictionary<string, string> { ["fingerprint"] = Fingerprint.Format(newFingerprint), ["previous_fingerprint"] = Fingerprint.Format(previousFingerprint) },
+            }, cancellationToken);
+        }, cancellationToken);
     }
 
     private static PeerRecord Read(DbDataReader reader) => new(

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
@@ -60,7 +61,7 @@ public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins
             throw new RpcException(StatusCode.InvalidArgument, "That is this node's own invitation; add the invitation of the other agency's node.");
         }
 
-        var (outcome, peer) = await peers.AddAsync(invitation, context.GetLocalCaller().Name, request.Replace, context.CancellationToken);
+        var (outcome, peer) = await peers.AddAsync(invitation, Actor.Local(context.GetLocalCaller()), request.Replace, context.CancellationToken);
         switch (outcome)
         {
             case AddPeerOutcome.NameTaken:
@@ -83,7 +84,7 @@ public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins
 
     private async Task<RemovePeerResponse> RemovePeerAsync(RemovePeerRequest request, ServerCallContext context)
     {
-        if (!await peers.RemoveAsync(request.Name, context.CancellationToken))
+        if (!await peers.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken))
         {
             throw new RpcException(StatusCode.NotFound, $"No peer named '{request.Name}' is paired.");
         }

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Node.Users;
 using PrivacyNode.Rpc;
@@ -45,7 +46,7 @@ public sealed class UserRpcService(UserStore users)
 
         var token = BearerToken.Create();
         var caller = context.GetLocalCaller();
-        if (!await users.AddAsync(request.Name, request.Role, BearerToken.Hash(token), caller.Name, context.CancellationToken))
+        if (!await users.AddAsync(request.Name, request.Role, BearerToken.Hash(token), Actor.Local(caller), context.CancellationToken))
         {
             throw new RpcException(StatusCode.AlreadyExists, $"A user named '{request.Name}' already exists.");
         }
@@ -63,7 +64,7 @@ public sealed class UserRpcService(UserStore users)
 
     private async Task<RemoveUserResponse> RemoveUserAsync(RemoveUserRequest request, ServerCallContext context)
     {
-        return await users.RemoveAsync(request.Name, context.CancellationToken) switch
+        return await users.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken) switch
         {
             RemoveUserOutcome.Removed => new RemoveUserResponse(),
             RemoveUserOutcome.NotFound => throw new RpcException(StatusCode.NotFound, $"No user named '{request.Name}'."),

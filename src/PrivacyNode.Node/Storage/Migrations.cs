@@ -28,6 +28,60 @@ internal static class Migrations
                 created_by TEXT NOT NULL
             );
             """),
+        (2, "catalog, access, jobs, audit", """
+            CREATE TABLE datasets (
+                name TEXT PRIMARY KEY,
+                description TEXT NOT NULL,
+                source {blob} NOT NULL,
+                metadata {blob} NOT NULL,
+                sharing TEXT NOT NULL,
+                registered_at_ms BIGINT NOT NULL,
+                registered_by TEXT NOT NULL
+            );
+            CREATE TABLE access_requests (
+                direction TEXT NOT NULL,
+                peer TEXT NOT NULL,
+                id TEXT NOT NULL,
+                request {blob} NOT NULL,
+                state TEXT NOT NULL,
+                filed_by TEXT NOT NULL,
+                respond_by_ms BIGINT NULL,
+                PRIMARY KEY (direction, peer, id)
+            );
+            CREATE TABLE grants (
+                direction TEXT NOT NULL,
+                id TEXT NOT NULL,
+                peer TEXT NOT NULL,
+                dataset TEXT NOT NULL,
+                grant_message {blob} NOT NULL,
+                state TEXT NOT NULL,
+                uses BIGINT NOT NULL,
+                PRIMARY KEY (direction, id)
+            );
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY,
+                job {blob} NOT NULL,
+                state TEXT NOT NULL,
+                submitted_by TEXT NOT NULL,
+                submitted_at_ms BIGINT NOT NULL
+            );
+            CREATE TABLE job_results (
+                job_id TEXT PRIMARY KEY REFERENCES jobs (id),
+                result {blob} NOT NULL,
+                expires_at_ms BIGINT NOT NULL
+            );
+            CREATE TABLE audit_records (
+                seq BIGINT PRIMARY KEY,
+                record {blob} NOT NULL,
+                action TEXT NOT NULL,
+                job_id TEXT NOT NULL
+            );
+            CREATE TABLE peer_audit_keys (
+                peer TEXT PRIMARY KEY,
+                public_key {blob} NOT NULL,
+                learned_at_ms BIGINT NOT NULL
+            );
+            """),
     ];
 
     public static async Task ApplyAsync(NodeDatabase database, CancellationToken cancellationToken)

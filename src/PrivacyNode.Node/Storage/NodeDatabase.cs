@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using PrivacyNode.Node.Configuration;
 
 namespace PrivacyNode.Node.Storage;
 
@@ -19,6 +21,49 @@ public sealed class NodeDatabase : IAsyncDisposable
     }
 
     public SqlDialect Dialect { get; }
+
+    /// <summary>Opens the store that <paramref name="options"/> select: SQLite in the data directory, or PostgreSQL.</summary>
+    /// <exception cref="NodeException">The database cannot be reached or migrated.</exception>
+    public static async Task<NodeDatabase> OpenAsync(StorageOptions options, DataDirectory directory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(directory);
+        return string.Equals(options.Provider, "postgresql", StringComparison.OrdinalIgnoreCase)
+            ? await OpenPostgreSqlAsync(options.ConnectionString!, cancellationToken)
+            : await OpenSqliteAsync(directory.DatabaseFile, cancellationToken);
+    }
+
+    /// <summary>Opens the PostgreSQL database named by <paramref name="connectionString"/> and migrates it.</summary>
+    /// <exception cref="NodeException">The connection string is invalid or the server cannot be reached.</exception>
+    public static async Task<NodeDatabase> OpenPostgreSqlAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        NpgsqlDataSource dataSource;
+        try
+        {
+            dataSource = NpgsqlDataSource.Create(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new NodeException($"Node:Storage:ConnectionString is not a valid Npgsql connection string: {ex.Message}", ex);
+        }
+
+        var database = new NodeDatabase(dataSource, SqlDialect.PostgreSql);
+        try
+        {
+            await Migrations.ApplyAsync(database, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
+        {
+            await database.DisposeAsync();
+            throw new NodeException($"Cannot open the PostgreSQL store ({Redact(connectionString)}): {ex.Message}", ex);
+        }
+
+        return database;
+    }
+
+    /// <summary>A connection string with any password replaced, for messages.</summary>
+    public static string Redact(string connectionString) =>
+        System.Text.RegularExpressions.Regex.Replace(connectionString ?? string.Empty, @"(?i)(password|pwd)\s*=[^;]*", "$1=***");
 
     /// <summary>Opens the SQLite database at <paramref name="path"/>, creating it if needed, and migrates it.</summary>
     public static async Task<NodeDatabase> OpenSqliteAsync(string path, CancellationToken cancellationToken)
@@ -53,6 +98,19 @@ public sealed class NodeDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Within a transaction, waits until no other transaction can append to the audit log, so that records
+    /// chain in commit order. SQLite write transactions are already exclusive.
+    /// </summary>
+    public async Task LockAuditChainAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (Dialect == SqlDialect.PostgreSql)
+        {
+            await connection.ExecuteAsync("LOCK TABLE audit_records IN EXCLUSIVE MODE", cancellationToken, transaction);
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction that commits only if it returns normally.</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -67,6 +125,9 @@ public sealed class NodeDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        if (Dialect == SqlDialect.Sqlite)
+        {
+            SqliteConnection.ClearAllPools();
+        }
     }
 }

@@ -1,16 +1,17 @@
 using System.Data.Common;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Storage;
 
 namespace PrivacyNode.Node.Users;
 
-/// <summary>The local users and their token hashes.</summary>
-public sealed class UserStore(NodeDatabase database, TimeProvider clock)
+/// <summary>The local users and their token hashes. Every change is audited in the same transaction.</summary>
+public sealed class UserStore(NodeDatabase database, AuditLog audit, TimeProvider clock)
 {
     private const string Columns = "name, role, created_at_ms, created_by";
 
     /// <summary>Creates a user; false if the name is taken.</summary>
-    public async Task<bool> AddAsync(string name, Role role, byte[] tokenHash, string createdBy, CancellationToken cancellationToken)
+    public async Task<bool> AddAsync(string name, Role role, byte[] tokenHash, Actor by, CancellationToken cancellationToken)
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
@@ -23,7 +24,11 @@ public sealed class UserStore(NodeDatabase database, TimeProvider clock)
             await connection.ExecuteAsync(
                 "INSERT INTO users (name, role, token_hash, created_at_ms, created_by) VALUES (@n, @r, @h, @t, @b)",
                 cancellationToken, transaction,
-                ("@n", name), ("@r", Roles.ToText(role)), ("@h", tokenHash), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@b", createdBy));
+                ("@n", name), ("@r", Roles.ToText(role)), ("@h", tokenHash), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@b", by.Name));
+            await audit.AppendAsync(connection, transaction, by.Does("user.add") with
+            {
+                Details = new Dictionary<string, string> { ["user"] = name, ["role"] = Roles.ToText(role) },
+            }, cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -42,7 +47,7 @@ public sealed class UserStore(NodeDatabase database, TimeProvider clock)
     }
 
     /// <summary>Deletes a user, never the last admin.</summary>
-    public async Task<RemoveUserOutcome> RemoveAsync(string name, CancellationToken cancellationToken)
+    public async Task<RemoveUserOutcome> RemoveAsync(string name, Actor by, CancellationToken cancellationToken)
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
@@ -62,6 +67,10 @@ public sealed class UserStore(NodeDatabase database, TimeProvider clock)
             }
 
             await connection.ExecuteAsync("DELETE FROM users WHERE name = @n", cancellationToken, transaction, ("@n", name));
+            await audit.AppendAsync(connection, transaction, by.Does("user.remove") with
+            {
+                Details = new Dictionary<string, string> { ["user"] = name, ["role"] = Roles.ToText(user.Role) },
+            }, cancellationToken);
             return RemoveUserOutcome.Removed;
         }, cancellationToken);
     }

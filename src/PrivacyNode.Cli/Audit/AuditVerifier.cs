@@ -1,0 +1,179 @@
+using Google.Protobuf;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Signatures;
+
+namespace PrivacyNode.Cli.Audit;
+
+/// <summary>
+/// Checks an audit export offline: sequence without gaps, each record's hash over its content, the chain of
+/// previous hashes, each signature with the node's key, and each peer receipt with that peer's key (and,
+/// given the peer's own export, that the receipt names a record really in it). Stops at the first bad record.
+/// </summary>
+internal sealed class AuditVerifier
+{
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
+    private readonly Dictionary<string, byte[]> _peerKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<ulong, ByteString>> _peerRecords = new(StringComparer.Ordinal);
+
+    /// <summary>The outcome: ok, and if not, which record failed and why.</summary>
+    public sealed record Report(bool Ok, int Records, int ReceiptsChecked, int ReceiptsMatched, ulong? BadSeq, string Message);
+
+    /// <summary>Trusts <paramref name="key"/> as <paramref name="peer"/>'s audit key (overrides the export header).</summary>
+    public void AddPeerKey(string peer, byte[] key) => _peerKeys[peer] = key;
+
+    /// <summary>Reads a peer's export so receipts can be matched to its records (the export is verified first).</summary>
+    public Report AddPeerExport(IEnumerable<string> lines)
+    {
+        var (header, records) = Read(lines);
+        var report = Verify(header, records, null);
+        if (report.Ok)
+        {
+            _peerRecords[header.Node] = records.ToDictionary(r => r.Seq, r => r.Hash);
+            _peerKeys.TryAdd(header.Node, header.PublicKey.ToByteArray());
+        }
+
+        return report;
+    }
+
+    /// <summary>Verifies an export; <paramref name="nodeKey"/> pins the node's key instead of trusting the header's.</summary>
+    public Report Verify(IEnumerable<string> lines, byte[]? nodeKey)
+    {
+        AuditExportHeader header;
+        List<AuditRecord> records;
+        try
+        {
+            (header, records) = Read(lines);
+        }
+        catch (FormatException ex)
+        {
+            return new Report(false, 0, 0, 0, null, ex.Message);
+        }
+
+        foreach (var peer in header.PeerKeys)
+        {
+            _peerKeys.TryAdd(peer.Node, peer.PublicKey.ToByteArray());
+        }
+
+        return Verify(header, records, nodeKey);
+    }
+
+    private Report Verify(AuditExportHeader header, List<AuditRecord> records, byte[]? nodeKey)
+    {
+        var key = nodeKey ?? header.PublicKey.ToByteArray();
+        if (nodeKey is not null && !header.PublicKey.Span.SequenceEqual(nodeKey))
+        {
+            return new Report(false, 0, 0, 0, null, "The export header names a different audit key than the one given with --key.");
+        }
+
+        ByteString? previous = null;
+        ulong? expectedSeq = null;
+        int checkedReceipts = 0, matched = 0;
+        foreach (var record in records)
+        {
+            string? problem = null;
+            if (expectedSeq is { } expected && record.Seq != expected)
+            {
+                problem = $"sequence jumps from {expected - 1} to {record.Seq} (records deleted, inserted or reordered)";
+            }
+            else if (record.Node != header.Node)
+            {
+                problem = $"written by '{record.Node}', not '{header.Node}'";
+            }
+            else if (!AuditFormat.ComputeHash(record).AsSpan().SequenceEqual(record.Hash.Span))
+            {
+                problem = "its hash does not match its content (the record was altered)";
+            }
+            else if (previous is null && record.Seq == 1 && !record.PrevHash.Span.SequenceEqual(AuditFormat.GenesisHash))
+            {
+                problem = "the first record does not start the chain";
+            }
+            else if (previous is not null && record.PrevHash != previous)
+            {
+                problem = "it does not chain to the previous record (a record before it was removed, replaced or reordered)";
+            }
+            else if (!Ed25519KeyPair.Verify(key, record.Hash.Span, record.Signature.Span))
+            {
+                problem = "its signature is not valid for the node's audit key";
+            }
+            else if (record.Details.Zip(record.Details.Skip(1)).Any(p => string.CompareOrdinal(p.First.Key, p.Second.Key) >= 0))
+            {
+                problem = "its details are not sorted by unique keys";
+            }
+            else if (record.PeerReceipt is { } receipt)
+            {
+                if (_peerKeys.TryGetValue(receipt.Node, out var peerKey))
+                {
+                    checkedReceipts++;
+                    if (!Ed25519KeyPair.Verify(peerKey, receipt.Hash.Span, receipt.Signature.Span))
+                    {
+                        problem = $"its receipt from '{receipt.Node}' (record {receipt.Seq}) is not signed by that node's audit key";
+                    }
+                    else if (_peerRecords.TryGetValue(receipt.Node, out var peerRecords))
+                    {
+                        if (!peerRecords.TryGetValue(receipt.Seq, out var hash) || hash != receipt.Hash)
+                        {
+                            problem = $"its receipt names record {receipt.Seq} of '{receipt.Node}', which is not in that node's export as receipted";
+                        }
+                        else
+                        {
+                            matched++;
+                        }
+                    }
+                }
+            }
+
+            if (problem is not null)
+            {
+                return new Report(false, records.Count, checkedReceipts, matched, record.Seq, $"Record {record.Seq} ({record.Action}) is bad: {problem}.");
+            }
+
+            previous = record.Hash;
+            expectedSeq = record.Seq + 1;
+        }
+
+        return new Report(true, records.Count, checkedReceipts, matched, null,
+            $"OK: {records.Count} records of '{header.Node}' chain and verify; {checkedReceipts} peer receipts verified, {matched} matched against peer exports.");
+    }
+
+    private static (AuditExportHeader Header, List<AuditRecord> Records) Read(IEnumerable<string> lines)
+    {
+        AuditExportHeader? header = null;
+        var records = new List<AuditRecord>();
+        var number = 0;
+        foreach (var line in lines)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (header is null)
+                {
+                    header = Parser.Parse<AuditExportHeader>(line);
+                    if (header.Format != AuditFormat.ExportFormat)
+                    {
+                        throw new FormatException($"Line 1 is not a PrivacyNode audit export header (format '{header.Format}', expected '{AuditFormat.ExportFormat}').");
+                    }
+                }
+                else
+                {
+                    records.Add(Parser.Parse<AuditRecord>(line));
+                }
+            }
+            catch (InvalidProtocolBufferException ex)
+            {
+                throw new FormatException($"Line {number} is not a valid audit {(header is null ? "header" : "record")}: {ex.Message}", ex);
+            }
+            catch (InvalidJsonException ex)
+            {
+                throw new FormatException($"Line {number} is not valid JSON: {ex.Message}", ex);
+            }
+        }
+
+        return (header ?? throw new FormatException("The file is empty; expected an audit export."), records);
+    }
+}

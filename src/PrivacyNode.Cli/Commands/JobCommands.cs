@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Globalization;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+
+namespace PrivacyNode.Cli.Commands;
+
+/// <summary>The <c>job</c> and <c>result</c> groups: run jobs under grants, follow them, read and dispose of results.</summary>
+internal static class JobCommands
+{
+    public static Command Create(CommandContext context)
+    {
+        var kind = new Option<string>("--kind") { Description = "The job kind, e.g. row-count.", Required = true };
+        var grant = new Option<string>("--grant") { Description = "The grant the job runs under (see: privacynode grant list --held).", Required = true };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses." };
+        var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends; exit non-zero unless it succeeds." };
+        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, wait };
+        context.SetAction(submit, async (parse, node, output, cancellationToken) =>
+        {
+            var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant)! };
+            spec.Columns.AddRange(Text.List(parse.GetValue(columns)));
+            var response = await node.CallAsync(JobServiceDescriptor.SubmitJob, new SubmitJobRequest { Spec = spec }, cancellationToken);
+            if (!parse.GetValue(wait))
+            {
+                Write(output, response.Job);
+                return ExitCodes.Success;
+            }
+
+            return await WatchAsync(node, output, response.Job.Id, cancellationToken);
+        });
+
+        var list = new Command("list", "List jobs (analysts: their own).");
+        context.SetAction(list, async (_, node, output, cancellationToken) =>
+        {
+            var response = await node.CallAsync(JobServiceDescriptor.ListJobs, new ListJobsRequest(), cancellationToken);
+            if (output.Json)
+            {
+                output.WriteJson(response);
+                return ExitCodes.Success;
+            }
+
+            output.WriteTable(["id", "kind", "peer", "dataset", "state", "progress", "submitted", "by", "failure"], response.Jobs.Select(j => (IReadOnlyList<string>)
+            [
+                j.Id, j.Spec.Kind, j.Spec.Peer, j.Spec.Dataset, Text.State(j.State), j.Progress.ToString("P0", CultureInfo.InvariantCulture),
+                Text.Time(j.SubmittedAt), j.SubmittedBy, j.FailureCode,
+            ]));
+            return ExitCodes.Success;
+        });
+
+        var showId = new Argument<string>("job-id") { Description = "The job's id." };
+        var show = new Command("show", "Show a job.") { showId };
+        context.SetAction(show, async (parse, node, output, cancellationToken) =>
+        {
+            var response = await node.CallAsync(JobServiceDescriptor.GetJob, new GetJobRequest { JobId = parse.GetValue(showId)! }, cancellationToken);
+            Write(output, response.Job);
+            return ExitCodes.Success;
+        });
+
+        var watchId = new Argument<string>("job-id") { Description = "The job's id." };
+        var watch = new Command("watch", "Follow a job's progress until it ends; exit non-zero unless it succeeds.") { watchId };
+        context.SetAction(watch, (parse, node, output, cancellationToken) => WatchAsync(node, output, parse.GetValue(watchId)!, cancellationToken));
+
+        var cancelId = new Argument<string>("job-id") { Description = "The job's id." };
+        var cancel = new Command("cancel", "Cancel a pending or running job.") { cancelId };
+        context.SetAction(cancel, async (parse, node, output, cancellationToken) =>
+        {
+            var response = await node.CallAsync(JobServiceDescriptor.CancelJob, new CancelJobRequest { JobId = parse.GetValue(cancelId)! }, cancellationToken);
+            Write(output, response.Job);
+            return ExitCodes.Success;
+        });
+
+        var resultId = new Argument<string>("job-id") { Description = "The job's id." };
+        var result = new Command("result", "Print a succeeded job's result. Analyst (own jobs).") { resultId };
+        context.SetAction(result, async (parse, node, output, cancellationToken) =>
+        {
+            var response = await node.CallAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = parse.GetValue(resultId)! }, cancellationToken);
+            if (output.Json)
+            {
+                output.WriteJson(response);
+                return ExitCodes.Success;
+            }
+
+            foreach (var metric in response.Result.Metrics)
+            {
+                output.WriteLine($"{metric.Name}: {metric.Value.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            if (response.Result.Columns.Count > 0)
+            {
+                output.WriteTable(response.Result.Columns, response.Result.Rows.Select(r => (IReadOnlyList<string>)r.Values));
+            }
+
+            return ExitCodes.Success;
+        });
+
+        return new Command("job", "Run jobs with providers under grants.") { submit, list, show, watch, cancel, result };
+    }
+
+    public static Command CreateResult(CommandContext context)
+    {
+        var id = new Argument<string>("job-id") { Description = "The job whose result to delete." };
+        var dispose = new Command("dispose", "Delete a job's result now; a signed disposal record is written.") { id };
+        context.SetAction(dispose, async (parse, node, output, cancellationToken) =>
+        {
+            var response = await node.CallAsync(JobServiceDescriptor.DisposeResult, new DisposeResultRequest { JobId = parse.GetValue(id)! }, cancellationToken);
+            if (output.Json)
+            {
+                output.WriteJson(response);
+            }
+            else
+            {
+                output.WriteLine($"Disposed of the result of job {response.Job.Id}.");
+            }
+
+            return ExitCodes.Success;
+        });
+        return new Command("result", "Manage job results kept at this node.") { dispose };
+    }
+
+    private static async Task<int> WatchAsync(NodeConnection node, CliOutput output, string jobId, CancellationToken cancellationToken)
+    {
+        Job? last = null;
+        await foreach (var update in node.StreamAsync(JobServiceDescriptor.WatchJob, new WatchJobRequest { JobId = jobId }, cancellationToken))
+        {
+            last = update.Job;
+            if (output.Json)
+            {
+                output.WriteJson(update);
+            }
+            else
+            {
+                output.WriteLine($"{last.Id} {Text.State(last.State)} {last.Progress.ToString("P0", CultureInfo.InvariantCulture)} {last.Stage}".TrimEnd());
+            }
+        }
+
+        if (last is null)
+        {
+            return ExitCodes.Failed;
+        }
+
+        if (last.State == JobState.Failed && !output.Json)
+        {
+            output.WriteLine($"Failed: {last.FailureCode}: {last.FailureMessage}");
+        }
+
+        return last.State == JobState.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static void Write(CliOutput output, Job job)
+    {
+        if (output.Json)
+        {
+            output.WriteJson(job);
+            return;
+        }
+
+        output.WriteLine($"Job {job.Id}: {job.Spec.Kind} with '{job.Spec.Peer}' on '{job.Spec.Dataset}' under {job.Spec.GrantId}: {Text.State(job.State)} {job.Progress.ToString("P0", CultureInfo.InvariantCulture)} {job.Stage}".TrimEnd());
+        if (job.State == JobState.Failed)
+        {
+            output.WriteLine($"Failed: {job.FailureCode}: {job.FailureMessage}");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Rpc;
+
+namespace PrivacyNode.Contracts;
+
+/// <summary><c>privacynode.v1.PeerJobService</c>, on the peer endpoint.</summary>
+public static class PeerJobServiceDescriptor
+{
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor Service = JobReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("PeerJobService");
+
+    public static readonly Method<RowCountRequest, RowCountResponse> RowCount = ProtobufMethod.Create<RowCountRequest, RowCountResponse>(Service, "RowCount");
+}

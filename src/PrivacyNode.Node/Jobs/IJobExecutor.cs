@@ -1,0 +1,22 @@
+using PrivacyNode.Contracts.V1;
+
+namespace PrivacyNode.Node.Jobs;
+
+/// <summary>
+/// The requester's side of one job kind. The runner has already moved the job to running and written its
+/// <c>job.start</c> record; the executor talks to the provider and returns the result, or throws
+/// <see cref="JobFailedException"/>. It must honour the cancellation token (cancel and deadline).
+/// </summary>
+public interface IJobExecutor
+{
+    /// <summary>The kind this executor runs, for example <c>row-count</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>A reason the spec is unusable for this kind (checked at submit), or null.</summary>
+    string? Validate(JobSpec spec);
+
+    Task<JobOutcome> RunAsync(JobRun run, CancellationToken cancellationToken);
+}
+
+/// <summary>What a finished job produced: its result, the provider's receipt, and facts for the audit record (sizes, never values).</summary>
+public sealed record JobOutcome(JobResult Result, AuditReceipt? PeerReceipt, IReadOnlyDictionary<string, string> AuditDetails);

@@ -1,0 +1,86 @@
+using System.Globalization;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Peers;
+using PrivacyNode.Rpc;
+
+namespace PrivacyNode.Node.Jobs;
+
+/// <summary>
+/// <c>row-count</c>, the requester's side: presents the job to the provider, which decides it against the
+/// grant and returns only the row count of the granted dataset (or refuses, with a reason and a receipt).
+/// </summary>
+public sealed class RowCountExecutor(PeerClient peers, PeerAuditKeys peerKeys) : IJobExecutor
+{
+    /// <summary>The trailer naming the policy reason of a refusal.</summary>
+    public const string ReasonTrailer = "privacynode-deny-reason";
+
+    /// <summary>The trailer carrying the provider's audit receipt (serialized <see cref="AuditReceipt"/>).</summary>
+    public const string ReceiptTrailer = "privacynode-receipt-bin";
+
+    public string Kind => JobKinds.RowCount;
+
+    public string? Validate(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.OutputMode == "count" ? null : "A row-count job has output mode 'count'.";
+    }
+
+    public async Task<JobOutcome> RunAsync(JobRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var spec = run.Job.Spec;
+        await run.ReportAsync(0.1, "asking the provider");
+        RowCountResponse response;
+        try
+        {
+            response = await peers.CallAsync(spec.Peer, PeerJobServiceDescriptor.RowCount, new RowCountRequest
+            {
+                Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = 0, RequesterReceipt = run.StartReceipt },
+            }, cancellationToken, TimeSpan.FromMinutes(30));
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(ex);
+        }
+
+        await run.ReportAsync(0.9, "checking the provider's receipt");
+        await peerKeys.VerifyAsync(spec.Peer, response.ProviderReceipt, cancellationToken);
+        var result = new JobResult();
+        result.Metrics.Add(new ResultMetric { Name = "row_count", Value = response.RowCount });
+        return new JobOutcome(result, response.ProviderReceipt, new Dictionary<string, string>
+        {
+            ["kind"] = Kind,
+            ["revealed"] = "row_count",
+            ["row_count"] = response.RowCount.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <summary>Turns a provider's error into a job failure, keeping its policy reason and receipt.</summary>
+    internal static JobFailedException Failure(RpcException ex)
+    {
+        var receiptBytes = ex.Trailers.GetValueBytes(ReceiptTrailer);
+        AuditReceipt? receipt = null;
+        if (receiptBytes is not null)
+        {
+            try
+            {
+                receipt = AuditReceipt.Parser.ParseFrom(receiptBytes);
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException)
+            {
+                receipt = null;
+            }
+        }
+
+        var code = ex.Trailers.GetValue(ReasonTrailer) ?? ex.StatusCode switch
+        {
+            StatusCode.Unavailable => "peer-unavailable",
+            StatusCode.DeadlineExceeded => "deadline-exceeded",
+            _ => "peer-error",
+        };
+        return new JobFailedException(code, ex.Status.Detail, receipt);
+    }
+}

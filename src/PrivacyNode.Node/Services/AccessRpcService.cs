@@ -1,0 +1,360 @@
+using System.Security.Cryptography;
+using Google.Protobuf.WellKnownTypes;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Peers;
+using PrivacyNode.Node.Security;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Server;
+
+namespace PrivacyNode.Node.Services;
+
+/// <summary>
+/// AccessService on the local endpoint (file, answer and list requests; list and revoke grants) and
+/// PeerAccessService on the peer endpoint (receive requests, report their outcome).
+/// </summary>
+public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClient peerClient, PeerAuditKeys peerKeys, int responseWorkingDays, TimeProvider clock)
+{
+    private const int MaxText = 2000;
+
+    public void MapLocal(RpcRouter router, LocalAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(access);
+        router.MapUnary(AccessServiceDescriptor.FileRequest, FileRequestAsync);
+        access.Allow(AccessServiceDescriptor.FileRequest, Role.Analyst);
+        router.MapUnary(AccessServiceDescriptor.ListRequests, ListRequestsAsync);
+        access.Allow(AccessServiceDescriptor.ListRequests, Role.Admin, Role.Analyst);
+        router.MapUnary(AccessServiceDescriptor.ApproveRequest, ApproveRequestAsync);
+        access.Allow(AccessServiceDescriptor.ApproveRequest, Role.Admin);
+        router.MapUnary(AccessServiceDescriptor.RefuseRequest, RefuseRequestAsync);
+        access.Allow(AccessServiceDescriptor.RefuseRequest, Role.Admin);
+        router.MapUnary(AccessServiceDescriptor.ListGrants, ListGrantsAsync);
+        access.Allow(AccessServiceDescriptor.ListGrants, Role.Admin, Role.Analyst);
+        router.MapUnary(AccessServiceDescriptor.RevokeGrant, RevokeGrantAsync);
+        access.Allow(AccessServiceDescriptor.RevokeGrant, Role.Admin);
+    }
+
+    public void MapPeer(RpcRouter router)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        router.MapUnary(PeerAccessServiceDescriptor.SubmitRequest, SubmitRequestAsync);
+        router.MapUnary(PeerAccessServiceDescriptor.GetRequestStatus, GetRequestStatusAsync);
+    }
+
+    /// <summary>Checks the terms a request asks for (or a grant gives); returns a reason when they are invalid.</summary>
+    internal static string? Validate(AccessTerms? terms)
+    {
+        if (terms is null || string.IsNullOrWhiteSpace(terms.Dataset))
+        {
+            return "A dataset is required.";
+        }
+
+        if (terms.Columns.Count == 0 || terms.Columns.Any(string.IsNullOrWhiteSpace))
+        {
+            return "At least one column is required.";
+        }
+
+        if (terms.JobKinds.Count == 0 || terms.JobKinds.Any(k => !JobKinds.OutputModeOf.ContainsKey(k)))
+        {
+            return $"Job kinds must be some of {string.Join(", ", JobKinds.OutputModeOf.Keys)}.";
+        }
+
+        if (terms.OutputModes.Count == 0 || terms.OutputModes.Any(m => !JobKinds.OutputModes.Contains(m)))
+        {
+            return $"Output modes must be some of {string.Join(", ", JobKinds.OutputModes)}.";
+        }
+
+        if (string.IsNullOrWhiteSpace(terms.Purpose) || terms.Purpose.Length > MaxText)
+        {
+            return "A purpose (what the data is used for, at most 2000 characters) is required.";
+        }
+
+        if (string.IsNullOrWhiteSpace(terms.PurposeCode) || terms.PurposeCode.Length > 64)
+        {
+            return "A purpose code is required (at most 64 characters).";
+        }
+
+        if (terms.ValidFrom is null || terms.ValidTo is null || terms.ValidTo.ToDateTimeOffset() <= terms.ValidFrom.ToDateTimeOffset())
+        {
+            return "A period is required, with its end after its start.";
+        }
+
+        return null;
+    }
+
+    private async Task<FileRequestResponse> FileRequestAsync(FileRequestRequest request, ServerCallContext context)
+    {
+        if (Validate(request.Terms) is { } problem)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, problem);
+        }
+
+        if (string.IsNullOrWhiteSpace(request.RequesterResponsible))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "The requester's responsible person is required.");
+        }
+
+        var caller = context.GetLocalCaller();
+        var id = "req-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var submitted = await peerClient.CallAsync(request.Peer, PeerAccessServiceDescriptor.SubmitRequest, new SubmitRequestRequest
+        {
+            Id = id,
+            Terms = request.Terms,
+            RequesterResponsible = request.RequesterResponsible,
+            FiledBy = caller.Name,
+        }, context.CancellationToken);
+        await peerKeys.VerifyAsync(request.Peer, submitted.ProviderReceipt, context.CancellationToken);
+        var filed = new AccessRequest
+        {
+            Id = id,
+            Direction = Direction.Outgoing,
+            Peer = request.Peer,
+            Terms = request.Terms,
+            RequesterResponsible = request.RequesterResponsible,
+            FiledBy = caller.Name,
+            FiledAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+            RespondBy = submitted.RespondBy,
+            State = RequestState.Pending,
+        };
+        await store.AddOutgoingAsync(filed, Actor.Local(caller), submitted.ProviderReceipt, context.CancellationToken);
+        return new FileRequestResponse { Request = filed };
+    }
+
+    private async Task<ListRequestsResponse> ListRequestsAsync(ListRequestsRequest request, ServerCallContext context)
+    {
+        var caller = context.GetLocalCaller();
+        Direction? direction = request.Direction == Direction.Unspecified ? null : request.Direction;
+        if (caller.Role == Role.Analyst && direction == Direction.Incoming)
+        {
+            throw new RpcException(StatusCode.PermissionDenied, "Requests received from peers are answered by admins; analysts list their own requests.");
+        }
+
+        var filedBy = caller.Role == Role.Analyst ? caller.Name : null;
+        if (caller.Role == Role.Analyst)
+        {
+            direction = Direction.Outgoing;
+        }
+
+        await RefreshOutgoingAsync(context.CancellationToken);
+        var requests = await store.ListRequestsAsync(direction, filedBy, context.CancellationToken);
+        var response = new ListRequestsResponse();
+        response.Requests.AddRange(requests.Where(r => !request.OverdueOnly || r.Overdue));
+        return response;
+    }
+
+    /// <summary>Asks each provider how pending outgoing requests were answered; unreachable providers are skipped.</summary>
+    private async Task RefreshOutgoingAsync(CancellationToken cancellationToken)
+    {
+        var pending = (await store.ListRequestsAsync(Direction.Outgoing, null, cancellationToken))
+            .Where(r => r.State == RequestState.Pending || (r.State == RequestState.Approved && !string.IsNullOrEmpty(r.GrantId)))
+            .GroupBy(r => r.Peer);
+        foreach (var group in pending)
+        {
+            GetRequestStatusResponse statuses;
+            try
+            {
+                var ask = new GetRequestStatusRequest();
+                ask.Ids.AddRange(group.Select(r => r.Id));
+                statuses = await peerClient.CallAsync(group.Key, PeerAccessServiceDescriptor.GetRequestStatus, ask, cancellationToken, TimeSpan.FromSeconds(5));
+            }
+            catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            foreach (var status in statuses.Statuses)
+            {
+                await store.UpdateOutgoingAsync(group.Key, status, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<ApproveRequestResponse> ApproveRequestAsync(ApproveRequestRequest request, ServerCallContext context)
+    {
+        var received = (await store.GetIncomingAsync(request.Peer, [request.RequestId], context.CancellationToken)).FirstOrDefault().Request
+            ?? throw new RpcException(StatusCode.NotFound, $"No request '{request.RequestId}' was received from '{request.Peer}'.");
+        var asked = received.Terms;
+        var terms = asked.Clone();
+        if (request.Terms is { } narrowed)
+        {
+            if (narrowed.Columns.Count > 0)
+            {
+                Within(narrowed.Columns, asked.Columns, "column");
+                terms.Columns.Clear();
+                terms.Columns.AddRange(narrowed.Columns);
+            }
+
+            if (narrowed.JobKinds.Count > 0)
+            {
+                Within(narrowed.JobKinds, asked.JobKinds, "job kind");
+                terms.JobKinds.Clear();
+                terms.JobKinds.AddRange(narrowed.JobKinds);
+            }
+
+            if (narrowed.OutputModes.Count > 0)
+            {
+                Within(narrowed.OutputModes, asked.OutputModes, "output mode");
+                terms.OutputModes.Clear();
+                terms.OutputModes.AddRange(narrowed.OutputModes);
+            }
+
+            if (narrowed.ValidFrom is { } from)
+            {
+                terms.ValidFrom = from.ToDateTimeOffset() < asked.ValidFrom.ToDateTimeOffset() ? throw Wider("start") : from;
+            }
+
+            if (narrowed.ValidTo is { } to)
+            {
+                terms.ValidTo = to.ToDateTimeOffset() > asked.ValidTo.ToDateTimeOffset() ? throw Wider("end") : to;
+            }
+        }
+
+        if (Validate(terms) is { } problem)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, problem);
+        }
+
+        if (request.MaxUses < 1 || request.MinRequesterSetSize < 0 || request.MinResultSize < 0)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "A grant needs at least one use (--max-uses); minimum sizes cannot be negative.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.ProviderResponsible))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "The provider's responsible person is required.");
+        }
+
+        var grant = new Grant
+        {
+            Id = "grt-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            RequestId = received.Id,
+            Requester = received.Peer,
+            Provider = self.Name,
+            Terms = terms,
+            MaxUses = request.MaxUses,
+            MinRequesterSetSize = request.MinRequesterSetSize,
+            MinResultSize = request.MinResultSize,
+            RequesterResponsible = received.RequesterResponsible,
+            ProviderResponsible = request.ProviderResponsible,
+        };
+        return new ApproveRequestResponse { Grant = await Mapped(() => store.ApproveAsync(request.Peer, request.RequestId, grant, Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
+    }
+
+    private async Task<RefuseRequestResponse> RefuseRequestAsync(RefuseRequestRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxText)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "A refusal needs a reason (at most 2000 characters).");
+        }
+
+        return new RefuseRequestResponse { Request = await Mapped(() => store.RefuseAsync(request.Peer, request.RequestId, request.Reason.Trim(), Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
+    }
+
+    private async Task<ListGrantsResponse> ListGrantsAsync(ListGrantsRequest request, ServerCallContext context)
+    {
+        var caller = context.GetLocalCaller();
+        Direction? direction = request.Direction == Direction.Unspecified ? null : request.Direction;
+        if (caller.Role == Role.Analyst)
+        {
+            direction = Direction.Outgoing;
+            await RefreshOutgoingAsync(context.CancellationToken);
+        }
+
+        var response = new ListGrantsResponse();
+        response.Grants.AddRange(await store.ListGrantsAsync(direction, context.CancellationToken));
+        return response;
+    }
+
+    private async Task<RevokeGrantResponse> RevokeGrantAsync(RevokeGrantRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "A revocation needs a reason.");
+        }
+
+        return new RevokeGrantResponse { Grant = await Mapped(() => store.RevokeAsync(request.GrantId, request.Reason.Trim(), Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
+    }
+
+    private async Task<SubmitRequestResponse> SubmitRequestAsync(SubmitRequestRequest request, ServerCallContext context)
+    {
+        var peer = context.GetPeer();
+        if (Validate(request.Terms) is { } problem)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, problem);
+        }
+
+        if (string.IsNullOrEmpty(request.Id) || request.Id.Length > 64 || string.IsNullOrWhiteSpace(request.RequesterResponsible) || request.RequesterResponsible.Length > MaxText)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "A request needs an id (at most 64 characters) and the requester's responsible person.");
+        }
+
+        var now = clock.GetUtcNow();
+        var received = new AccessRequest
+        {
+            Id = request.Id,
+            Direction = Direction.Incoming,
+            Peer = peer.Name,
+            Terms = request.Terms,
+            RequesterResponsible = request.RequesterResponsible,
+            FiledBy = request.FiledBy,
+            FiledAt = Timestamp.FromDateTimeOffset(now),
+            RespondBy = Timestamp.FromDateTimeOffset(WorkingDays.Add(now, responseWorkingDays)),
+            State = RequestState.Pending,
+        };
+        var record = await store.AddIncomingAsync(received, context.CancellationToken)
+            ?? throw new RpcException(StatusCode.AlreadyExists, $"Request '{request.Id}' was already received.");
+        return new SubmitRequestResponse { RespondBy = received.RespondBy, ProviderReceipt = AuditFormat.ReceiptOf(record) };
+    }
+
+    private async Task<GetRequestStatusResponse> GetRequestStatusAsync(GetRequestStatusRequest request, ServerCallContext context)
+    {
+        var response = new GetRequestStatusResponse();
+        foreach (var (received, grant) in await store.GetIncomingAsync(context.GetPeer().Name, request.Ids, context.CancellationToken))
+        {
+            response.Statuses.Add(new RequestStatus
+            {
+                Id = received.Id,
+                State = received.State,
+                RespondBy = received.RespondBy,
+                DecidedAt = received.DecidedAt,
+                RefusalReason = received.RefusalReason,
+                Grant = grant,
+            });
+        }
+
+        return response;
+    }
+
+    private static void Within(IEnumerable<string> granted, IEnumerable<string> asked, string what)
+    {
+        var extra = granted.Except(asked, StringComparer.Ordinal).ToList();
+        if (extra.Count > 0)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"A grant cannot give more than was asked: {what}(s) {string.Join(", ", extra)} were not requested.");
+        }
+    }
+
+    private static RpcException Wider(string which) => new(StatusCode.InvalidArgument, $"A grant cannot give more than was asked: the period's {which} lies outside the requested period.");
+
+    private static async Task<T> Mapped<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (AccessException ex)
+        {
+            throw new RpcException(ex.Error switch
+            {
+                AccessError.NotFound => StatusCode.NotFound,
+                AccessError.Conflict => StatusCode.FailedPrecondition,
+                AccessError.NotShared => StatusCode.FailedPrecondition,
+                _ => StatusCode.InvalidArgument,
+            }, ex.Message);
+        }
+    }
+}

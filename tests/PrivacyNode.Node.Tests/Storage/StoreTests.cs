@@ -1,0 +1,141 @@
+using Google.Protobuf.WellKnownTypes;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Signatures;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Jobs;
+
+namespace PrivacyNode.Node.Tests.Storage;
+
+/// <summary>The same store behaviour against embedded SQLite and a real PostgreSQL server.</summary>
+public sealed class StoreTests
+{
+    [Theory]
+    [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
+    public async Task AuditChain_StaysLinearUnderConcurrentAppends(string provider)
+    {
+        var (database, cleanup) = await StoreProviders.OpenAsync(provider);
+        try
+        {
+            using var key = Ed25519KeyPair.Generate();
+            var audit = new AuditLog(database, key, "bureau", TimeProvider.System);
+            await Task.WhenAll(Enumerable.Range(0, 40).Select(i => audit.AppendAsync(Actor.System.Does("test.append") with
+            {
+                Details = new Dictionary<string, string> { ["i"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            }, CancellationToken.None)));
+
+            var records = new List<AuditRecord>();
+            await foreach (var record in audit.ReadAsync(1, CancellationToken.None))
+            {
+                records.Add(record);
+            }
+
+            Assert.Equal(Enumerable.Range(1, 40).Select(i => (ulong)i), records.Select(r => r.Seq));
+            for (var i = 0; i < records.Count; i++)
+            {
+                Assert.Equal(AuditFormat.ComputeHash(records[i]), records[i].Hash.ToByteArray());
+                Assert.True(Ed25519KeyPair.Verify(key.PublicKey, records[i].Hash.Span, records[i].Signature.Span));
+                Assert.Equal(i == 0 ? new byte[32] : records[i - 1].Hash.ToByteArray(), records[i].PrevHash.ToByteArray());
+            }
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
+    public async Task RequestApproveAdmit_CountsUses_AndNothingHalfWritten(string provider)
+    {
+        var (database, cleanup) = await StoreProviders.OpenAsync(provider);
+        try
+        {
+            using var key = Ed25519KeyPair.Generate();
+            var audit = new AuditLog(database, key, "bureau", TimeProvider.System);
+            var datasets = new DatasetStore(database, audit);
+            var access = new AccessStore(database, audit, TimeProvider.System);
+            var admin = new Actor("admin", "admin");
+            var dataset = new Dataset { Name = "claims", Sharing = Sharing.Conditional, RowCount = 3, RegisteredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+            dataset.Columns.Add(new Column { Name = "id_number", Type = "text" });
+            Assert.True(await datasets.SaveAsync(dataset, new DatasetSource { Csv = new CsvSource { Path = "/nonexistent.csv" } }, false, admin, CancellationToken.None));
+            Assert.False(await datasets.SaveAsync(dataset, new DatasetSource(), false, admin, CancellationToken.None));
+
+            var terms = new AccessTerms
+            {
+                Dataset = "claims", Purpose = "p", PurposeCode = "fraud-check",
+                ValidFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)),
+                ValidTo = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)),
+            };
+            terms.Columns.Add("id_number");
+            terms.JobKinds.Add("row-count");
+            terms.OutputModes.Add("count");
+            var request = new AccessRequest { Id = "req-1", Peer = "insurer", Terms = terms, State = RequestState.Pending, FiledBy = "li.na", FiledAt = terms.ValidFrom, Direction = Direction.Incoming };
+            Assert.NotNull(await access.AddIncomingAsync(request, CancellationToken.None));
+            Assert.Null(await access.AddIncomingAsync(request, CancellationToken.None));
+
+            // Granting a column the dataset lacks fails and leaves the request pending, with no grant.
+            var bad = new Grant { Id = "grt-bad", Requester = "insurer", Provider = "bureau", Terms = terms.Clone(), MaxUses = 1 };
+            bad.Terms.Columns.Add("diagnosis");
+            await Assert.ThrowsAsync<AccessException>(() => access.ApproveAsync("insurer", "req-1", bad, admin, CancellationToken.None));
+            Assert.Empty(await access.ListGrantsAsync(null, CancellationToken.None));
+            Assert.Equal(RequestState.Pending, (await access.ListRequestsAsync(Direction.Incoming, null, CancellationToken.None)).Single().State);
+
+            var grant = await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = 2 }, admin, CancellationToken.None);
+            var ask = new JobAsk("insurer", grant.Id, "row-count", "claims", ["id_number"], "count", "fraud-check", 0);
+            var receipt = new AuditReceipt { Node = "insurer", Seq = 1 };
+            var decisions = new List<Decision>();
+            for (var i = 0; i < 3; i++)
+            {
+                decisions.Add((await access.AdmitAsync(ask, receipt, $"job-{i}", CancellationToken.None)).Decision);
+            }
+
+            Assert.True(decisions[0].Allowed && decisions[1].Allowed);
+            Assert.Equal(DenyReason.UsesExhausted, decisions[2].Reason);
+            Assert.Equal(2, (await access.ListGrantsAsync(Direction.Incoming, CancellationToken.None)).Single().Uses);
+            Assert.Equal(RemoveDatasetOutcome.Granted, await datasets.RemoveAsync("claims", admin, CancellationToken.None));
+            await access.RevokeAsync(grant.Id, "done", admin, CancellationToken.None);
+            Assert.Equal(DenyReason.GrantRevoked, (await access.AdmitAsync(ask, receipt, "job-4", CancellationToken.None)).Decision.Reason);
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
+    public async Task Results_AreDisposedWithASignedRecord(string provider)
+    {
+        var (database, cleanup) = await StoreProviders.OpenAsync(provider);
+        try
+        {
+            using var key = Ed25519KeyPair.Generate();
+            var audit = new AuditLog(database, key, "insurer", TimeProvider.System);
+            var jobs = new JobStore(database, audit, TimeProvider.System);
+            var job = new Job { Id = "job-1", Spec = new JobSpec { Kind = "row-count", Peer = "bureau" }, State = JobState.Pending, SubmittedBy = "li.na", SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+            await jobs.CreateAsync(job, new Actor("li.na", "analyst"), CancellationToken.None);
+            job.State = JobState.Succeeded;
+            job.ResultExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-1));
+            var result = new JobResult { JobId = job.Id };
+            result.Metrics.Add(new ResultMetric { Name = "row_count", Value = 7 });
+            await jobs.TransitionAsync(job, Actor.System.Does("job.succeeded"), CancellationToken.None, result);
+            Assert.Equal(7, (await jobs.GetResultAsync(job.Id, CancellationToken.None))!.Metrics[0].Value);
+
+            Assert.Equal(["job-1"], await jobs.ExpiredResultsAsync(CancellationToken.None));
+            var disposed = await jobs.DisposeResultAsync(job.Id, Actor.System, "retention-expired", CancellationToken.None);
+            Assert.True(disposed!.ResultDisposed);
+            Assert.Null(await jobs.GetResultAsync(job.Id, CancellationToken.None));
+            Assert.Null(await jobs.DisposeResultAsync(job.Id, Actor.System, "again", CancellationToken.None));
+            var last = await audit.ReadAsync(1, CancellationToken.None).LastAsync();
+            Assert.Equal("result.dispose", last.Action);
+            Assert.Contains(last.Details, d => d.Key == "result_sha256");
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+}
