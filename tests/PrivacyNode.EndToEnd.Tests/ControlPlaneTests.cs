@@ -3,10 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
-using PrivacyNode.Cli.Tests;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Hosting;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -17,32 +15,25 @@ namespace PrivacyNode.EndToEnd.Tests;
 /// </summary>
 public sealed class ControlPlaneTests : IAsyncLifetime
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("pn-cp-").FullName;
-    private readonly List<NodeHost> _hosts = [];
+    private readonly CliNodes _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var host in _hosts)
-        {
-            await host.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _nodes.StopAllAsync();
 
     [Fact]
     public async Task RegisterRequestApproveRunDisposeVerify_ThenRevokeIsDenied_AndTamperingIsCaught()
     {
-        var insurer = await InitAndServeAsync("insurer");
-        var bureau = await InitAndServeAsync("bureau");
-        await CliOkAsync(insurer, "peer", "add", (await CliOkAsync(bureau, "invite")).Trim());
-        await CliOkAsync(bureau, "peer", "add", (await CliOkAsync(insurer, "invite")).Trim());
+        var insurer = await _nodes.InitAndServeAsync("insurer");
+        var bureau = await _nodes.InitAndServeAsync("bureau");
+        await CliNodes.CliOkAsync(insurer, "peer", "add", (await CliNodes.CliOkAsync(bureau, "invite")).Trim());
+        await CliNodes.CliOkAsync(bureau, "peer", "add", (await CliNodes.CliOkAsync(insurer, "invite")).Trim());
         var analyst = insurer with { Token = await AddUserAsync(insurer, "li.na", "analyst") };
         var insurerAuditor = insurer with { Token = await AddUserAsync(insurer, "audit.a", "auditor") };
         var bureauAuditor = bureau with { Token = await AddUserAsync(bureau, "audit.b", "auditor") };
 
         // The bureau registers 40 claim rows, two of them with invalid IDs and one duplicate.
-        var csv = Path.Combine(_root, "claims.csv");
+        var csv = Path.Combine(_nodes.Root, "claims.csv");
         var rows = new StringBuilder("id_number,amount\n");
         for (var i = 0; i < 37; i++)
         {
@@ -51,56 +42,56 @@ public sealed class ControlPlaneTests : IAsyncLifetime
 
         rows.Append("110105199001010999,5\n12345,6\n").Append(CultureInfo.InvariantCulture, $"{ResidentId(3).ToLowerInvariant()},7\n");
         await File.WriteAllTextAsync(csv, rows.ToString());
-        var added = await CliOkAsync(bureau, "dataset", "add", "claims", "--csv", csv, "--grade", "重要", "--sharing", "conditional",
+        var added = await CliNodes.CliOkAsync(bureau, "dataset", "add", "claims", "--csv", csv, "--grade", "重要", "--sharing", "conditional",
             "--key", "id_number:cn-resident-id", "--owner-unit", "Medical Insurance Bureau", "--responsible", "Wang Fang");
         Assert.Contains("40 rows", added, StringComparison.Ordinal);
         Assert.Contains("37 valid, 2 invalid, 1 duplicates", added, StringComparison.Ordinal);
 
         // Analysts see the bureau's catalog (metadata only) and may not register datasets themselves.
-        var remote = await CliOkAsync(analyst, "dataset", "show", "claims", "--peer", "bureau", "--json");
+        var remote = await CliNodes.CliOkAsync(analyst, "dataset", "show", "claims", "--peer", "bureau", "--json");
         var shown = JsonDocument.Parse(remote).RootElement.GetProperty("dataset");
         Assert.Equal("40", shown.GetProperty("rowCount").GetString());
         Assert.Equal(string.Empty, shown.GetProperty("sourceLocation").GetString());
-        Assert.Equal(ExitCodes.Denied, (await CliAsync(analyst, "dataset", "add", "x", "--csv", csv, "--grade", "L1", "--sharing", "conditional",
+        Assert.Equal(ExitCodes.Denied, (await CliNodes.CliAsync(analyst, "dataset", "add", "x", "--csv", csv, "--grade", "L1", "--sharing", "conditional",
             "--key", "id_number:text", "--owner-unit", "u", "--responsible", "r")).Code);
 
-        await CliOkAsync(analyst, "request", "file", "--peer", "bureau", "--dataset", "claims", "--columns", "id_number", "--kinds", "row-count",
+        await CliNodes.CliOkAsync(analyst, "request", "file", "--peer", "bureau", "--dataset", "claims", "--columns", "id_number", "--kinds", "row-count",
             "--outputs", "count", "--purpose", "Check claim volumes for the 2026 fraud review", "--purpose-code", "claims-fraud-check",
             "--to", "2099-12-31", "--responsible", "Zhao Lei");
-        var incoming = JsonDocument.Parse(await CliOkAsync(bureau, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")[0];
+        var incoming = JsonDocument.Parse(await CliNodes.CliOkAsync(bureau, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")[0];
         Assert.Equal("REQUEST_STATE_PENDING", incoming.GetProperty("state").GetString());
-        var refuseWithoutReason = await CliAsync(bureau, "request", "refuse", incoming.GetProperty("id").GetString()!, "--peer", "insurer", "--reason", " ");
+        var refuseWithoutReason = await CliNodes.CliAsync(bureau, "request", "refuse", incoming.GetProperty("id").GetString()!, "--peer", "insurer", "--reason", " ");
         Assert.Equal(ExitCodes.Failed, refuseWithoutReason.Code);
-        await CliOkAsync(bureau, "request", "approve", incoming.GetProperty("id").GetString()!, "--peer", "insurer", "--max-uses", "3",
+        await CliNodes.CliOkAsync(bureau, "request", "approve", incoming.GetProperty("id").GetString()!, "--peer", "insurer", "--max-uses", "3",
             "--min-result-size", "10", "--responsible", "Wang Fang");
 
-        var held = JsonDocument.Parse(await CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")[0];
+        var held = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")[0];
         var grantId = held.GetProperty("id").GetString()!;
-        var job = JsonDocument.Parse(await CliOkAsync(analyst, "job", "submit", "--kind", "row-count", "--grant", grantId, "--json")).RootElement.GetProperty("id").GetString()!;
-        var watched = await CliOkAsync(analyst, "job", "watch", job);
+        var job = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "submit", "--kind", "row-count", "--grant", grantId, "--json")).RootElement.GetProperty("id").GetString()!;
+        var watched = await CliNodes.CliOkAsync(analyst, "job", "watch", job);
         Assert.Contains("succeeded", watched, StringComparison.Ordinal);
-        Assert.Contains("row_count: 40", await CliOkAsync(analyst, "job", "result", job), StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Denied, (await CliAsync(insurer, "job", "result", job)).Code);
-        Assert.Equal(ExitCodes.Denied, (await CliAsync(insurerAuditor, "job", "list")).Code);
-        Assert.Equal(ExitCodes.Denied, (await CliAsync(analyst, "audit", "export")).Code);
+        Assert.Contains("row_count: 40", await CliNodes.CliOkAsync(analyst, "job", "result", job), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Denied, (await CliNodes.CliAsync(insurer, "job", "result", job)).Code);
+        Assert.Equal(ExitCodes.Denied, (await CliNodes.CliAsync(insurerAuditor, "job", "list")).Code);
+        Assert.Equal(ExitCodes.Denied, (await CliNodes.CliAsync(analyst, "audit", "export")).Code);
 
-        await CliOkAsync(analyst, "result", "dispose", job);
-        Assert.Contains("disposed", (await CliAsync(analyst, "job", "result", job)).Error, StringComparison.Ordinal);
+        await CliNodes.CliOkAsync(analyst, "result", "dispose", job);
+        Assert.Contains("disposed", (await CliNodes.CliAsync(analyst, "job", "result", job)).Error, StringComparison.Ordinal);
 
         // Revocation stops the next job at once, with the provider's reason.
-        await CliOkAsync(bureau, "grant", "revoke", grantId, "--reason", "purpose ended early");
-        var denied = JsonDocument.Parse(await CliOkAsync(analyst, "job", "submit", "--kind", "row-count", "--grant", grantId, "--json")).RootElement.GetProperty("id").GetString()!;
-        var deniedWatch = await CliAsync(analyst, "job", "watch", denied);
+        await CliNodes.CliOkAsync(bureau, "grant", "revoke", grantId, "--reason", "purpose ended early");
+        var denied = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "submit", "--kind", "row-count", "--grant", grantId, "--json")).RootElement.GetProperty("id").GetString()!;
+        var deniedWatch = await CliNodes.CliAsync(analyst, "job", "watch", denied);
         Assert.Equal(ExitCodes.Failed, deniedWatch.Code);
         Assert.Contains("grant-revoked", deniedWatch.Output, StringComparison.Ordinal);
 
         // Both logs verify, with each side's receipts matched against the other side's export.
-        var insurerLog = Path.Combine(_root, "insurer.jsonl");
-        var bureauLog = Path.Combine(_root, "bureau.jsonl");
-        await CliOkAsync(insurerAuditor, "audit", "export", "--out", insurerLog);
-        await CliOkAsync(bureauAuditor, "audit", "export", "--out", bureauLog);
-        var insurerVerified = await CliOkAsync(insurerAuditor, "audit", "verify", insurerLog, "--peer-export", bureauLog);
-        var bureauVerified = await CliOkAsync(bureauAuditor, "audit", "verify", bureauLog, "--peer-export", insurerLog);
+        var insurerLog = Path.Combine(_nodes.Root, "insurer.jsonl");
+        var bureauLog = Path.Combine(_nodes.Root, "bureau.jsonl");
+        await CliNodes.CliOkAsync(insurerAuditor, "audit", "export", "--out", insurerLog);
+        await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", bureauLog);
+        var insurerVerified = await CliNodes.CliOkAsync(insurerAuditor, "audit", "verify", insurerLog, "--peer-export", bureauLog);
+        var bureauVerified = await CliNodes.CliOkAsync(bureauAuditor, "audit", "verify", bureauLog, "--peer-export", insurerLog);
         Assert.Contains("OK", insurerVerified, StringComparison.Ordinal);
         Assert.DoesNotContain(" 0 matched", insurerVerified, StringComparison.Ordinal);
         Assert.DoesNotContain(" 0 matched", bureauVerified, StringComparison.Ordinal);
@@ -122,9 +113,9 @@ public sealed class ControlPlaneTests : IAsyncLifetime
             write.Parameters.AddWithValue("@r", record.ToByteArray());
             write.Parameters.AddWithValue("@s", (long)record.Seq);
             await write.ExecuteNonQueryAsync();
-            var tampered = Path.Combine(_root, "bureau-tampered.jsonl");
-            await CliOkAsync(bureauAuditor, "audit", "export", "--out", tampered);
-            var caught = await CliAsync(bureauAuditor, "audit", "verify", tampered);
+            var tampered = Path.Combine(_nodes.Root, "bureau-tampered.jsonl");
+            await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", tampered);
+            var caught = await CliNodes.CliAsync(bureauAuditor, "audit", "verify", tampered);
             Assert.Equal(ExitCodes.Failed, caught.Code);
             Assert.Contains($"Record {record.Seq} (policy.decision) is bad", caught.Error, StringComparison.Ordinal);
         }
@@ -139,31 +130,6 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         return body + "10X98765432"[sum % 11];
     }
 
-    private static async Task<string> AddUserAsync(TestNodeHandle node, string name, string role) =>
-        (await CliOkAsync(node, "user", "add", name, "--role", role)).Split('\n')[1].Trim();
-
-    private async Task<TestNodeHandle> InitAndServeAsync(string name)
-    {
-        var directory = Path.Combine(_root, name);
-        var output = new StringWriter();
-        var code = await NodeProgram.RunAsync(
-            ["init", "--name", name, "--data-dir", directory, "--peer-listen", "127.0.0.1:0", "--local-listen", "127.0.0.1:0", "--json"],
-            output, new StringWriter(), CancellationToken.None);
-        Assert.Equal(ExitCodes.Success, code);
-        var token = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("adminToken").GetString()!;
-        _hosts.Add(await NodeHost.StartAsync(directory, configureLogging: _ => { }));
-        return new TestNodeHandle(directory, token);
-    }
-
-    private static Task<(int Code, string Output, string Error)> CliAsync(TestNodeHandle node, params string[] args) =>
-        new CliRunner(token: node.Token).RunAsync([.. args, "--data-dir", node.DataDirectory]);
-
-    private static async Task<string> CliOkAsync(TestNodeHandle node, params string[] args)
-    {
-        var (code, output, error) = await CliAsync(node, args);
-        Assert.True(code == ExitCodes.Success, $"privacynode {string.Join(' ', args)} exited {code}: {error}{output}");
-        return output;
-    }
-
-    private sealed record TestNodeHandle(string DataDirectory, string Token);
+    private static async Task<string> AddUserAsync(CliNodes.Handle node, string name, string role) =>
+        (await CliNodes.CliOkAsync(node, "user", "add", name, "--role", role)).Split('\n')[1].Trim();
 }
