@@ -1,7 +1,11 @@
+using System.Data.Common;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 using PrivacyNode.Cli.Tests;
 using PrivacyNode.Contracts;
 using PrivacyNode.Node.Hosting;
+using PrivacyNode.Testing;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -9,22 +13,40 @@ namespace PrivacyNode.EndToEnd.Tests;
 internal sealed class CliNodes
 {
     private readonly List<NodeHost> _hosts = [];
+    private readonly List<TestPostgres> _schemas = [];
 
     public string Root { get; } = Directory.CreateTempSubdirectory("pn-e2e-").FullName;
 
-    /// <summary>Runs <c>init</c> for <paramref name="name"/> on loopback port 0 and starts the node; returns its directory and admin token.</summary>
-    public async Task<Handle> InitAndServeAsync(string name)
+    /// <summary>
+    /// Runs <c>init</c> for <paramref name="name"/> on loopback port 0 and starts the node; returns its directory and admin token.
+    /// With <paramref name="storage"/> <c>postgresql</c> the node's store is a fresh schema on the test server (<c>init --postgres</c>).
+    /// </summary>
+    public async Task<Handle> InitAndServeAsync(string name, string storage = "sqlite")
     {
         var directory = Path.Combine(Root, name);
+        string[] args = ["init", "--name", name, "--data-dir", directory, "--peer-listen", "127.0.0.1:0", "--local-listen", "127.0.0.1:0", "--json"];
+        string? postgres = null;
+        if (storage == "postgresql")
+        {
+            var schema = await TestPostgres.CreateSchemaAsync();
+            _schemas.Add(schema);
+            postgres = schema.ConnectionString;
+            args = [.. args, "--postgres", postgres];
+        }
+
         var output = new StringWriter();
-        var code = await NodeProgram.RunAsync(
-            ["init", "--name", name, "--data-dir", directory, "--peer-listen", "127.0.0.1:0", "--local-listen", "127.0.0.1:0", "--json"],
-            output, new StringWriter(), CancellationToken.None);
-        Assert.Equal(ExitCodes.Success, code);
+        var error = new StringWriter();
+        var code = await NodeProgram.RunAsync(args, output, error, CancellationToken.None);
+        Assert.True(code == ExitCodes.Success, $"init exited {code}: {error}");
         var token = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("adminToken").GetString()!;
         _hosts.Add(await NodeHost.StartAsync(directory, configureLogging: _ => { }));
-        return new Handle(directory, token);
+        return new Handle(directory, token, postgres);
     }
+
+    /// <summary>A direct connection to the node's store, as someone with database access would open it.</summary>
+    public static DbConnection OpenStore(Handle node) => node.Postgres is { } connectionString
+        ? new NpgsqlConnection(connectionString)
+        : new SqliteConnection($"Data Source={Path.Combine(node.DataDirectory, "node.db")};Pooling=False");
 
     public static Task<(int Code, string Output, string Error)> CliAsync(Handle node, params string[] args) =>
         new CliRunner(token: node.Token).RunAsync([.. args, "--data-dir", node.DataDirectory]);
@@ -36,15 +58,20 @@ internal sealed class CliNodes
         return output;
     }
 
-    /// <summary>Stops every node started here.</summary>
+    /// <summary>Stops every node started here and drops their PostgreSQL schemas.</summary>
     public async Task StopAllAsync()
     {
         foreach (var host in _hosts)
         {
             await host.DisposeAsync();
         }
+
+        foreach (var schema in _schemas)
+        {
+            await schema.DisposeAsync();
+        }
     }
 
-    /// <summary>A node's data directory and the token the CLI calls it with.</summary>
-    public sealed record Handle(string DataDirectory, string Token);
+    /// <summary>A node's data directory, the token the CLI calls it with, and its PostgreSQL store if it has one.</summary>
+    public sealed record Handle(string DataDirectory, string Token, string? Postgres = null);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
-using Microsoft.Data.Sqlite;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 
@@ -21,11 +20,13 @@ public sealed class ControlPlaneTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _nodes.StopAllAsync();
 
-    [Fact]
-    public async Task RegisterRequestApproveRunDisposeVerify_ThenRevokeIsDenied_AndTamperingIsCaught()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task RegisterRequestApproveRunDisposeVerify_ThenRevokeIsDenied_AndTamperingIsCaught(string storage)
     {
-        var insurer = await _nodes.InitAndServeAsync("insurer");
-        var bureau = await _nodes.InitAndServeAsync("bureau");
+        var insurer = await _nodes.InitAndServeAsync("insurer", storage);
+        var bureau = await _nodes.InitAndServeAsync("bureau", storage);
         await CliNodes.CliOkAsync(insurer, "peer", "add", (await CliNodes.CliOkAsync(bureau, "invite")).Trim());
         await CliNodes.CliOkAsync(bureau, "peer", "add", (await CliNodes.CliOkAsync(insurer, "invite")).Trim());
         var analyst = insurer with { Token = await AddUserAsync(insurer, "li.na", "analyst") };
@@ -96,12 +97,15 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         Assert.DoesNotContain(" 0 matched", insurerVerified, StringComparison.Ordinal);
         Assert.DoesNotContain(" 0 matched", bureauVerified, StringComparison.Ordinal);
         var bureauActions = File.ReadLines(bureauLog).Skip(1).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("action").GetString()).ToList();
+        var insurerRefusals = File.ReadLines(insurerLog).Skip(1).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.GetProperty("action").GetString() == "call.refused").Select(r => r.GetProperty("actor").GetString()).ToList();
+        Assert.Equal(["li.na", "admin", "audit.a", "li.na", "li.na"], insurerRefusals); // dataset add, job result, job list, audit export, disposed result
         Assert.Contains("policy.decision", bureauActions);
         Assert.Contains("grant.revoke", bureauActions);
         Assert.DoesNotContain(File.ReadAllText(bureauLog), "110105", StringComparison.Ordinal);
 
         // Someone with database access edits one stored record: verify names it.
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(bureau.DataDirectory, "node.db")}"))
+        await using (var connection = CliNodes.OpenStore(bureau))
         {
             await connection.OpenAsync();
             await using var read = connection.CreateCommand();
@@ -110,8 +114,8 @@ public sealed class ControlPlaneTests : IAsyncLifetime
             record.Outcome = "deny";
             await using var write = connection.CreateCommand();
             write.CommandText = "UPDATE audit_records SET record = @r WHERE seq = @s";
-            write.Parameters.AddWithValue("@r", record.ToByteArray());
-            write.Parameters.AddWithValue("@s", (long)record.Seq);
+            AddParameter(write, "@r", record.ToByteArray());
+            AddParameter(write, "@s", (long)record.Seq);
             await write.ExecuteNonQueryAsync();
             var tampered = Path.Combine(_nodes.Root, "bureau-tampered.jsonl");
             await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", tampered);
@@ -128,6 +132,14 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         var sum = body.Select((c, k) => (c - '0') * weights[k]).Sum();
         return body + "10X98765432"[sum % 11];
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private static async Task<string> AddUserAsync(CliNodes.Handle node, string name, string role) =>

@@ -5,11 +5,14 @@ namespace PrivacyNode.Node.Audit;
 
 /// <summary>Who acts, as the audit log names them.</summary>
 /// <param name="Name">A local user name, <c>peer:&lt;name&gt;</c>, or <c>system</c>.</param>
-/// <param name="Role">admin, analyst, auditor, peer or system.</param>
+/// <param name="Role">admin, analyst, auditor, peer, system, or none (no valid token).</param>
 public sealed record Actor(string Name, string Role)
 {
     /// <summary>The node itself (timers, restarts, init).</summary>
     public static readonly Actor System = new("system", "system");
+
+    /// <summary>A caller on the local endpoint without a valid token.</summary>
+    public static readonly Actor Anonymous = new("anonymous", "none");
 
     /// <summary>A user on the local endpoint.</summary>
     public static Actor Local(LocalCaller caller)

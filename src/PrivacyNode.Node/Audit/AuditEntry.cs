@@ -4,7 +4,7 @@ namespace PrivacyNode.Node.Audit;
 
 /// <summary>What happened, as the caller of <see cref="AuditLog"/> states it; the log adds sequence, time, chain and signature.</summary>
 /// <param name="Actor">A local user name, <c>peer:&lt;name&gt;</c>, or <c>system</c>.</param>
-/// <param name="ActorRole">admin, analyst, auditor, peer or system.</param>
+/// <param name="ActorRole">admin, analyst, auditor, peer, system, or none (no valid token).</param>
 /// <param name="Action">What happened, for example <c>dataset.add</c>.</param>
 /// <param name="Outcome">ok, allow, deny or error.</param>
 public sealed record AuditEntry(string Actor, string ActorRole, string Action, string Outcome = "ok")

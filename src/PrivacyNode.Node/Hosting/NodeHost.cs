@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
@@ -58,6 +59,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The bound peer endpoint.</summary>
     public IPEndPoint PeerEndPoint { get; }
 
+    /// <summary>Who may call each local method: the roles, or none for a public method.</summary>
+    public required IReadOnlyDictionary<string, Role[]> LocalRules { get; init; }
+
     /// <summary>Starts the node in <paramref name="dataDirectory"/>.</summary>
     /// <param name="dataDirectory">The node's data directory.</param>
     /// <param name="overrides">Configuration that wins over node.json and the environment (tests, one-off runs).</param>
@@ -87,7 +91,7 @@ public sealed class NodeHost : IAsyncDisposable
         var pins = new PeerPins(peers, clock);
         var channels = new PeerChannels(identity, clock, options.MaxMessageBytes);
         var rotation = new CertificateRotation(self, peers, pins, channels, clock);
-        var localAccess = new LocalAccess(users);
+        var localAccess = new LocalAccess(users, audit);
         var peerAccess = new PeerAccess(pins);
         var peerHealth = new HealthRpcService();
         var localHealth = new HealthRpcService();
@@ -125,7 +129,7 @@ public sealed class NodeHost : IAsyncDisposable
         new PeerJobRpcService(access, audit, peerKeys).Map(peerRouter);
         peerHealth.LearnServices(peerRouter);
 
-        var localRouter = new RpcRouter(serverOptions, localAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.LocalEndpoint"));
+        var localRouter = new RpcRouter(serverOptions, localAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.LocalEndpoint"), localAccess.RecordRefusalAsync);
         localHealth.Map(localRouter);
         localAccess.Allow(HealthServiceDescriptor.Check);
         localAccess.Allow(HealthServiceDescriptor.Watch);
@@ -200,7 +204,7 @@ public sealed class NodeHost : IAsyncDisposable
         var fingerprint = identity.Fingerprint;
         NodeLog.PeersLoaded(logger, peerCount);
         NodeLog.NodeStarted(logger, self.Name, peerText, self.AdvertisedAddress, localText, fingerprint);
-        return new NodeHost(app, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _auditKey = auditKey };
+        return new NodeHost(app, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _auditKey = auditKey, LocalRules = localAccess.Rules };
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires.</summary>

@@ -1,4 +1,5 @@
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Users;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Server;
@@ -8,9 +9,13 @@ namespace PrivacyNode.Node.Security;
 /// <summary>
 /// Access control on the local endpoint: every mapped method declares the roles that may call it (or that
 /// it is public); calls carry <c>authorization: Bearer &lt;token&gt;</c>. Methods without a rule are refused.
+/// Every refused call, by this check or by its handler, is audited.
 /// </summary>
-public sealed class LocalAccess(UserStore users)
+public sealed class LocalAccess(UserStore users, AuditLog audit)
 {
+    /// <summary>The longest refusal message kept in the audit record.</summary>
+    private const int MaxMessageLength = 512;
+    private static readonly object IdentifiedKey = new();
     private readonly Dictionary<string, Role[]> _rules = new(StringComparer.Ordinal);
 
     /// <summary>The paths with a rule, and their roles (empty for public).</summary>
@@ -52,12 +57,42 @@ public sealed class LocalAccess(UserStore users)
 
         var user = await users.FindByTokenHashAsync(BearerToken.Hash(token!), context.CancellationToken)
             ?? throw new RpcException(StatusCode.Unauthenticated, "Unknown or revoked token.");
+        var caller = new LocalCaller(user.Name, user.Role);
+        context.Items[IdentifiedKey] = caller;
         if (Array.IndexOf(roles, user.Role) < 0)
         {
             var allowed = string.Join(" or ", roles.Select(Roles.ToText));
             throw new RpcException(StatusCode.PermissionDenied, $"{context.Method} needs role {allowed}; user '{user.Name}' is {Roles.ToText(user.Role)}.");
         }
 
-        context.SetLocalCaller(new LocalCaller(user.Name, user.Role));
+        context.SetLocalCaller(caller);
     }
+
+    /// <summary>
+    /// The router's refusal hook: appends a <c>call.refused</c> record naming the caller (when the token was
+    /// valid, even if its role was wrong), the method, the status and its message. Cancelled calls and
+    /// passed deadlines are the caller's doing, not refusals, and are not recorded.
+    /// </summary>
+    public async ValueTask RecordRefusalAsync(ServerCallContext context, RpcException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(refusal);
+        if (refusal.StatusCode is StatusCode.Cancelled or StatusCode.DeadlineExceeded)
+        {
+            return;
+        }
+
+        var actor = context.Items.TryGetValue(IdentifiedKey, out var value) && value is LocalCaller caller ? Actor.Local(caller) : Actor.Anonymous;
+        var message = refusal.Status.Detail.Length > MaxMessageLength ? refusal.Status.Detail[..MaxMessageLength] + "…" : refusal.Status.Detail;
+        var denied = refusal.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated;
+        await audit.AppendAsync(actor.Does("call.refused", denied ? "deny" : "error") with
+        {
+            ReasonCode = ReasonCode(refusal.StatusCode),
+            Details = new Dictionary<string, string> { ["method"] = context.Method, ["message"] = message },
+        }, CancellationToken.None);
+    }
+
+    /// <summary>The status code as a kebab-case reason, for example <c>invalid-argument</c>.</summary>
+    private static string ReasonCode(StatusCode code) =>
+        string.Concat(code.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

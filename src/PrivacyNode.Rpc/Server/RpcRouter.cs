@@ -23,6 +23,7 @@ public sealed class RpcRouter
     private readonly Dictionary<string, ServerCallHandler> _handlers = new(StringComparer.Ordinal);
     private readonly RpcServerOptions _options;
     private readonly Func<ServerCallContext, ValueTask>? _authorize;
+    private readonly Func<ServerCallContext, RpcException, ValueTask>? _refused;
     private readonly ILogger _logger;
 
     /// <summary>Creates a router.</summary>
@@ -32,10 +33,15 @@ public sealed class RpcRouter
     /// throw an <see cref="RpcException"/> to refuse the call.
     /// </param>
     /// <param name="logger">Where failures are logged.</param>
-    public RpcRouter(RpcServerOptions? options = null, Func<ServerCallContext, ValueTask>? authorize = null, ILogger? logger = null)
+    /// <param name="refused">
+    /// Runs when the authorizer or the handler refused the call with an <see cref="RpcException"/>, before its
+    /// status is sent (to record refusals). Its own failures are logged; the refusal's status is sent regardless.
+    /// </param>
+    public RpcRouter(RpcServerOptions? options = null, Func<ServerCallContext, ValueTask>? authorize = null, ILogger? logger = null, Func<ServerCallContext, RpcException, ValueTask>? refused = null)
     {
         _options = options ?? new RpcServerOptions();
         _authorize = authorize;
+        _refused = refused;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -174,6 +180,10 @@ public sealed class RpcRouter
         catch (Exception ex)
         {
             status = ToStatus(ex, call, deadlineSource?.IsCancellationRequested == true, context.RequestAborted.IsCancellationRequested);
+            if (ex is RpcException refusal && _refused is not null)
+            {
+                await NotifyRefusedAsync(call, refusal);
+            }
         }
 
         await registration.DisposeAsync();
@@ -198,6 +208,18 @@ public sealed class RpcRouter
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
             RpcServerLog.DeadlineCompletionFailed(_logger, call.Method, ex);
+        }
+    }
+
+    private async Task NotifyRefusedAsync(ServerCallContext call, RpcException refusal)
+    {
+        try
+        {
+            await _refused!(call, refusal);
+        }
+        catch (Exception ex)
+        {
+            RpcServerLog.RefusalHookFailed(_logger, call.Method, ex);
         }
     }
 

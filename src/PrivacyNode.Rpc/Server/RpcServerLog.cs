@@ -25,4 +25,7 @@ internal static partial class RpcServerLog
 
     [LoggerMessage(EventId = 1006, EventName = "DeadlineCompletionFailed", Level = LogLevel.Warning, Message = "Could not send DEADLINE_EXCEEDED for call {Method}.")]
     public static partial void DeadlineCompletionFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 1007, EventName = "RefusalHookFailed", Level = LogLevel.Error, Message = "The refusal hook failed for call {Method}; the refusal was sent anyway.")]
+    public static partial void RefusalHookFailed(ILogger logger, string method, Exception exception);
 }

@@ -1,6 +1,8 @@
+using System.Buffers;
 using Grpc.Health.V1;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Users;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Client;
 using PrivacyNode.Testing;
@@ -80,30 +82,124 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
         Assert.Equal("insurer", response.Node.Name);
     }
 
-    public static TheoryData<string, string> Denied => new()
+    /// <summary>The role matrix of the local endpoint, as designed; <see cref="RoleMatrix_IsTheNodes"/> holds the node to it.</summary>
+    private static readonly Dictionary<string, Role[]> Matrix = new()
     {
-        { "analyst", "/privacynode.v1.UserService/AddUser" },
-        { "analyst", "/privacynode.v1.UserService/ListUsers" },
-        { "analyst", "/privacynode.v1.PeerService/AddPeer" },
-        { "analyst", "/privacynode.v1.PeerService/RemovePeer" },
-        { "analyst", "/privacynode.v1.IdentityService/GetInvitation" },
-        { "analyst", "/privacynode.v1.IdentityService/RotateCertificate" },
-        { "auditor", "/privacynode.v1.UserService/AddUser" },
-        { "auditor", "/privacynode.v1.PeerService/AddPeer" },
-        { "auditor", "/privacynode.v1.PeerService/CheckPeer" },
-        { "auditor", "/privacynode.v1.IdentityService/GetInvitation" },
+        ["/grpc.health.v1.Health/Check"] = [],
+        ["/grpc.health.v1.Health/Watch"] = [],
+        ["/privacynode.v1.IdentityService/DescribeNode"] = [Role.Admin, Role.Analyst, Role.Auditor],
+        ["/privacynode.v1.IdentityService/GetInvitation"] = [Role.Admin],
+        ["/privacynode.v1.IdentityService/RotateCertificate"] = [Role.Admin],
+        ["/privacynode.v1.PeerService/AddPeer"] = [Role.Admin],
+        ["/privacynode.v1.PeerService/RemovePeer"] = [Role.Admin],
+        ["/privacynode.v1.PeerService/ListPeers"] = [Role.Admin, Role.Analyst, Role.Auditor],
+        ["/privacynode.v1.PeerService/CheckPeer"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.UserService/AddUser"] = [Role.Admin],
+        ["/privacynode.v1.UserService/ListUsers"] = [Role.Admin],
+        ["/privacynode.v1.UserService/RemoveUser"] = [Role.Admin],
+        ["/privacynode.v1.CatalogService/AddDataset"] = [Role.Admin],
+        ["/privacynode.v1.CatalogService/RemoveDataset"] = [Role.Admin],
+        ["/privacynode.v1.CatalogService/ListDatasets"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.CatalogService/GetDataset"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.AccessService/FileRequest"] = [Role.Analyst],
+        ["/privacynode.v1.AccessService/ListRequests"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.AccessService/ApproveRequest"] = [Role.Admin],
+        ["/privacynode.v1.AccessService/RefuseRequest"] = [Role.Admin],
+        ["/privacynode.v1.AccessService/ListGrants"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.AccessService/RevokeGrant"] = [Role.Admin],
+        ["/privacynode.v1.JobService/SubmitJob"] = [Role.Analyst],
+        ["/privacynode.v1.JobService/GetJob"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.JobService/ListJobs"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.JobService/WatchJob"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.JobService/CancelJob"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.JobService/GetJobResult"] = [Role.Analyst],
+        ["/privacynode.v1.JobService/DisposeResult"] = [Role.Admin, Role.Analyst],
+        ["/privacynode.v1.AuditService/ExportAudit"] = [Role.Auditor],
     };
 
-    [Theory]
-    [MemberData(nameof(Denied))]
-    public async Task RoleBoundary_IsPermissionDenied(string role, string path)
-    {
-        var token = role == "analyst" ? _analyst : _auditor;
+    private static readonly Role[] AllRoles = [Role.Admin, Role.Analyst, Role.Auditor];
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => CallByPathAsync(path, token));
+    /// <summary>Every (method, role) pair the matrix forbids.</summary>
+    public static TheoryData<string, Role> Boundaries
+    {
+        get
+        {
+            var data = new TheoryData<string, Role>();
+            foreach (var (path, roles) in Matrix.Where(m => m.Value.Length > 0))
+            {
+                foreach (var role in AllRoles.Except(roles))
+                {
+                    data.Add(path, role);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>Every method that needs a token.</summary>
+    public static TheoryData<string> Protected => new(Matrix.Where(m => m.Value.Length > 0).Select(m => m.Key));
+
+    [Fact]
+    public void RoleMatrix_IsTheNodes()
+    {
+        Assert.Equal(Matrix.Keys.Order(), _node.Host.LocalRules.Keys.Order());
+        Assert.All(Matrix, m => Assert.Equal(m.Value.Order(), _node.Host.LocalRules[m.Key].Order()));
+    }
+
+    [Fact]
+    public void Auditor_ReadsTheAuditLogAndNothingElse()
+    {
+        var auditorMay = Matrix.Where(m => m.Value.Contains(Role.Auditor)).Select(m => m.Key.Split('/')[2]).Order();
+
+        Assert.Equal(["DescribeNode", "ExportAudit", "ListPeers"], auditorMay);
+    }
+
+    [Theory]
+    [MemberData(nameof(Boundaries))]
+    public async Task RoleBoundary_IsPermissionDeniedAndAudited(string path, Role role)
+    {
+        var user = "u-" + Roles.ToText(role);
+        var token = (await _node.CallAsync(UserServiceDescriptor.AddUser, new AddUserRequest { Name = user, Role = role })).Token;
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => CallByPathAsync(path, _node.As(token)));
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
         Assert.Contains("needs role", ex.Status.Detail, StringComparison.Ordinal);
+        var record = Assert.Single(await RefusalsAsync(), r => r.Actor == user);
+        Assert.Equal(("deny", "permission-denied", Roles.ToText(role), path), (record.Outcome, record.ReasonCode, record.ActorRole, Detail(record, "method")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Protected))]
+    public async Task NoToken_IsUnauthenticatedAndAudited(string path)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => CallByPathAsync(path, default));
+
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        var record = Assert.Single(await RefusalsAsync());
+        Assert.Equal(("anonymous", "deny", "unauthenticated", path), (record.Actor, record.Outcome, record.ReasonCode, Detail(record, "method")));
+    }
+
+    [Fact]
+    public async Task FailedCatalogLoad_IsRefusedAuditedAndNotRegistered()
+    {
+        var csv = Path.Combine(_node.DataDirectory, "ragged.csv");
+        await File.WriteAllTextAsync(csv, "id,name\n1,a\n2\n");
+        var request = new AddDatasetRequest
+        {
+            Name = "ragged", Grade = "L2", Sharing = Sharing.Conditional, OwnerUnit = "unit", ResponsiblePerson = "person",
+            Source = new DatasetSource { Csv = new CsvSource { Path = csv } },
+        };
+        request.KeyColumns.Add(new KeyColumn { Column = "id", KeyType = "text" });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.CallAsync(CatalogServiceDescriptor.AddDataset, request));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Contains("line 3", ex.Status.Detail, StringComparison.Ordinal);
+        var record = Assert.Single(await RefusalsAsync());
+        Assert.Equal(("admin", "error", "invalid-argument", ex.Status.Detail), (record.Actor, record.Outcome, record.ReasonCode, Detail(record, "message")));
+        Assert.Empty((await _node.CallAsync(CatalogServiceDescriptor.ListDatasets, new ListDatasetsRequest())).Datasets);
     }
 
     [Fact]
@@ -173,15 +269,25 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
         Assert.DoesNotContain(_analyst[3..], text, StringComparison.Ordinal);
     }
 
-    private Task CallByPathAsync(string path, string token) => path.Split('/')[2] switch
+    /// <summary>Calls <paramref name="path"/> with an empty request; any method kind, as the refusal comes before the request is read.</summary>
+    private Task<byte[]> CallByPathAsync(string path, CallOptions options)
     {
-        "AddUser" => _node.CallAsync(UserServiceDescriptor.AddUser, new AddUserRequest { Name = "x", Role = Role.Admin }, token),
-        "ListUsers" => _node.CallAsync(UserServiceDescriptor.ListUsers, new ListUsersRequest(), token),
-        "AddPeer" => _node.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = "x" }, token),
-        "RemovePeer" => _node.CallAsync(PeerServiceDescriptor.RemovePeer, new RemovePeerRequest { Name = "x" }, token),
-        "CheckPeer" => _node.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "x" }, token),
-        "GetInvitation" => _node.CallAsync(IdentityServiceDescriptor.GetInvitation, new GetInvitationRequest(), token),
-        "RotateCertificate" => _node.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest(), token),
-        _ => throw new ArgumentException(path),
-    };
+        var parts = path.Split('/');
+        var raw = new Marshaller<byte[]>(b => b.Length, (b, w) => w.Write(b), p => p.ToArray());
+        return _node.Local.UnaryAsync(new Method<byte[], byte[]>(MethodType.Unary, parts[1], parts[2], raw, raw), [], options);
+    }
+
+    private async Task<List<AuditRecord>> RefusalsAsync()
+    {
+        using var call = _node.Local.StartServerStreaming(AuditServiceDescriptor.ExportAudit, new ExportAuditRequest(), _node.As(_auditor));
+        var records = new List<AuditRecord>();
+        await foreach (var message in call.ResponseStream.ReadAllAsync())
+        {
+            records.AddRange(message.Records.Where(r => r.Action == "call.refused"));
+        }
+
+        return records;
+    }
+
+    private static string Detail(AuditRecord record, string key) => record.Details.Single(d => d.Key == key).Value;
 }
