@@ -23,18 +23,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_node() { # name -> prints the admin token; the node runs in the background
+start_node() { # name: the node runs in the background (not in a subshell, so cleanup can stop it); its admin token goes to $work/name.token
   local name=$1
   pn init --name "$name" --data-dir "$work/$name" --peer-listen 127.0.0.1:0 --local-listen 127.0.0.1:0 --json \
-    | sed -n 's/.*"adminToken":"\([^"]*\)".*/\1/p'
-  pn serve --data-dir "$work/$name" >"$work/$name.log" 2>&1 &
+    | sed -n 's/.*"adminToken":"\([^"]*\)".*/\1/p' >"$work/$name.token"
+  # The executable itself, not the pn function: $! must be the CLI's pid for cleanup's SIGTERM to reach it.
+  "$PRIVACYNODE_CLI" serve --data-dir "$work/$name" >"$work/$name.log" 2>&1 &
   pids+=($!)
 }
 
 echo "== Each agency creates and starts its node"
-insurer_token=$(start_node insurer)
-bureau_token=$(start_node bureau)
-stranger_token=$(start_node stranger)
+for name in insurer bureau stranger; do start_node "$name"; done
+insurer_token=$(cat "$work/insurer.token")
+bureau_token=$(cat "$work/bureau.token")
+stranger_token=$(cat "$work/stranger.token")
 for name in insurer bureau stranger; do
   for _ in $(seq 100); do [ -f "$work/$name/run/endpoints.json" ] && break; sleep 0.1; done
 done

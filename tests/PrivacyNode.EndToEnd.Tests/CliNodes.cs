@@ -58,7 +58,7 @@ internal sealed class CliNodes
         return output;
     }
 
-    /// <summary>Stops every node started here and drops their PostgreSQL schemas.</summary>
+    /// <summary>Stops every node started here, drops their PostgreSQL schemas and deletes <see cref="Root"/>.</summary>
     public async Task StopAllAsync()
     {
         foreach (var host in _hosts)
@@ -70,6 +70,8 @@ internal sealed class CliNodes
         {
             await schema.DisposeAsync();
         }
+
+        Directory.Delete(Root, recursive: true);
     }
 
     /// <summary>A node's data directory, the token the CLI calls it with, and its PostgreSQL store if it has one.</summary>

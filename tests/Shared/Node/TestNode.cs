@@ -8,8 +8,12 @@ namespace PrivacyNode.Testing;
 /// <summary>A real node for tests: initialized in a temporary directory, both endpoints on 127.0.0.1 port 0.</summary>
 public sealed class TestNode : IAsyncDisposable
 {
-    private TestNode(string name, string dataDirectory, string adminToken, NodeHost host)
+    /// <summary>The temporary directory this node made for itself and deletes on dispose (null when given a root).</summary>
+    private readonly string? _ownRoot;
+
+    private TestNode(string name, string dataDirectory, string adminToken, NodeHost host, string? ownRoot)
     {
+        _ownRoot = ownRoot;
         Name = name;
         DataDirectory = dataDirectory;
         AdminToken = adminToken;
@@ -31,10 +35,11 @@ public sealed class TestNode : IAsyncDisposable
     /// <summary>Initializes and starts a node called <paramref name="name"/>.</summary>
     public static async Task<TestNode> StartAsync(string name, string? root = null)
     {
-        var directory = Path.Combine(root ?? Directory.CreateTempSubdirectory("pn-node-").FullName, name);
+        var ownRoot = root is null ? Directory.CreateTempSubdirectory("pn-node-").FullName : null;
+        var directory = Path.Combine(root ?? ownRoot!, name);
         var init = await NodeInitializer.InitializeAsync(new NodeInitializer.Request(name, directory, PeerListen: "127.0.0.1:0", LocalListen: "127.0.0.1:0"), CancellationToken.None);
         var host = await NodeHost.StartAsync(directory, configureLogging: Quiet);
-        return new TestNode(name, directory, init.AdminToken, host);
+        return new TestNode(name, directory, init.AdminToken, host, ownRoot);
     }
 
     /// <summary>Stops and starts the node again on the same data directory (ports change).</summary>
@@ -58,6 +63,10 @@ public sealed class TestNode : IAsyncDisposable
     {
         Local.Dispose();
         await Host.DisposeAsync();
+        if (_ownRoot is not null)
+        {
+            Directory.Delete(_ownRoot, recursive: true);
+        }
     }
 
     private static void Quiet(ILoggingBuilder logging) => logging.SetMinimumLevel(LogLevel.Warning);
