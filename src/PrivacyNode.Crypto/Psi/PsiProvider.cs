@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using PrivacyNode.Crypto.Ristretto;
+
+namespace PrivacyNode.Crypto.Psi;
+
+/// <summary>
+/// The provider's side of OPRF-based PSI: holds the OPRF key k, evaluates the requester's blinded elements
+/// and computes the tags (and sealed payloads) of its own keys. Pure: messages in, messages out.
+/// </summary>
+/// <remarks>Thread-safe after construction (the key is only read); dispose to zero the key.</remarks>
+public sealed class PsiProvider : IDisposable
+{
+    private readonly Scalar _key;
+
+    /// <summary>A provider with a fresh random OPRF key.</summary>
+    public PsiProvider()
+        : this(Scalar.Random())
+    {
+    }
+
+    /// <summary>A provider with a given OPRF key (a cached key for repeated jobs); the provider takes ownership of it.</summary>
+    public PsiProvider(Scalar key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.IsZero)
+        {
+            throw new ArgumentException("The OPRF key must not be zero.", nameof(key));
+        }
+
+        _key = key;
+    }
+
+    /// <summary>k·B for each blinded element B of <paramref name="blinded"/>, in the same order.</summary>
+    /// <exception cref="PsiProtocolException">The batch is malformed or holds an invalid or identity element.</exception>
+    public byte[] Evaluate(ReadOnlySpan<byte> blinded)
+    {
+        var count = Oprf.CountElements(blinded);
+        var evaluated = new byte[blinded.Length];
+        for (var i = 0; i < count; i++)
+        {
+            Oprf.ReadElement(blinded, i).Multiply(_key).Encode(evaluated.AsSpan(i * Oprf.ElementSize, Oprf.ElementSize));
+        }
+
+        return evaluated;
+    }
+
+    /// <summary>The match tag of one of the provider's own normalized keys, and its payload key when <paramref name="payloadKey"/> is not empty.</summary>
+    public void Tag(ReadOnlySpan<byte> key, Span<byte> tag, Span<byte> payloadKey) =>
+        Oprf.Derive(Oprf.HashKey(key).Multiply(_key), tag, payloadKey);
+
+    /// <summary>Zeroes the OPRF key.</summary>
+    public void Dispose() => _key.Dispose();
+
+    /// <summary>Puts <paramref name="elements"/> (fixed-size records) in a uniformly random order (Fisher–Yates with the OS CSPRNG).</summary>
+    public static void Shuffle(Span<byte> elements, int recordSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(recordSize);
+        var count = elements.Length / recordSize;
+        Span<byte> swap = stackalloc byte[recordSize];
+        for (var i = count - 1; i > 0; i--)
+        {
+            var j = RandomNumberGenerator.GetInt32(i + 1);
+            var a = elements.Slice(i * recordSize, recordSize);
+            var b = elements.Slice(j * recordSize, recordSize);
+            a.CopyTo(swap);
+            b.CopyTo(a);
+            swap.CopyTo(b);
+        }
+    }
+}
