@@ -9,4 +9,6 @@ public static class PeerJobServiceDescriptor
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor Service = JobReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("PeerJobService");
 
     public static readonly Method<RowCountRequest, RowCountResponse> RowCount = ProtobufMethod.Create<RowCountRequest, RowCountResponse>(Service, "RowCount");
+
+    public static readonly Method<PsiRequest, PsiResponse> Psi = ProtobufMethod.Create<PsiRequest, PsiResponse>(Service, "Psi");
 }

@@ -10,15 +10,27 @@ internal static class JobCommands
 {
     public static Command Create(CommandContext context)
     {
-        var kind = new Option<string>("--kind") { Description = "The job kind, e.g. row-count.", Required = true };
+        var kind = new Option<string>("--kind") { Description = "The job kind: row-count, psi, psi-count or psi-payload.", Required = true };
         var grant = new Option<string>("--grant") { Description = "The grant the job runs under (see: privacynode grant list --held).", Required = true };
-        var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses." };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses (PSI: the key column first; psi-payload: then the columns to return)." };
+        var input = new Option<string?>("--input") { Description = "PSI kinds: this node's dataset and key column to match, as dataset:column." };
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends; exit non-zero unless it succeeds." };
-        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, wait };
+        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, input, wait };
         context.SetAction(submit, async (parse, node, output, cancellationToken) =>
         {
             var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant)! };
             spec.Columns.AddRange(Text.List(parse.GetValue(columns)));
+            if (parse.GetValue(input) is { } given)
+            {
+                var parts = given.Split(':', 2);
+                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                {
+                    throw new CliException(ExitCodes.Usage, $"--input takes dataset:column, for example claimants:id_number; got '{given}'.");
+                }
+
+                (spec.InputDataset, spec.InputColumn) = (parts[0], parts[1]);
+            }
+
             var response = await node.CallAsync(JobServiceDescriptor.SubmitJob, new SubmitJobRequest { Spec = spec }, cancellationToken);
             if (!parse.GetValue(wait))
             {

@@ -28,4 +28,11 @@ public sealed class PeerClient(PeerStore peers, PeerChannels channels)
             throw new RpcException(new Status(ex.StatusCode, $"Peer '{peerName}': {ex.Status.Detail}"), ex.Trailers);
         }
     }
+
+    /// <summary>Starts a bidirectional stream to <paramref name="peerName"/>; it ends with <paramref name="cancellationToken"/> or after <paramref name="timeout"/>.</summary>
+    public async Task<AsyncDuplexStreamingCall<TRequest, TResponse>> StartDuplexAsync<TRequest, TResponse>(string peerName, Method<TRequest, TResponse> method, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var peer = await GetPeerAsync(peerName, cancellationToken);
+        return channels.Get(peer).StartDuplexStreaming(method, CallOptions.WithTimeout(timeout, cancellationToken: cancellationToken));
+    }
 }

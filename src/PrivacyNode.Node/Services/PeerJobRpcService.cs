@@ -71,7 +71,7 @@ public sealed class PeerJobRpcService(AccessStore access, AuditLog audit, PeerAu
     }
 
     /// <summary>PERMISSION_DENIED (or <paramref name="code"/>) carrying the reason code and this node's receipt in trailers.</summary>
-    private static RpcException Refusal(Decision decision, AuditRecord record, StatusCode code = StatusCode.PermissionDenied)
+    internal static RpcException Refusal(Decision decision, AuditRecord record, StatusCode code = StatusCode.PermissionDenied)
     {
         var trailers = new Metadata()
             .Add(RowCountExecutor.ReasonTrailer, decision.Code)

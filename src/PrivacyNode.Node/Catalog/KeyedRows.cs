@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace PrivacyNode.Node.Catalog;
+
+/// <summary>
+/// A dataset's rows grouped by the normalized value of one key column, in first-seen order, with the
+/// values of some other columns for each key's first row. Memory grows with the number of distinct keys.
+/// Duplicate keys: every row of a key is listed in <see cref="Entry.Rows"/>; the extra values are the first row's.
+/// </summary>
+public sealed class KeyedRows
+{
+    private readonly Dictionary<string, Entry> _byKey = new(StringComparer.Ordinal);
+    private readonly List<Entry> _entries = [];
+
+    /// <summary>One distinct key: its canonical form, the 1-based rows that carry it, and the first row's extra values.</summary>
+    public sealed record Entry(string Key, List<long> Rows, string[] Extra);
+
+    /// <summary>The distinct valid keys, in first-seen order.</summary>
+    public IReadOnlyList<Entry> Entries => _entries;
+
+    /// <summary>Rows read.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>Rows whose key is not valid for its key type (skipped).</summary>
+    public long Invalid { get; private set; }
+
+    /// <summary>Rows whose key repeats an earlier row's.</summary>
+    public long Duplicates { get; private set; }
+
+    /// <summary>Reads <paramref name="keyColumn"/> of <paramref name="entry"/> (which must be one of its key columns), and <paramref name="extraColumns"/>.</summary>
+    /// <exception cref="DataSourceException">The source cannot be read, or a column is not there.</exception>
+    public static async Task<KeyedRows> ReadAsync(DatasetStore.Entry entry, string keyColumn, IReadOnlyList<string> extraColumns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(extraColumns);
+        var keyType = entry.Dataset.KeyColumns.FirstOrDefault(k => k.Column == keyColumn)?.KeyType
+            ?? throw new DataSourceException($"'{keyColumn}' is not a key column of dataset '{entry.Dataset.Name}' (key columns: {string.Join(", ", entry.Dataset.KeyColumns.Select(k => k.Column))}).");
+        await using var reader = await DataSources.OpenAsync(entry.Source, cancellationToken);
+        var columns = reader.Columns.ToList();
+        var keyIndex = IndexOf(columns, keyColumn);
+        var extraIndexes = extraColumns.Select(c => IndexOf(columns, c)).ToArray();
+        var rows = new KeyedRows();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Rows++;
+            var fields = reader.Current;
+            if (!KeyTypes.TryNormalize(keyType, fields[keyIndex], out var key, out _))
+            {
+                rows.Invalid++;
+            }
+            else if (rows._byKey.TryGetValue(key, out var existing))
+            {
+                rows.Duplicates++;
+                existing.Rows.Add(rows.Rows);
+            }
+            else
+            {
+                var added = new Entry(key, [rows.Rows], extraIndexes.Select(i => fields[i]).ToArray());
+                rows._byKey.Add(key, added);
+                rows._entries.Add(added);
+            }
+        }
+
+        return rows;
+
+        int IndexOf(List<string> names, string column)
+        {
+            var index = names.IndexOf(column);
+            return index >= 0 ? index : throw new DataSourceException($"Column '{column}' is not in dataset '{entry.Dataset.Name}'; its columns are: {string.Join(", ", names)}.");
+        }
+    }
+
+    /// <summary>Sizes for audit records and results (never values).</summary>
+    public Dictionary<string, string> Sizes(string prefix) => new()
+    {
+        [prefix + "rows"] = Rows.ToString(CultureInfo.InvariantCulture),
+        [prefix + "invalid"] = Invalid.ToString(CultureInfo.InvariantCulture),
+        [prefix + "duplicates"] = Duplicates.ToString(CultureInfo.InvariantCulture),
+        [prefix + "set_size"] = Entries.Count.ToString(CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Psi;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Peers;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Client;
+
+namespace PrivacyNode.Node.Jobs;
+
+/// <summary>
+/// The requester's side of psi, psi-count and psi-payload (docs/protocols/psi.md): reads its own key
+/// column, blinds the distinct keys, has the provider evaluate them, unblinds them into tags and matches
+/// them against the provider's tags. The grant's minimum result size is applied here, where the size is known.
+/// </summary>
+public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys peerKeys, DatasetStore datasets, AccessStore access) : IJobExecutor
+{
+    public const string Membership = "psi";
+    public const string Count = "psi-count";
+    public const string Payload = "psi-payload";
+
+    /// <summary>The longest a PSI call may run; the job's own deadline normally ends it first.</summary>
+    private static readonly TimeSpan CallLimit = TimeSpan.FromHours(24);
+
+    public static IReadOnlyList<string> Kinds { get; } = [Membership, Count, Payload];
+
+    public string Kind => kind;
+
+    public string? Validate(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.OutputMode != JobKinds.OutputModeOf[Kind])
+        {
+            return $"A {Kind} job has output mode '{JobKinds.OutputModeOf[Kind]}'.";
+        }
+
+        if (string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn))
+        {
+            return $"A {Kind} job needs this node's input dataset and key column (--input dataset:column).";
+        }
+
+        return Kind == Payload && spec.Columns.Count < 2
+            ? "A psi-payload job names the provider's key column first, then the granted columns to return (--columns key,col1,...)."
+            : null;
+    }
+
+    public async Task<JobOutcome> RunAsync(JobRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var spec = run.Job.Spec;
+        var grant = await access.GetHeldGrantAsync(spec.GrantId, cancellationToken)
+            ?? throw new JobFailedException("grant-not-found", $"This node no longer holds grant '{spec.GrantId}'.");
+        if (spec.Columns.Count == 0)
+        {
+            spec.Columns.AddRange(grant.Terms.Columns.Take(1));
+        }
+
+        await run.ReportAsync(0.02, "reading the input dataset");
+        var input = await datasets.GetAsync(spec.InputDataset, cancellationToken)
+            ?? throw new JobFailedException("input-dataset-not-found", $"No dataset '{spec.InputDataset}' is registered on this node.");
+        KeyedRows own;
+        try
+        {
+            own = await KeyedRows.ReadAsync(input, spec.InputColumn, [], cancellationToken);
+        }
+        catch (DataSourceException ex)
+        {
+            throw new JobFailedException("input-dataset-unreadable", ex.Message);
+        }
+
+        using var requester = new PsiRequester();
+        using var call = await peers.StartDuplexAsync(spec.Peer, PeerJobServiceDescriptor.Psi, CallLimit, cancellationToken);
+        try
+        {
+            return await ExchangeAsync(run, call, requester, own, grant, cancellationToken);
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw RowCountExecutor.Failure(ex);
+        }
+        catch (PsiProtocolException ex)
+        {
+            throw new JobFailedException("peer-protocol-error", $"The provider sent a malformed PSI message: {ex.Message}");
+        }
+    }
+
+    private async Task<JobOutcome> ExchangeAsync(JobRun run, AsyncDuplexStreamingCall<PsiRequest, PsiResponse> call, PsiRequester requester, KeyedRows own, Grant grant, CancellationToken cancellationToken)
+    {
+        var spec = run.Job.Spec;
+        var keys = own.Entries.Select(e => Encoding.UTF8.GetBytes(e.Key)).ToList();
+        await call.RequestStream.WriteAsync(new PsiRequest
+        {
+            Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = keys.Count, RequesterReceipt = run.StartReceipt },
+        }, cancellationToken);
+        var accepted = (await NextAsync(call, PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
+        var batch = (int)Math.Clamp(accepted.MaxBatch, 1, 1 << 16);
+
+        // Blind and send, then read back every evaluation (in our order, or shuffled for psi-count).
+        await run.ReportAsync(0.05, "blinding keys");
+        for (var start = 0; start < keys.Count; start += batch)
+        {
+            var slice = keys.GetRange(start, Math.Min(batch, keys.Count - start));
+            var blinded = PsiParallel.Map(slice.Count, Oprf.ElementSize, (from, count) => requester.Blind(slice.GetRange(from, count)), cancellationToken);
+            await call.RequestStream.WriteAsync(new PsiRequest { Blinded = new PsiElements { Elements = ByteString.CopyFrom(blinded) } }, cancellationToken);
+            await run.ReportAsync(0.05 + (0.35 * (start + slice.Count) / Math.Max(1, keys.Count)), "blinding keys");
+        }
+
+        await call.RequestStream.WriteAsync(new PsiRequest { BlindedDone = new PsiBlindedDone { Count = (ulong)keys.Count } }, cancellationToken);
+        await call.RequestStream.CompleteAsync();
+
+        var withPayloads = Kind == Payload;
+        var tagIndex = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
+        var payloadKeys = withPayloads ? new byte[keys.Count * Oprf.PayloadKeySize] : [];
+        var received = 0;
+        while (received < keys.Count)
+        {
+            var evaluated = (await NextAsync(call, PsiResponse.MessageOneofCase.Evaluated, cancellationToken)).Evaluated.Elements.Memory;
+            var count = evaluated.Length / Oprf.ElementSize;
+            if (evaluated.Length % Oprf.ElementSize != 0 || received + count > keys.Count)
+            {
+                throw new PsiProtocolException("The provider returned more evaluations than keys were sent.");
+            }
+
+            var offset = received;
+            var tags = PsiParallel.Map(count, Oprf.TagSize, (from, length) => requester.Finalize(
+                evaluated.Span.Slice(from * Oprf.ElementSize, length * Oprf.ElementSize),
+                withPayloads ? payloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize) : default), cancellationToken);
+            for (var i = 0; i < count; i++)
+            {
+                tagIndex[Convert.ToHexString(tags, i * Oprf.TagSize, Oprf.TagSize)] = received + i;
+            }
+
+            received += count;
+            await run.ReportAsync(0.4 + (0.4 * received / Math.Max(1, keys.Count)), "unblinding evaluations");
+        }
+
+        // Match the provider's tags; open the sealed rows of matches.
+        await run.ReportAsync(0.85, "matching the provider's tags");
+        var matches = new SortedDictionary<int, string[]>();
+        long providerTags = 0;
+        PsiDone done;
+        while (true)
+        {
+            var message = await NextAsync(call, null, cancellationToken);
+            if (message.MessageCase == PsiResponse.MessageOneofCase.Done)
+            {
+                done = message.Done;
+                break;
+            }
+
+            if (message.MessageCase != PsiResponse.MessageOneofCase.Tags)
+            {
+                throw new PsiProtocolException($"Expected tags, got {message.MessageCase}.");
+            }
+
+            var tags = message.Tags.Tags.Span;
+            var count = tags.Length / Oprf.TagSize;
+            if (tags.Length % Oprf.TagSize != 0 || (withPayloads && message.Tags.SealedPayloads.Count != count))
+            {
+                throw new PsiProtocolException("A tags message holds whole tags and, for psi-payload, one sealed row per tag.");
+            }
+
+            providerTags += count;
+            for (var i = 0; i < count; i++)
+            {
+                var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
+                if (!tagIndex.TryGetValue(Convert.ToHexString(tag), out var index))
+                {
+                    continue;
+                }
+
+                matches[index] = withPayloads
+                    ? [.. PsiPayloadRow.Parser.ParseFrom(PayloadCipher.Open(payloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, message.Tags.SealedPayloads[i].Span)).Values]
+                    : [];
+            }
+        }
+
+        Array.Clear(payloadKeys);
+        if (providerTags != (long)accepted.ProviderSetSize)
+        {
+            throw new PsiProtocolException($"The provider announced {accepted.ProviderSetSize} keys but sent {providerTags} tags.");
+        }
+
+        await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, cancellationToken);
+        var check = PolicyDecision.CheckResult(grant, matches.Count);
+        if (!check.Allowed)
+        {
+            throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
+        }
+
+        return new JobOutcome(Result(spec, own, matches, accepted.ProviderSetSize), done.ProviderReceipt, AuditDetails(own, matches.Count, accepted.ProviderSetSize));
+    }
+
+    /// <summary>Metrics always; for psi one row per matched input row (row number, key); for psi-payload also the provider's columns.</summary>
+    private JobResult Result(JobSpec spec, KeyedRows own, SortedDictionary<int, string[]> matches, ulong providerSetSize)
+    {
+        var result = new JobResult();
+        result.Metrics.Add(new ResultMetric { Name = "intersection_size", Value = matches.Count });
+        result.Metrics.Add(new ResultMetric { Name = "requester_set_size", Value = own.Entries.Count });
+        result.Metrics.Add(new ResultMetric { Name = "provider_set_size", Value = (long)providerSetSize });
+        result.Metrics.Add(new ResultMetric { Name = "requester_rows", Value = own.Rows });
+        result.Metrics.Add(new ResultMetric { Name = "requester_invalid_keys", Value = own.Invalid });
+        result.Metrics.Add(new ResultMetric { Name = "requester_duplicate_keys", Value = own.Duplicates });
+        if (Kind == Count)
+        {
+            return result;
+        }
+
+        result.Columns.Add("row");
+        result.Columns.Add(spec.InputColumn);
+        if (Kind == Payload)
+        {
+            result.Columns.AddRange(spec.Columns.Skip(1).Select(c => spec.Peer + "." + c));
+        }
+
+        foreach (var (index, payload) in matches)
+        {
+            var entry = own.Entries[index];
+            foreach (var rowNumber in entry.Rows)
+            {
+                var row = new ResultRow();
+                row.Values.Add(rowNumber.ToString(CultureInfo.InvariantCulture));
+                row.Values.Add(entry.Key);
+                row.Values.AddRange(payload);
+                result.Rows.Add(row);
+            }
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, string> AuditDetails(KeyedRows own, int intersection, ulong providerSetSize)
+    {
+        var details = own.Sizes("requester_");
+        details["kind"] = Kind;
+        details["provider_set_size"] = providerSetSize.ToString(CultureInfo.InvariantCulture);
+        details["intersection_size"] = intersection.ToString(CultureInfo.InvariantCulture);
+        details["revealed"] = Kind switch { Count => "intersection_size", Payload => "matched_rows,granted_columns", _ => "matched_rows" };
+        return details;
+    }
+
+    private static async Task<PsiResponse> NextAsync(AsyncDuplexStreamingCall<PsiRequest, PsiResponse> call, PsiResponse.MessageOneofCase? expected, CancellationToken cancellationToken)
+    {
+        if (!await call.ResponseStream.MoveNextAsync(cancellationToken))
+        {
+            throw new PsiProtocolException("The provider ended the exchange early.");
+        }
+
+        var message = call.ResponseStream.Current;
+        return expected is null || message.MessageCase == expected
+            ? message
+            : throw new PsiProtocolException($"Expected {expected}, got {message.MessageCase}.");
+    }
+}

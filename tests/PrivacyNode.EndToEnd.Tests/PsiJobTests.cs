@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace PrivacyNode.EndToEnd.Tests;
+
+/// <summary>
+/// psi, psi-count and psi-payload between two nodes through the CLI, checked against the plaintext
+/// intersection: invalid and duplicate keys, full-width and lower-case input, the grant's minimum
+/// requester set size and minimum result size, and what each side's audit log records.
+/// </summary>
+public sealed class PsiJobTests : IAsyncLifetime
+{
+    private readonly CliNodes _nodes = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _nodes.StopAllAsync();
+
+    [Fact]
+    public async Task PsiKinds_RevealWhatTheGrantAllows()
+    {
+        var insurer = await _nodes.InitAndServeAsync("insurer");
+        var bureau = await _nodes.InitAndServeAsync("bureau");
+        await CliNodes.CliOkAsync(insurer, "peer", "add", (await CliNodes.CliOkAsync(bureau, "invite")).Trim());
+        await CliNodes.CliOkAsync(bureau, "peer", "add", (await CliNodes.CliOkAsync(insurer, "invite")).Trim());
+        var analyst = insurer with { Token = (await CliNodes.CliOkAsync(insurer, "user", "add", "li.na", "--role", "analyst")).Split('\n')[1].Trim() };
+
+        // The bureau holds IDs 0..59 with an amount; the insurer's claimants are 40..99, one written in
+        // lower case and one duplicated, plus one invalid ID. The intersection is 40..59: 20 people.
+        var claims = new StringBuilder("id_number,amount,hospital\n");
+        for (var i = 0; i < 60; i++)
+        {
+            claims.Append(CultureInfo.InvariantCulture, $"{ControlPlaneTests.ResidentId(i)},{1000 + i},H{i % 3}\n");
+        }
+
+        var claimants = new StringBuilder("name,id_number\n");
+        for (var i = 40; i < 100; i++)
+        {
+            var id = ControlPlaneTests.ResidentId(i);
+            claimants.Append(CultureInfo.InvariantCulture, $"person {i},{(i == 45 ? id.ToLowerInvariant() : id)}\n");
+        }
+
+        claimants.Append(CultureInfo.InvariantCulture, $"again,{ControlPlaneTests.ResidentId(50)}\nbroken,12345\n");
+        await File.WriteAllTextAsync(Path.Combine(_nodes.Root, "claims.csv"), claims.ToString());
+        await File.WriteAllTextAsync(Path.Combine(_nodes.Root, "claimants.csv"), claimants.ToString());
+        await CliNodes.CliOkAsync(bureau, "dataset", "add", "claims", "--csv", Path.Combine(_nodes.Root, "claims.csv"), "--grade", "L2", "--sharing", "conditional",
+            "--key", "id_number:cn-resident-id", "--owner-unit", "Medical Insurance Bureau", "--responsible", "Wang Fang");
+        await CliNodes.CliOkAsync(insurer, "dataset", "add", "claimants", "--csv", Path.Combine(_nodes.Root, "claimants.csv"), "--grade", "L2", "--sharing", "not-shared",
+            "--key", "id_number:cn-resident-id", "--owner-unit", "Insurer", "--responsible", "Zhao Lei");
+
+        await CliNodes.CliOkAsync(analyst, "request", "file", "--peer", "bureau", "--dataset", "claims", "--columns", "id_number,amount",
+            "--kinds", "psi,psi-count,psi-payload", "--outputs", "membership,count,payload", "--purpose", "Fraud review 2026", "--purpose-code", "claims-fraud-check",
+            "--to", "2099-12-31", "--responsible", "Zhao Lei");
+        var requestId = JsonDocument.Parse(await CliNodes.CliOkAsync(bureau, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")[0].GetProperty("id").GetString()!;
+        await CliNodes.CliOkAsync(bureau, "request", "approve", requestId, "--peer", "insurer", "--max-uses", "10", "--min-requester-set-size", "50",
+            "--min-result-size", "5", "--responsible", "Wang Fang");
+        var grant = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")[0].GetProperty("id").GetString()!;
+        var expected = Enumerable.Range(40, 20).Select(ControlPlaneTests.ResidentId).ToHashSet();
+
+        // psi: which of my rows are in the intersection (the duplicate key's two rows both appear).
+        var membership = await RunAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
+        var rows = membership.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).ToList();
+        Assert.Equal(21, rows.Count);
+        Assert.Equal(expected, rows.Select(r => r[1].GetString()!).ToHashSet());
+        Assert.Equal("20", Metric(membership, "intersection_size"));
+        Assert.Equal("60", Metric(membership, "requester_set_size"));
+        Assert.Equal("1", Metric(membership, "requester_invalid_keys"));
+        Assert.Equal("60", Metric(membership, "provider_set_size"));
+
+        // psi-count: the size only.
+        var count = await RunAsync(analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
+        Assert.Equal("20", Metric(count, "intersection_size"));
+        Assert.False(count.TryGetProperty("rows", out var countRows) && countRows.GetArrayLength() > 0);
+
+        // psi-payload: the granted amount for matches; a column outside the grant is refused by the provider.
+        var payload = await RunAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number");
+        var amounts = payload.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).ToDictionary(r => r[0].GetString()!, r => (r[1].GetString()!, r[2].GetString()!));
+        Assert.Equal(21, amounts.Count);
+        Assert.All(amounts.Values, v => Assert.Equal(ControlPlaneTests.ResidentId(int.Parse(v.Item2, CultureInfo.InvariantCulture) - 1000), v.Item1));
+        var outside = await SubmitAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,hospital", "--input", "claimants:id_number");
+        Assert.Contains("column-not-granted", outside.Output, StringComparison.Ordinal);
+
+        // The grant's floors: a requester set below 50 is refused by the provider; fewer than 5 matches are suppressed by the requester's node.
+        await AddInputAsync(insurer, "tiny", Enumerable.Range(40, 10));
+        await AddInputAsync(insurer, "sparse", Enumerable.Range(58, 2).Concat(Enumerable.Range(200, 48)));
+        Assert.Contains("requester-set-too-small", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "tiny:id_number")).Output, StringComparison.Ordinal);
+        Assert.Contains("result-below-minimum", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "sparse:id_number")).Output, StringComparison.Ordinal);
+
+        // Both audit logs record sizes for every job, never keys.
+        var auditor = bureau with { Token = (await CliNodes.CliOkAsync(bureau, "user", "add", "audit.b", "--role", "auditor")).Split('\n')[1].Trim() };
+        var log = Path.Combine(_nodes.Root, "bureau.jsonl");
+        await CliNodes.CliOkAsync(auditor, "audit", "export", "--out", log);
+        var provided = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();
+        Assert.Equal(4, provided.Count);
+        Assert.All(provided, r => Assert.Contains("\"requester_set_size\"", r.GetRawText(), StringComparison.Ordinal));
+        Assert.DoesNotContain("110105", File.ReadAllText(log), StringComparison.Ordinal);
+    }
+
+    private async Task AddInputAsync(CliNodes.Handle node, string name, IEnumerable<int> people)
+    {
+        var csv = Path.Combine(_nodes.Root, name + ".csv");
+        await File.WriteAllLinesAsync(csv, ["id_number", .. people.Select(ControlPlaneTests.ResidentId)]);
+        await CliNodes.CliOkAsync(node, "dataset", "add", name, "--csv", csv, "--grade", "L2", "--sharing", "not-shared",
+            "--key", "id_number:cn-resident-id", "--owner-unit", "Insurer", "--responsible", "Zhao Lei");
+    }
+
+    private static async Task<JsonElement> RunAsync(CliNodes.Handle analyst, params string[] args)
+    {
+        var job = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, ["job", "submit", .. args, "--json"])).RootElement.GetProperty("id").GetString()!;
+        await CliNodes.CliOkAsync(analyst, "job", "watch", job);
+        return JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "result", job, "--json")).RootElement.GetProperty("result");
+    }
+
+    private static Task<(int Code, string Output, string Error)> SubmitAsync(CliNodes.Handle analyst, params string[] args) =>
+        CliNodes.CliAsync(analyst, ["job", "submit", .. args, "--wait"]);
+
+    private static string Metric(JsonElement result, string name) =>
+        result.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name).GetProperty("value").GetString()!;
+}
