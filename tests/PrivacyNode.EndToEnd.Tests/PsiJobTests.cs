@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Client;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -67,6 +71,15 @@ public sealed class PsiJobTests : IAsyncLifetime
         Assert.Equal("60", Metric(membership, "requester_set_size"));
         Assert.Equal("1", Metric(membership, "requester_invalid_keys"));
         Assert.Equal("60", Metric(membership, "provider_set_size"));
+
+        // Results are read in pages: the last page from offset 20 holds one row of 21.
+        using (var local = new RpcChannel(new Uri(NodeRuntimeInfo.TryRead(analyst.DataDirectory)!.Local)))
+        {
+            var page = await local.UnaryAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = membership.GetProperty("jobId").GetString()!, Offset = 20, Limit = 5 },
+                new CallOptions(new Metadata().Add("authorization", "Bearer " + analyst.Token)));
+            Assert.Equal((21UL, 1), (page.TotalRows, page.Result.Rows.Count));
+            Assert.Equal("20", page.Result.Metrics.Single(m => m.Name == "intersection_size").Value.ToString(CultureInfo.InvariantCulture));
+        }
 
         // psi-count: the size only.
         var count = await RunAsync(analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");

@@ -85,7 +85,19 @@ internal static class JobCommands
         var result = new Command("result", "Print a succeeded job's result. Analyst (own jobs).") { resultId };
         context.SetAction(result, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = parse.GetValue(resultId)! }, cancellationToken);
+            var jobId = parse.GetValue(resultId)!;
+            var response = await node.CallAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = jobId }, cancellationToken);
+            while ((ulong)response.Result.Rows.Count < response.TotalRows)
+            {
+                var page = await node.CallAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = jobId, Offset = (ulong)response.Result.Rows.Count }, cancellationToken);
+                if (page.Result.Rows.Count == 0)
+                {
+                    throw new CliException(ExitCodes.Failed, $"The node returned no rows past {response.Result.Rows.Count} of {response.TotalRows}.");
+                }
+
+                response.Result.Rows.AddRange(page.Result.Rows);
+            }
+
             if (output.Json)
             {
                 output.WriteJson(response);

@@ -77,7 +77,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         using var call = await peers.StartDuplexAsync(spec.Peer, PeerJobServiceDescriptor.Psi, CallLimit, cancellationToken);
         try
         {
-            return await ExchangeAsync(run, call, requester, own, grant, cancellationToken);
+            return await ExchangeAsync(run, new Exchange(call), requester, own, grant, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -89,54 +89,35 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
     }
 
-    private async Task<JobOutcome> ExchangeAsync(JobRun run, AsyncDuplexStreamingCall<PsiRequest, PsiResponse> call, PsiRequester requester, KeyedRows own, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ExchangeAsync(JobRun run, Exchange call, PsiRequester requester, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         var keys = own.Entries.Select(e => Encoding.UTF8.GetBytes(e.Key)).ToList();
-        await call.RequestStream.WriteAsync(new PsiRequest
+        await call.SendAsync(new PsiRequest
         {
             Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = keys.Count, RequesterReceipt = run.StartReceipt },
         }, cancellationToken);
-        var accepted = (await NextAsync(call, PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
+        var accepted = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
         var batch = (int)Math.Clamp(accepted.MaxBatch, 1, 1 << 16);
 
-        // Blind and send, then read back every evaluation (in our order, or shuffled for psi-count).
-        await run.ReportAsync(0.05, "blinding keys");
-        for (var start = 0; start < keys.Count; start += batch)
-        {
-            var slice = keys.GetRange(start, Math.Min(batch, keys.Count - start));
-            var blinded = PsiParallel.Map(slice.Count, Oprf.ElementSize, (from, count) => requester.Blind(slice.GetRange(from, count)), cancellationToken);
-            await call.RequestStream.WriteAsync(new PsiRequest { Blinded = new PsiElements { Elements = ByteString.CopyFrom(blinded) } }, cancellationToken);
-            await run.ReportAsync(0.05 + (0.35 * (start + slice.Count) / Math.Max(1, keys.Count)), "blinding keys");
-        }
-
-        await call.RequestStream.WriteAsync(new PsiRequest { BlindedDone = new PsiBlindedDone { Count = (ulong)keys.Count } }, cancellationToken);
-        await call.RequestStream.CompleteAsync();
-
+        // Blinded keys go out while evaluations come back: the provider answers each batch as it arrives,
+        // so sending everything before reading would stall both sides once the transport's windows fill.
         var withPayloads = Kind == Payload;
         var tagIndex = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
         var payloadKeys = withPayloads ? new byte[keys.Count * Oprf.PayloadKeySize] : [];
-        var received = 0;
-        while (received < keys.Count)
+        await run.ReportAsync(0.05, "blinding and unblinding keys");
+        using (var exchange = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var evaluated = (await NextAsync(call, PsiResponse.MessageOneofCase.Evaluated, cancellationToken)).Evaluated.Elements.Memory;
-            var count = evaluated.Length / Oprf.ElementSize;
-            if (evaluated.Length % Oprf.ElementSize != 0 || received + count > keys.Count)
+            var sending = CancelOnFailure(SendBlindedAsync(call, requester, keys, batch, exchange.Token), exchange);
+            var receiving = CancelOnFailure(ReceiveEvaluationsAsync(run, call, requester, keys.Count, tagIndex, payloadKeys, exchange.Token), exchange);
+            try
             {
-                throw new PsiProtocolException("The provider returned more evaluations than keys were sent.");
+                await Task.WhenAll(sending, receiving);
             }
-
-            var offset = received;
-            var tags = PsiParallel.Map(count, Oprf.TagSize, (from, length) => requester.Finalize(
-                evaluated.Span.Slice(from * Oprf.ElementSize, length * Oprf.ElementSize),
-                withPayloads ? payloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize) : default), cancellationToken);
-            for (var i = 0; i < count; i++)
+            catch when (new[] { sending, receiving }.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) is { } cause)
             {
-                tagIndex[Convert.ToHexString(tags, i * Oprf.TagSize, Oprf.TagSize)] = received + i;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             }
-
-            received += count;
-            await run.ReportAsync(0.4 + (0.4 * received / Math.Max(1, keys.Count)), "unblinding evaluations");
         }
 
         // Match the provider's tags; open the sealed rows of matches.
@@ -146,7 +127,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         PsiDone done;
         while (true)
         {
-            var message = await NextAsync(call, null, cancellationToken);
+            var message = await call.ReceiveAsync(null, cancellationToken);
             if (message.MessageCase == PsiResponse.MessageOneofCase.Done)
             {
                 done = message.Done;
@@ -193,7 +174,67 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
         }
 
-        return new JobOutcome(Result(spec, own, matches, accepted.ProviderSetSize), done.ProviderReceipt, AuditDetails(own, matches.Count, accepted.ProviderSetSize));
+        var result = Result(spec, own, matches, accepted.ProviderSetSize);
+        result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
+        result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
+        var details = AuditDetails(own, matches.Count, accepted.ProviderSetSize);
+        details["bytes_sent"] = call.BytesSent.ToString(CultureInfo.InvariantCulture);
+        details["bytes_received"] = call.BytesReceived.ToString(CultureInfo.InvariantCulture);
+        return new JobOutcome(result, done.ProviderReceipt, details);
+    }
+
+    private static async Task SendBlindedAsync(Exchange call, PsiRequester requester, List<byte[]> keys, int batch, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < keys.Count; start += batch)
+        {
+            var slice = keys.GetRange(start, Math.Min(batch, keys.Count - start));
+            var blinded = PsiParallel.Map(slice.Count, Oprf.ElementSize, (from, count) => requester.Blind(slice.GetRange(from, count)), cancellationToken);
+            await call.SendAsync(new PsiRequest { Blinded = new PsiElements { Elements = ByteString.CopyFrom(blinded) } }, cancellationToken);
+        }
+
+        await call.SendAsync(new PsiRequest { BlindedDone = new PsiBlindedDone { Count = (ulong)keys.Count } }, cancellationToken);
+        await call.CompleteAsync();
+    }
+
+    /// <summary>Unblinds every evaluation into a tag (in our order, or shuffled for psi-count), indexed by tag, and the payload keys.</summary>
+    private static async Task ReceiveEvaluationsAsync(JobRun run, Exchange call, PsiRequester requester, int expected, Dictionary<string, int> tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
+    {
+        var received = 0;
+        while (received < expected)
+        {
+            var evaluated = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Evaluated, cancellationToken)).Evaluated.Elements.Memory;
+            var count = evaluated.Length / Oprf.ElementSize;
+            if (evaluated.Length % Oprf.ElementSize != 0 || received + count > expected)
+            {
+                throw new PsiProtocolException("The provider returned more evaluations than keys were sent.");
+            }
+
+            var offset = received;
+            var tags = PsiParallel.Map(count, Oprf.TagSize, (from, length) => requester.Finalize(
+                evaluated.Span.Slice(from * Oprf.ElementSize, length * Oprf.ElementSize),
+                payloadKeys.Length == 0 ? default : payloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize)), cancellationToken);
+            for (var i = 0; i < count; i++)
+            {
+                tagIndex[Convert.ToHexString(tags, i * Oprf.TagSize, Oprf.TagSize)] = received + i;
+            }
+
+            received += count;
+            await run.ReportAsync(0.05 + (0.8 * received / Math.Max(1, expected)), "blinding and unblinding keys");
+        }
+    }
+
+    /// <summary>Cancels the other half of the exchange when this half fails, so neither waits forever.</summary>
+    private static async Task CancelOnFailure(Task task, CancellationTokenSource exchange)
+    {
+        try
+        {
+            await task;
+        }
+        catch
+        {
+            await exchange.CancelAsync();
+            throw;
+        }
     }
 
     /// <summary>Metrics always; for psi one row per matched input row (row number, key); for psi-payload also the provider's columns.</summary>
@@ -244,16 +285,35 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         return details;
     }
 
-    private static async Task<PsiResponse> NextAsync(AsyncDuplexStreamingCall<PsiRequest, PsiResponse> call, PsiResponse.MessageOneofCase? expected, CancellationToken cancellationToken)
+    /// <summary>The call, counting the bytes of the gRPC messages each way (5-byte frame headers included, HTTP/2 and TLS framing not).</summary>
+    private sealed class Exchange(AsyncDuplexStreamingCall<PsiRequest, PsiResponse> call)
     {
-        if (!await call.ResponseStream.MoveNextAsync(cancellationToken))
+        private const int FrameHeader = 5;
+
+        public long BytesSent { get; private set; }
+
+        public long BytesReceived { get; private set; }
+
+        public Task SendAsync(PsiRequest message, CancellationToken cancellationToken)
         {
-            throw new PsiProtocolException("The provider ended the exchange early.");
+            BytesSent += FrameHeader + message.CalculateSize();
+            return call.RequestStream.WriteAsync(message, cancellationToken);
         }
 
-        var message = call.ResponseStream.Current;
-        return expected is null || message.MessageCase == expected
-            ? message
-            : throw new PsiProtocolException($"Expected {expected}, got {message.MessageCase}.");
+        public Task CompleteAsync() => call.RequestStream.CompleteAsync();
+
+        public async Task<PsiResponse> ReceiveAsync(PsiResponse.MessageOneofCase? expected, CancellationToken cancellationToken)
+        {
+            if (!await call.ResponseStream.MoveNextAsync(cancellationToken))
+            {
+                throw new PsiProtocolException("The provider ended the exchange early.");
+            }
+
+            var message = call.ResponseStream.Current;
+            BytesReceived += FrameHeader + message.CalculateSize();
+            return expected is null || message.MessageCase == expected
+                ? message
+                : throw new PsiProtocolException($"Expected {expected}, got {message.MessageCase}.");
+        }
     }
 }

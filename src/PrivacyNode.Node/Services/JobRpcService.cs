@@ -36,6 +36,9 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
         localAccess.Allow(JobServiceDescriptor.DisposeResult, Role.Admin, Role.Analyst);
     }
 
+    /// <summary>The most result rows one GetJobResult page carries.</summary>
+    public const int MaxResultRowsPerPage = 10_000;
+
     private static bool IsTerminal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
     private async Task<SubmitJobResponse> SubmitJobAsync(SubmitJobRequest request, ServerCallContext context)
@@ -142,7 +145,13 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
 
         var result = await jobs.GetResultAsync(job.Id, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"The result of job '{job.Id}' was disposed of.");
-        return new GetJobResultResponse { Result = result };
+        var total = result.Rows.Count;
+        var offset = (int)Math.Min(request.Offset, (ulong)total);
+        var limit = request.Limit is 0 or > MaxResultRowsPerPage ? MaxResultRowsPerPage : (int)request.Limit;
+        var page = result.Rows.Skip(offset).Take(limit).ToList();
+        result.Rows.Clear();
+        result.Rows.AddRange(page);
+        return new GetJobResultResponse { Result = result, TotalRows = (ulong)total };
     }
 
     private async Task<DisposeResultResponse> DisposeResultAsync(DisposeResultRequest request, ServerCallContext context)
