@@ -3,8 +3,11 @@ using System.Text;
 using System.Text.Json;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Peers;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Client;
+using PrivacyNode.Rpc.Security;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -81,6 +84,9 @@ public sealed class PsiJobTests : IAsyncLifetime
             Assert.Equal("20", page.Result.Metrics.Single(m => m.Name == "intersection_size").Value.ToString(CultureInfo.InvariantCulture));
         }
 
+        // A requester that sends malformed PSI messages gets INVALID_ARGUMENT, whatever it sends.
+        await ProbeMalformedStreamsAsync(insurer, bureau, grant, membership.GetProperty("jobId").GetString()!);
+
         // psi-count: the size only.
         var count = await RunAsync(analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
         Assert.Equal("20", Metric(count, "intersection_size"));
@@ -101,13 +107,53 @@ public sealed class PsiJobTests : IAsyncLifetime
         Assert.Contains("result-below-minimum", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "sparse:id_number")).Output, StringComparison.Ordinal);
 
         // Both audit logs record sizes for every job, never keys.
-        var auditor = bureau with { Token = (await CliNodes.CliOkAsync(bureau, "user", "add", "audit.b", "--role", "auditor")).Split('\n')[1].Trim() };
+        var bureauAuditor = bureau with { Token = (await CliNodes.CliOkAsync(bureau, "user", "add", "audit.b", "--role", "auditor")).Split('\n')[1].Trim() };
         var log = Path.Combine(_nodes.Root, "bureau.jsonl");
-        await CliNodes.CliOkAsync(auditor, "audit", "export", "--out", log);
+        await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", log);
         var provided = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();
         Assert.Equal(4, provided.Count);
         Assert.All(provided, r => Assert.Contains("\"requester_set_size\"", r.GetRawText(), StringComparison.Ordinal));
         Assert.DoesNotContain("110105", File.ReadAllText(log), StringComparison.Ordinal);
+    }
+
+    /// <summary>Speaks PeerJobService.Psi as the insurer would, with a real start receipt, but with broken messages after the admission.</summary>
+    private async Task ProbeMalformedStreamsAsync(CliNodes.Handle insurer, CliNodes.Handle bureau, string grant, string startedJob)
+    {
+        var auditor = insurer with { Token = (await CliNodes.CliOkAsync(insurer, "user", "add", "audit.a", "--role", "auditor")).Split('\n')[1].Trim() };
+        var log = Path.Combine(_nodes.Root, "insurer-probe.jsonl");
+        await CliNodes.CliOkAsync(auditor, "audit", "export", "--out", log);
+        var start = File.ReadLines(log).Skip(1).Select(l => Google.Protobuf.JsonParser.Default.Parse<AuditRecord>(l)).Single(r => r.Action == "job.start" && r.JobId == startedJob);
+        using var identity = NodeIdentity.Load(Path.Combine(insurer.DataDirectory, "identity.pem"));
+        using var bureauIdentity = NodeIdentity.Load(Path.Combine(bureau.DataDirectory, "identity.pem"));
+        using var channels = new PeerChannels(identity, TimeProvider.System, 4 << 20);
+        var channel = channels.Get(new PeerRecord("bureau", NodeRuntimeInfo.TryRead(bureau.DataDirectory)!.Peer, CertificateFingerprint.Compute(bureauIdentity.Certificate),
+            null, null, DateTimeOffset.UtcNow, "test", null));
+        PsiRequest[] broken =
+        [
+            new() { Blinded = new PsiElements { Elements = Google.Protobuf.ByteString.CopyFrom(new byte[33]) } },
+            new() { Blinded = new PsiElements { Elements = Google.Protobuf.ByteString.CopyFrom(new byte[32]) } },
+            new() { BlindedDone = new PsiBlindedDone { Count = 0 } },
+        ];
+        for (var i = 0; i < broken.Length; i++)
+        {
+            var spec = new JobSpec { Kind = "psi", Peer = "bureau", GrantId = grant, Dataset = "claims", OutputMode = "membership", PurposeCode = "claims-fraud-check" };
+            spec.Columns.Add("id_number");
+            using var call = channel.StartDuplexStreaming(PeerJobServiceDescriptor.Psi, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
+            await call.RequestStream.WriteAsync(new PsiRequest
+            {
+                Admission = new JobAdmission { JobId = $"job-probe-{i}", Spec = spec, RequesterSetSize = 60, RequesterReceipt = AuditFormat.ReceiptOf(start) },
+            });
+            await call.RequestStream.WriteAsync(broken[i]);
+            await call.RequestStream.CompleteAsync();
+
+            var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                while (await call.ResponseStream.MoveNextAsync())
+                {
+                }
+            });
+            Assert.True(ex.StatusCode == StatusCode.InvalidArgument, $"probe {i}: {ex.StatusCode} {ex.Status.Detail}");
+        }
     }
 
     private async Task AddInputAsync(CliNodes.Handle node, string name, IEnumerable<int> people)
