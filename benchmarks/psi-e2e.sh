@@ -11,33 +11,9 @@ set -euo pipefail
 items=${1:?usage: psi-e2e.sh <items per side> [psi|psi-count|psi-payload]}
 kind=${2:-psi}
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${PRIVACYNODE_CLI:-}" ]; then
-  dotnet build "$root/src/PrivacyNode.Cli" -c Release -nologo -v quiet >/dev/null
-  PRIVACYNODE_CLI="$root/artifacts/bin/PrivacyNode.Cli/release/privacynode"
-fi
-pn() { "$PRIVACYNODE_CLI" "$@"; }
+. "$root/samples/local-nodes.sh"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-start_node() { # name: runs the node in the background; its admin token goes to $work/name.token
-  local name=$1
-  pn init --name "$name" --data-dir "$work/$name" --peer-listen 127.0.0.1:0 --local-listen 127.0.0.1:0 --json \
-    | sed -n 's/.*"adminToken":"\([^"]*\)".*/\1/p' >"$work/$name.token"
-  "$PRIVACYNODE_CLI" serve --data-dir "$work/$name" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-}
-
-for name in insurer bureau; do start_node "$name"; done
-for name in insurer bureau; do
-  for _ in $(seq 200); do [ -f "$work/$name/run/endpoints.json" ] && break; sleep 0.1; done
-done
+start_nodes insurer bureau
 as() { local name=$1; shift; pn "$@" --data-dir "$work/$name" --token "$(cat "$work/$name.token")"; }
 as insurer peer add "$(as bureau invite)" >/dev/null
 as bureau peer add "$(as insurer invite)" >/dev/null

@@ -8,38 +8,13 @@
 # PRIVACYNODE_CLI may name an already built privacynode executable.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${PRIVACYNODE_CLI:-}" ]; then
-  dotnet build "$root/src/PrivacyNode.Cli" -c Release -nologo -v quiet >/dev/null
-  PRIVACYNODE_CLI="$root/artifacts/bin/PrivacyNode.Cli/release/privacynode"
-fi
-pn() { "$PRIVACYNODE_CLI" "$@"; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-start_node() { # name: the node runs in the background (not in a subshell, so cleanup can stop it); its admin token goes to $work/name.token
-  local name=$1
-  pn init --name "$name" --data-dir "$work/$name" --peer-listen 127.0.0.1:0 --local-listen 127.0.0.1:0 --json \
-    | sed -n 's/.*"adminToken":"\([^"]*\)".*/\1/p' >"$work/$name.token"
-  # The executable itself, not the pn function: $! must be the CLI's pid for cleanup's SIGTERM to reach it.
-  "$PRIVACYNODE_CLI" serve --data-dir "$work/$name" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-}
+. "$root/samples/local-nodes.sh"
 
 echo "== Each agency creates and starts its node"
-for name in insurer bureau stranger; do start_node "$name"; done
+start_nodes insurer bureau stranger
 insurer_token=$(cat "$work/insurer.token")
 bureau_token=$(cat "$work/bureau.token")
 stranger_token=$(cat "$work/stranger.token")
-for name in insurer bureau stranger; do
-  for _ in $(seq 100); do [ -f "$work/$name/run/endpoints.json" ] && break; sleep 0.1; done
-done
 
 echo "== They exchange invitations (one line each)"
 insurer_invite=$(pn invite --data-dir "$work/insurer" --token "$insurer_token")

@@ -135,6 +135,5 @@ public static class PolicyDecision
     }
 
     /// <summary>The kebab-case code of <paramref name="reason"/>, for example <c>grant-expired</c>.</summary>
-    public static string Code(DenyReason reason) =>
-        string.Concat(reason.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    public static string Code(DenyReason reason) => KebabCase.Of(reason.ToString());
 }

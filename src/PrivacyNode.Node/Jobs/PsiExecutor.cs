@@ -81,7 +81,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw RowCountExecutor.Failure(ex);
+            throw PeerRefusal.ToJobFailure(ex);
         }
         catch (PsiProtocolException ex)
         {

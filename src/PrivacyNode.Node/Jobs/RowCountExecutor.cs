@@ -14,12 +14,6 @@ namespace PrivacyNode.Node.Jobs;
 /// </summary>
 public sealed class RowCountExecutor(PeerClient peers, PeerAuditKeys peerKeys) : IJobExecutor
 {
-    /// <summary>The trailer naming the policy reason of a refusal.</summary>
-    public const string ReasonTrailer = "privacynode-deny-reason";
-
-    /// <summary>The trailer carrying the provider's audit receipt (serialized <see cref="AuditReceipt"/>).</summary>
-    public const string ReceiptTrailer = "privacynode-receipt-bin";
-
     public string Kind => JobKinds.RowCount;
 
     public string? Validate(JobSpec spec)
@@ -43,7 +37,7 @@ public sealed class RowCountExecutor(PeerClient peers, PeerAuditKeys peerKeys) :
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Failure(ex);
+            throw PeerRefusal.ToJobFailure(ex);
         }
 
         await run.ReportAsync(0.9, "checking the provider's receipt");
@@ -56,31 +50,5 @@ public sealed class RowCountExecutor(PeerClient peers, PeerAuditKeys peerKeys) :
             ["revealed"] = "row_count",
             ["row_count"] = response.RowCount.ToString(CultureInfo.InvariantCulture),
         });
-    }
-
-    /// <summary>Turns a provider's error into a job failure, keeping its policy reason and receipt.</summary>
-    internal static JobFailedException Failure(RpcException ex)
-    {
-        var receiptBytes = ex.Trailers.GetValueBytes(ReceiptTrailer);
-        AuditReceipt? receipt = null;
-        if (receiptBytes is not null)
-        {
-            try
-            {
-                receipt = AuditReceipt.Parser.ParseFrom(receiptBytes);
-            }
-            catch (Google.Protobuf.InvalidProtocolBufferException)
-            {
-                receipt = null;
-            }
-        }
-
-        var code = ex.Trailers.GetValue(ReasonTrailer) ?? ex.StatusCode switch
-        {
-            StatusCode.Unavailable => "peer-unavailable",
-            StatusCode.DeadlineExceeded => "deadline-exceeded",
-            _ => "peer-error",
-        };
-        return new JobFailedException(code, ex.Status.Detail, receipt);
     }
 }

@@ -87,12 +87,8 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
         var denied = refusal.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated;
         await audit.AppendAsync(actor.Does("call.refused", denied ? "deny" : "error") with
         {
-            ReasonCode = ReasonCode(refusal.StatusCode),
+            ReasonCode = KebabCase.Of(refusal.StatusCode.ToString()),
             Details = new Dictionary<string, string> { ["method"] = context.Method, ["message"] = message },
         }, CancellationToken.None);
     }
-
-    /// <summary>The status code as a kebab-case reason, for example <c>invalid-argument</c>.</summary>
-    private static string ReasonCode(StatusCode code) =>
-        string.Concat(code.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
@@ -36,7 +35,7 @@ public sealed class PeerJobRpcService(AccessStore access, AuditLog audit, PeerAu
         var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, context.CancellationToken);
         if (!decision.Allowed)
         {
-            throw Refusal(decision, record);
+            throw PeerRefusal.ToException(decision, record);
         }
 
         long rows;
@@ -51,7 +50,7 @@ public sealed class PeerJobRpcService(AccessStore access, AuditLog audit, PeerAu
                 ReasonCode = "dataset-unreadable", Dataset = spec.Dataset, GrantId = spec.GrantId, JobId = admission.JobId, PurposeCode = spec.PurposeCode,
                 Details = new Dictionary<string, string> { ["error"] = ex.Message },
             }, context.CancellationToken);
-            throw Refusal(Decision.Deny(DenyReason.DatasetUnavailable, "The provider cannot read the granted dataset now."), failed, StatusCode.FailedPrecondition);
+            throw PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, "The provider cannot read the granted dataset now."), failed, StatusCode.FailedPrecondition);
         }
 
         var check = PolicyDecision.CheckResult(grant!, rows);
@@ -64,18 +63,9 @@ public sealed class PeerJobRpcService(AccessStore access, AuditLog audit, PeerAu
         }, context.CancellationToken);
         if (!check.Allowed)
         {
-            throw Refusal(check, provided);
+            throw PeerRefusal.ToException(check, provided);
         }
 
         return new RowCountResponse { RowCount = rows, ProviderReceipt = AuditFormat.ReceiptOf(provided) };
-    }
-
-    /// <summary>PERMISSION_DENIED (or <paramref name="code"/>) carrying the reason code and this node's receipt in trailers.</summary>
-    internal static RpcException Refusal(Decision decision, AuditRecord record, StatusCode code = StatusCode.PermissionDenied)
-    {
-        var trailers = new Metadata()
-            .Add(RowCountExecutor.ReasonTrailer, decision.Code)
-            .Add(RowCountExecutor.ReceiptTrailer, AuditFormat.ReceiptOf(record).ToByteArray());
-        return new RpcException(new Status(code, $"{decision.Code}: {decision.Message}"), trailers);
     }
 }

@@ -50,7 +50,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         var (decision, _, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
         if (!decision.Allowed)
         {
-            throw PeerJobRpcService.Refusal(decision, record);
+            throw PeerRefusal.ToException(decision, record);
         }
 
         var entry = Audited(spec, admission.JobId, peer);
@@ -66,7 +66,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             {
                 ReasonCode = "dataset-unreadable", Details = new Dictionary<string, string> { ["error"] = ex.Message },
             }, cancellationToken);
-            throw PeerJobRpcService.Refusal(Decision.Deny(DenyReason.DatasetUnavailable, $"The provider cannot use the granted dataset now: {ex.Message}"), failed, StatusCode.FailedPrecondition);
+            throw PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, $"The provider cannot use the granted dataset now: {ex.Message}"), failed, StatusCode.FailedPrecondition);
         }
 
         await responses.WriteAsync(new PsiResponse { Accepted = new PsiAccepted { ProviderSetSize = (ulong)own.Entries.Count, MaxBatch = MaxBatch } }, cancellationToken);
