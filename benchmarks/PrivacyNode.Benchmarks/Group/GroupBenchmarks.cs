@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Crypto.Ristretto;
 
 namespace PrivacyNode.Benchmarks.Group;
@@ -9,8 +10,10 @@ namespace PrivacyNode.Benchmarks.Group;
 /// evaluation per item, each beside libsodium's equivalent in the same run.
 /// </summary>
 [MemoryDiagnoser]
-public class GroupBenchmarks
+public class GroupBenchmarks : IDisposable
 {
+    private const int BatchSize = 64;
+
     private readonly byte[] _encoded = new byte[32];
     private readonly byte[] _output = new byte[32];
     private readonly byte[] _uniform = new byte[64];
@@ -18,6 +21,12 @@ public class GroupBenchmarks
     private FieldElement _a;
     private FieldElement _b;
     private RistrettoPoint _point;
+    private readonly RistrettoPoint[] _batch = new RistrettoPoint[BatchSize];
+    private readonly RistrettoPoint[] _batchResults = new RistrettoPoint[BatchSize];
+    private byte[] _encodedBatch = [];
+    private PsiProvider _provider = null!;
+    private FieldElement8 _a8;
+    private FieldElement8 _b8;
     private Scalar _scalar = null!;
 
     [GlobalSetup]
@@ -30,10 +39,20 @@ public class GroupBenchmarks
         _point.Encode(_encoded);
         _scalar = Scalar.Random();
         _scalar.Encode(_key);
+        Array.Fill(_batch, _point);
+        _encodedBatch = [.. Enumerable.Range(0, BatchSize).SelectMany(_ => _encoded)];
+        _provider = new PsiProvider();
+        _a8 = FieldElement8.Broadcast(_a);
+        _b8 = FieldElement8.Broadcast(_b);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _scalar.Dispose();
+    public void Dispose()
+    {
+        _scalar.Dispose();
+        _provider.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Benchmark]
     public ulong FieldMultiply() => _a.Multiply(_b).L0;
@@ -41,11 +60,26 @@ public class GroupBenchmarks
     [Benchmark]
     public ulong FieldSquare() => _a.Square().L0;
 
+    /// <summary>Eight products at once (AVX-512); divide by 8 for the cost per element.</summary>
+    [Benchmark]
+    public ulong FieldMultiply8() => _a8.Multiply(_b8).L0[0];
+
+    [Benchmark]
+    public ulong FieldSquare8() => _a8.Square().L0[0];
+
     [Benchmark]
     public ulong FieldInvert() => _a.Invert().L0;
 
     [Benchmark]
     public RistrettoPoint ScalarMultiply() => _point.Multiply(_scalar);
+
+    /// <summary>A batch of <see cref="BatchSize"/> points times one scalar, as in every PSI message; divide by the batch size.</summary>
+    [Benchmark(OperationsPerInvoke = BatchSize)]
+    public RistrettoPoint ScalarMultiplyBatch()
+    {
+        RistrettoPoint.MultiplyBatch(_batch, _scalar, _batchResults);
+        return _batchResults[0];
+    }
 
     [Benchmark]
     public int ScalarMultiply_LibSodium() => LibSodium.ScalarMult(_output, _key, _encoded);
@@ -62,6 +96,10 @@ public class GroupBenchmarks
     /// <summary>One OPRF evaluation as a PSI peer does it: decode, multiply, encode.</summary>
     [Benchmark]
     public byte[] OprfEvaluate() => RistrettoPoint.Decode(_encoded).Multiply(_scalar).ToArray();
+
+    /// <summary>A PSI provider's batch evaluation (decode, batched multiply, encode) of <see cref="BatchSize"/> elements; per item.</summary>
+    [Benchmark(OperationsPerInvoke = BatchSize)]
+    public byte[] OprfEvaluateBatch() => _provider.Evaluate(_encodedBatch);
 
     /// <summary>libsodium's crypto_scalarmult_ristretto255 decodes, multiplies and encodes too.</summary>
     [Benchmark]

@@ -45,19 +45,64 @@ public static class Oprf
         CryptographicOperations.ZeroMemory(digest);
     }
 
-    /// <summary>Decodes element <paramref name="index"/> of a batch, refusing non-canonical encodings and the identity.</summary>
-    internal static RistrettoPoint ReadElement(ReadOnlySpan<byte> batch, int index)
+    /// <summary>
+    /// The tags (and, when <paramref name="payloadKeys"/> is not empty, the payload keys) of a batch of OPRF
+    /// outputs, packed in order.
+    /// </summary>
+    public static void Derive(ReadOnlySpan<RistrettoPoint> outputs, Span<byte> tags, Span<byte> payloadKeys)
     {
-        if (!RistrettoPoint.TryDecode(batch.Slice(index * ElementSize, ElementSize), out var element) || element == RistrettoPoint.Identity)
+        if (tags.Length != outputs.Length * TagSize || (!payloadKeys.IsEmpty && payloadKeys.Length != outputs.Length * PayloadKeySize))
         {
-            throw new PsiProtocolException($"Element {index} of the batch is not a valid non-identity ristretto255 encoding.");
+            throw new ArgumentException("One tag (and payload key) slot per output is needed.", nameof(tags));
         }
 
-        return element;
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            Derive(outputs[i], tags.Slice(i * TagSize, TagSize), payloadKeys.IsEmpty ? default : payloadKeys.Slice(i * PayloadKeySize, PayloadKeySize));
+        }
     }
 
-    /// <summary>The number of elements in a batch.</summary>
-    internal static int CountElements(ReadOnlySpan<byte> batch) => batch.Length % ElementSize == 0
-        ? batch.Length / ElementSize
-        : throw new PsiProtocolException($"A batch of elements is a multiple of {ElementSize} bytes; got {batch.Length}.");
+    /// <summary>H(x) for each key.</summary>
+    internal static RistrettoPoint[] HashKeys(IReadOnlyList<byte[]> keys)
+    {
+        var points = new RistrettoPoint[keys.Count];
+        for (var i = 0; i < points.Length; i++)
+        {
+            points[i] = HashKey(keys[i]);
+        }
+
+        return points;
+    }
+
+    /// <summary>Decodes a batch, refusing a ragged length, non-canonical encodings and the identity.</summary>
+    internal static RistrettoPoint[] ReadElements(ReadOnlySpan<byte> batch)
+    {
+        if (batch.Length % ElementSize != 0)
+        {
+            throw new PsiProtocolException($"A batch of elements is a multiple of {ElementSize} bytes; got {batch.Length}.");
+        }
+
+        var points = new RistrettoPoint[batch.Length / ElementSize];
+        for (var i = 0; i < points.Length; i++)
+        {
+            if (!RistrettoPoint.TryDecode(batch.Slice(i * ElementSize, ElementSize), out points[i]) || points[i] == RistrettoPoint.Identity)
+            {
+                throw new PsiProtocolException($"Element {i} of the batch is not a valid non-identity ristretto255 encoding.");
+            }
+        }
+
+        return points;
+    }
+
+    /// <summary>The encodings of a batch, concatenated.</summary>
+    internal static byte[] WriteElements(ReadOnlySpan<RistrettoPoint> points)
+    {
+        var batch = new byte[points.Length * ElementSize];
+        for (var i = 0; i < points.Length; i++)
+        {
+            points[i].Encode(batch.AsSpan(i * ElementSize, ElementSize));
+        }
+
+        return batch;
+    }
 }

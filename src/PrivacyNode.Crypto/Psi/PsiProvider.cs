@@ -34,19 +34,26 @@ public sealed class PsiProvider : IDisposable
     /// <exception cref="PsiProtocolException">The batch is malformed or holds an invalid or identity element.</exception>
     public byte[] Evaluate(ReadOnlySpan<byte> blinded)
     {
-        var count = Oprf.CountElements(blinded);
-        var evaluated = new byte[blinded.Length];
-        for (var i = 0; i < count; i++)
-        {
-            Oprf.ReadElement(blinded, i).Multiply(_key).Encode(evaluated.AsSpan(i * Oprf.ElementSize, Oprf.ElementSize));
-        }
-
-        return evaluated;
+        var points = Oprf.ReadElements(blinded);
+        RistrettoPoint.MultiplyBatch(points, _key, points);
+        return Oprf.WriteElements(points);
     }
 
     /// <summary>The match tag of one of the provider's own normalized keys, and its payload key when <paramref name="payloadKey"/> is not empty.</summary>
     public void Tag(ReadOnlySpan<byte> key, Span<byte> tag, Span<byte> payloadKey) =>
         Oprf.Derive(Oprf.HashKey(key).Multiply(_key), tag, payloadKey);
+
+    /// <summary>
+    /// The match tags of a batch of the provider's own normalized keys (<see cref="Oprf.TagSize"/> bytes each, in
+    /// order) and, when <paramref name="payloadKeys"/> is not empty, their payload keys (<see cref="Oprf.PayloadKeySize"/> each).
+    /// </summary>
+    public void Tag(IReadOnlyList<byte[]> keys, Span<byte> tags, Span<byte> payloadKeys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var outputs = Oprf.HashKeys(keys);
+        RistrettoPoint.MultiplyBatch(outputs, _key, outputs);
+        Oprf.Derive(outputs, tags, payloadKeys);
+    }
 
     /// <summary>Zeroes the OPRF key.</summary>
     public void Dispose() => _key.Dispose();

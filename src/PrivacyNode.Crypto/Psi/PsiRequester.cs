@@ -20,13 +20,9 @@ public sealed class PsiRequester : IDisposable
     public byte[] Blind(IReadOnlyList<byte[]> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var blinded = new byte[keys.Count * Oprf.ElementSize];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            Oprf.HashKey(keys[i]).Multiply(_blind).Encode(blinded.AsSpan(i * Oprf.ElementSize, Oprf.ElementSize));
-        }
-
-        return blinded;
+        var points = Oprf.HashKeys(keys);
+        RistrettoPoint.MultiplyBatch(points, _blind, points);
+        return Oprf.WriteElements(points);
     }
 
     /// <summary>
@@ -36,20 +32,10 @@ public sealed class PsiRequester : IDisposable
     /// <exception cref="PsiProtocolException">The batch is malformed or holds an invalid or identity element.</exception>
     public byte[] Finalize(ReadOnlySpan<byte> evaluated, Span<byte> payloadKeys = default)
     {
-        var count = Oprf.CountElements(evaluated);
-        if (!payloadKeys.IsEmpty && payloadKeys.Length != count * Oprf.PayloadKeySize)
-        {
-            throw new ArgumentException("One payload key slot per element is needed.", nameof(payloadKeys));
-        }
-
-        var tags = new byte[count * Oprf.TagSize];
-        for (var i = 0; i < count; i++)
-        {
-            var output = Oprf.ReadElement(evaluated, i).Multiply(_unblind);
-            Oprf.Derive(output, tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize),
-                payloadKeys.IsEmpty ? default : payloadKeys.Slice(i * Oprf.PayloadKeySize, Oprf.PayloadKeySize));
-        }
-
+        var points = Oprf.ReadElements(evaluated);
+        RistrettoPoint.MultiplyBatch(points, _unblind, points);
+        var tags = new byte[points.Length * Oprf.TagSize];
+        Oprf.Derive(points, tags, payloadKeys);
         return tags;
     }
 

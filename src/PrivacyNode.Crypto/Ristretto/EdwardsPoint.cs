@@ -87,7 +87,7 @@ internal readonly struct EdwardsPoint
     }
 
     /// <summary>The 64 signed digits d_i in [-8, 8) with scalar = Σ d_i·16^i (the last digit is in [0, 8]).</summary>
-    private static void Radix16(ReadOnlySpan<byte> scalar, Span<sbyte> digits)
+    internal static void Radix16(ReadOnlySpan<byte> scalar, Span<sbyte> digits)
     {
         for (var i = 0; i < 32; i++)
         {
