@@ -106,13 +106,30 @@ public sealed class PsiJobTests : IAsyncLifetime
         Assert.Contains("requester-set-too-small", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "tiny:id_number")).Output, StringComparison.Ordinal);
         Assert.Contains("result-below-minimum", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "sparse:id_number")).Output, StringComparison.Ordinal);
 
+        // psi and psi-count reuse the provider's cached tags until its data changes; then the tags are
+        // rebuilt under a fresh OPRF key, and the result follows the data.
+        Assert.Equal("20", Metric(await RunAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number"), "intersection_size"));
+        var claimsCsv = Path.Combine(_nodes.Root, "claims.csv");
+        await File.AppendAllTextAsync(claimsCsv, $"{ControlPlaneTests.ResidentId(60)},1060,H0\nnot-an-id,1,H0\n");
+        File.SetLastWriteTimeUtc(claimsCsv, DateTime.UtcNow.AddSeconds(5));
+        var changed = await RunAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
+        Assert.Equal(("21", "61"), (Metric(changed, "intersection_size"), Metric(changed, "provider_set_size")));
+
         // Both audit logs record sizes for every job, never keys.
         var bureauAuditor = bureau with { Token = (await CliNodes.CliOkAsync(bureau, "user", "add", "audit.b", "--role", "auditor")).Split('\n')[1].Trim() };
         var log = Path.Combine(_nodes.Root, "bureau.jsonl");
         await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", log);
         var provided = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();
-        Assert.Equal(4, provided.Count);
+        Assert.Equal(6, provided.Count);
         Assert.All(provided, r => Assert.Contains("\"requester_set_size\"", r.GetRawText(), StringComparison.Ordinal));
+        var keys = provided.Select(r => (Detail(r, "oprf_key"), Detail(r, "tag_cache"), Detail(r, "provider_invalid"))).ToList();
+        var first = keys[0].Item1;
+        Assert.StartsWith("cached:", first, StringComparison.Ordinal);
+        Assert.Equal(
+            [(first, "built", "0"), (first, "hit", "0"), ("fresh", "", "0"), (first, "hit", "0"), (first, "hit", "0")],
+            keys.Take(5));
+        Assert.NotEqual(first, keys[5].Item1);
+        Assert.Equal(("built", "1"), (keys[5].Item2, keys[5].Item3));
         Assert.DoesNotContain("110105", File.ReadAllText(log), StringComparison.Ordinal);
     }
 
@@ -173,6 +190,9 @@ public sealed class PsiJobTests : IAsyncLifetime
 
     private static Task<(int Code, string Output, string Error)> SubmitAsync(CliNodes.Handle analyst, params string[] args) =>
         CliNodes.CliAsync(analyst, ["job", "submit", .. args, "--wait"]);
+
+    private static string Detail(JsonElement record, string name) =>
+        record.GetProperty("details").EnumerateArray().Where(d => d.GetProperty("key").GetString() == name).Select(d => d.GetProperty("value").GetString()!).SingleOrDefault(string.Empty);
 
     private static string Metric(JsonElement result, string name) =>
         result.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name).GetProperty("value").GetString()!;

@@ -31,20 +31,12 @@ public sealed class KeyedRows
     /// <exception cref="DataSourceException">The source cannot be read, or a column is not there.</exception>
     public static async Task<KeyedRows> ReadAsync(DatasetStore.Entry entry, string keyColumn, IReadOnlyList<string> extraColumns, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(extraColumns);
-        var keyType = entry.Dataset.KeyColumns.FirstOrDefault(k => k.Column == keyColumn)?.KeyType
-            ?? throw new DataSourceException($"'{keyColumn}' is not a key column of dataset '{entry.Dataset.Name}' (key columns: {string.Join(", ", entry.Dataset.KeyColumns.Select(k => k.Column))}).");
-        await using var reader = await DataSources.OpenAsync(entry.Source, cancellationToken);
-        var columns = reader.Columns.ToList();
-        var keyIndex = IndexOf(columns, keyColumn);
-        var extraIndexes = extraColumns.Select(c => IndexOf(columns, c)).ToArray();
         var rows = new KeyedRows();
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var (key, fields) in ReadKeysAsync(entry, keyColumn, extraColumns, cancellationToken))
         {
             rows.Rows++;
-            var fields = reader.Current;
-            if (!KeyTypes.TryNormalize(keyType, fields[keyIndex], out var key, out _))
+            if (key is null)
             {
                 rows.Invalid++;
             }
@@ -55,13 +47,37 @@ public sealed class KeyedRows
             }
             else
             {
-                var added = new Entry(key, [rows.Rows], extraIndexes.Select(i => fields[i]).ToArray());
+                var added = new Entry(key, [rows.Rows], fields);
                 rows._byKey.Add(key, added);
                 rows._entries.Add(added);
             }
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Streams every row's normalized <paramref name="keyColumn"/> value (null where the key is invalid for its
+    /// type) with the row's <paramref name="extraColumns"/>, in source order, holding one row at a time.
+    /// </summary>
+    /// <exception cref="DataSourceException">The source cannot be read, or a column is not there.</exception>
+    public static async IAsyncEnumerable<(string? Key, string[] Extra)> ReadKeysAsync(
+        DatasetStore.Entry entry, string keyColumn, IReadOnlyList<string> extraColumns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(extraColumns);
+        var keyType = entry.Dataset.KeyColumns.FirstOrDefault(k => k.Column == keyColumn)?.KeyType
+            ?? throw new DataSourceException($"'{keyColumn}' is not a key column of dataset '{entry.Dataset.Name}' (key columns: {string.Join(", ", entry.Dataset.KeyColumns.Select(k => k.Column))}).");
+        await using var reader = await DataSources.OpenAsync(entry.Source, cancellationToken);
+        var columns = reader.Columns.ToList();
+        var keyIndex = IndexOf(columns, keyColumn);
+        var extraIndexes = extraColumns.Select(c => IndexOf(columns, c)).ToArray();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var fields = reader.Current;
+            var valid = KeyTypes.TryNormalize(keyType, fields[keyIndex], out var key, out _);
+            yield return (valid ? key : null, extraIndexes.Length == 0 ? [] : extraIndexes.Select(i => fields[i]).ToArray());
+        }
 
         int IndexOf(List<string> names, string column)
         {

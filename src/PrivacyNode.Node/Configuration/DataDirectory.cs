@@ -27,6 +27,9 @@ public sealed class DataDirectory
 
     public string DatabaseFile => System.IO.Path.Combine(Path, "node.db");
 
+    /// <summary>The provider's precomputed PSI tags and their OPRF keys (<see cref="Jobs.ProviderTagCache"/>).</summary>
+    public string PsiCacheDirectory => System.IO.Path.Combine(Path, "psi-cache");
+
     /// <summary>The Ed25519 key that signs the audit log (owner-only).</summary>
     public string AuditKeyFile => System.IO.Path.Combine(Path, "audit-key.pem");
 

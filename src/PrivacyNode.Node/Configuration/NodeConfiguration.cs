@@ -88,6 +88,11 @@ public static class NodeConfiguration
             throw new NodeException($"Node:Jobs:ResultRetentionDays must be between 1 and 3650; got {options.Jobs.ResultRetentionDays}.");
         }
 
+        if (options.Jobs.PsiKeyLifetimeDays is < 1 or > 365)
+        {
+            throw new NodeException($"Node:Jobs:PsiKeyLifetimeDays must be between 1 and 365; got {options.Jobs.PsiKeyLifetimeDays}.");
+        }
+
         if (options.Jobs.TimeoutMinutes is < 1 or > 10080)
         {
             throw new NodeException($"Node:Jobs:TimeoutMinutes must be between 1 and 10080; got {options.Jobs.TimeoutMinutes}.");

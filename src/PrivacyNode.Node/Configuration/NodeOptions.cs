@@ -62,4 +62,7 @@ public sealed class JobOptions
 
     /// <summary>A job still running after this many minutes fails with a deadline error.</summary>
     public int TimeoutMinutes { get; set; } = 60;
+
+    /// <summary>Days a provider keeps one OPRF key for a dataset's cached psi tags before it rotates the key and rebuilds the tags.</summary>
+    public int PsiKeyLifetimeDays { get; set; } = 7;
 }

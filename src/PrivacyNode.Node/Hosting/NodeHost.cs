@@ -118,7 +118,8 @@ public sealed class NodeHost : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("PrivacyNode.Node");
         var runner = new JobRunner(jobs, jobEvents, [new RowCountExecutor(peerClient, peerKeys), .. PsiExecutor.Kinds.Select(kind => new PsiExecutor(kind, peerClient, peerKeys, datasets, access))], clock,
             TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
-        var catalog = new CatalogRpcService(datasets, peerClient, clock);
+        var tagCache = new ProviderTagCache(directory.PsiCacheDirectory, TimeSpan.FromDays(options.Jobs.PsiKeyLifetimeDays), clock);
+        var catalog = new CatalogRpcService(datasets, tagCache, peerClient, clock);
         var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access.ResponseWorkingDays, clock);
         var serverOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes };
         var peerRouter = new RpcRouter(serverOptions, peerAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.PeerEndpoint"));
@@ -127,7 +128,7 @@ public sealed class NodeHost : IAsyncDisposable
         catalog.MapPeer(peerRouter);
         accessService.MapPeer(peerRouter);
         new PeerJobRpcService(access, audit, peerKeys).Map(peerRouter);
-        new PeerPsiRpcService(access, audit, peerKeys).Map(peerRouter);
+        new PeerPsiRpcService(access, audit, peerKeys, tagCache).Map(peerRouter);
         peerHealth.LearnServices(peerRouter);
 
         var localRouter = new RpcRouter(serverOptions, localAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.LocalEndpoint"), localAccess.RecordRefusalAsync);

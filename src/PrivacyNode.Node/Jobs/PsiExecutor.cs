@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
@@ -103,7 +104,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         // Blinded keys go out while evaluations come back: the provider answers each batch as it arrives,
         // so sending everything before reading would stall both sides once the transport's windows fill.
         var withPayloads = Kind == Payload;
-        var tagIndex = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
+        var tagIndex = new Dictionary<UInt128, int>(keys.Count);
         var payloadKeys = withPayloads ? new byte[keys.Count * Oprf.PayloadKeySize] : [];
         await run.ReportAsync(0.05, "blinding and unblinding keys");
         using (var exchange = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -150,7 +151,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             for (var i = 0; i < count; i++)
             {
                 var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
-                if (!tagIndex.TryGetValue(Convert.ToHexString(tag), out var index))
+                if (!tagIndex.TryGetValue(BinaryPrimitives.ReadUInt128LittleEndian(tag), out var index))
                 {
                     continue;
                 }
@@ -197,7 +198,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     }
 
     /// <summary>Unblinds every evaluation into a tag (in our order, or shuffled for psi-count), indexed by tag, and the payload keys.</summary>
-    private static async Task ReceiveEvaluationsAsync(JobRun run, Exchange call, PsiRequester requester, int expected, Dictionary<string, int> tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
+    private static async Task ReceiveEvaluationsAsync(JobRun run, Exchange call, PsiRequester requester, int expected, Dictionary<UInt128, int> tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
     {
         var received = 0;
         while (received < expected)
@@ -215,7 +216,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
                 payloadKeys.Length == 0 ? default : payloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize)), cancellationToken);
             for (var i = 0; i < count; i++)
             {
-                tagIndex[Convert.ToHexString(tags, i * Oprf.TagSize, Oprf.TagSize)] = received + i;
+                tagIndex[BinaryPrimitives.ReadUInt128LittleEndian(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize))] = received + i;
             }
 
             received += count;

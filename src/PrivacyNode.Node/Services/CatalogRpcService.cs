@@ -4,6 +4,7 @@ using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Rpc;
@@ -15,7 +16,7 @@ namespace PrivacyNode.Node.Services;
 /// CatalogService on the local endpoint (register and browse datasets, here or at a peer) and
 /// PeerCatalogService on the peer endpoint (metadata only: source location and key reports stay local).
 /// </summary>
-public sealed partial class CatalogRpcService(DatasetStore datasets, PeerClient peerClient, TimeProvider clock)
+public sealed partial class CatalogRpcService(DatasetStore datasets, ProviderTagCache tagCache, PeerClient peerClient, TimeProvider clock)
 {
     public void MapLocal(RpcRouter router, LocalAccess access)
     {
@@ -146,7 +147,13 @@ public sealed partial class CatalogRpcService(DatasetStore datasets, PeerClient 
 
     private async Task<RemoveDatasetResponse> RemoveDatasetAsync(RemoveDatasetRequest request, ServerCallContext context)
     {
-        return await datasets.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken) switch
+        var outcome = await datasets.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken);
+        if (outcome == RemoveDatasetOutcome.Removed)
+        {
+            tagCache.Forget(request.Name);
+        }
+
+        return outcome switch
         {
             RemoveDatasetOutcome.Removed => new RemoveDatasetResponse(),
             RemoveDatasetOutcome.NotFound => throw new RpcException(StatusCode.NotFound, $"No dataset named '{request.Name}' is registered."),

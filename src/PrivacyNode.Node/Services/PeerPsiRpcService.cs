@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
@@ -16,12 +17,16 @@ namespace PrivacyNode.Node.Services;
 /// <summary>
 /// PeerJobService.Psi on the peer endpoint: the provider's side of psi, psi-count and psi-payload
 /// (docs/protocols/psi.md). The job is decided against its grant first; then the provider evaluates the
-/// requester's blinded keys with a fresh OPRF key and sends the tags (and sealed rows) of its own keys.
+/// requester's blinded keys and sends the tags (and sealed rows) of its own keys: for psi and psi-count
+/// under the key of the dataset's tag cache where its source allows one, otherwise under a fresh key.
 /// </summary>
-public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys)
+public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys, ProviderTagCache tagCache)
 {
     /// <summary>The largest batch accepted or sent, in elements (128 KiB of group elements).</summary>
     public const int MaxBatch = 4096;
+
+    /// <summary>Tags per message from a tag cache (1 MiB).</summary>
+    private const int CachedTagsPerMessage = 1 << 16;
 
     /// <summary>Sealed payload bytes per message, roughly.</summary>
     private const int PayloadBytesPerMessage = 1 << 20;
@@ -54,11 +59,19 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         }
 
         var entry = Audited(spec, admission.JobId, peer);
-        KeyedRows own;
+        var withPayloads = spec.Kind == PsiExecutor.Payload;
+        KeyedRows? own = null;
+        CachedTags? cached = null;
         try
         {
-            var payloadColumns = spec.Kind == PsiExecutor.Payload ? spec.Columns.Skip(1).ToList() : [];
-            own = await KeyedRows.ReadAsync(dataset!, spec.Columns[0], payloadColumns, cancellationToken);
+            if (!withPayloads && ProviderTagCache.Covers(dataset!.Source))
+            {
+                cached = await tagCache.GetAsync(dataset, spec.Columns[0], cancellationToken);
+            }
+            else
+            {
+                own = await KeyedRows.ReadAsync(dataset!, spec.Columns[0], withPayloads ? spec.Columns.Skip(1).ToList() : [], cancellationToken);
+            }
         }
         catch (DataSourceException ex)
         {
@@ -69,23 +82,41 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             throw PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, $"The provider cannot use the granted dataset now: {ex.Message}"), failed, StatusCode.FailedPrecondition);
         }
 
-        await responses.WriteAsync(new PsiResponse { Accepted = new PsiAccepted { ProviderSetSize = (ulong)own.Entries.Count, MaxBatch = MaxBatch } }, cancellationToken);
-        using var provider = new PsiProvider();
+        var setSize = cached?.SetSize ?? own!.Entries.Count;
+        await responses.WriteAsync(new PsiResponse { Accepted = new PsiAccepted { ProviderSetSize = (ulong)setSize, MaxBatch = MaxBatch } }, cancellationToken);
+        using var provider = cached?.CreateProvider() ?? new PsiProvider();
         try
         {
             await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, spec.Kind == PsiExecutor.Count, cancellationToken);
-            await SendTagsAsync(responses, provider, own, spec.Kind == PsiExecutor.Payload, cancellationToken);
+            await (cached is not null
+                ? SendCachedTagsAsync(responses, cached, cancellationToken)
+                : SendTagsAsync(responses, provider, own!, withPayloads, cancellationToken));
         }
         catch (PsiProtocolException ex)
         {
             throw new RpcException(StatusCode.InvalidArgument, ex.Message);
         }
 
-        var details = own.Sizes("provider_");
+        var details = cached?.Sizes("provider_") ?? own!.Sizes("provider_");
         details["requester_set_size"] = admission.RequesterSetSize.ToString(CultureInfo.InvariantCulture);
-        details["revealed"] = spec.Kind == PsiExecutor.Payload ? "oprf-tags,sealed-rows" : "oprf-tags";
+        details["revealed"] = withPayloads ? "oprf-tags,sealed-rows" : "oprf-tags";
+        details["oprf_key"] = cached is null ? "fresh" : $"cached:{cached.KeyId}";
+        if (cached is not null)
+        {
+            details["tag_cache"] = cached.Built ? "built" : "hit";
+        }
+
         var provided = await audit.AppendAsync(entry.Does("job.provide") with { Details = details }, cancellationToken);
         await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided) } }, cancellationToken);
+    }
+
+    /// <summary>The cached tags as they lie in the file (sorted, so in an order that depends on the set alone), 1 MiB per message.</summary>
+    private static async Task SendCachedTagsAsync(IAsyncStreamWriter<PsiResponse> responses, CachedTags cached, CancellationToken cancellationToken)
+    {
+        await foreach (var tags in cached.ReadAsync(CachedTagsPerMessage, cancellationToken))
+        {
+            await responses.WriteAsync(new PsiResponse { Tags = new PsiTags { Tags = ByteString.CopyFrom(tags.Span) } }, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -161,22 +192,18 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             var sealedRows = new byte[length][];
             var batchTags = PsiParallel.Map(length, Oprf.TagSize, (from, count) =>
             {
+                var entries = Enumerable.Range(from, count).Select(k => own.Entries[indexes[k]]).ToList();
                 var chunk = new byte[count * Oprf.TagSize];
-                Span<byte> key = stackalloc byte[Oprf.PayloadKeySize];
-                for (var k = 0; k < count; k++)
+                var keys = withPayloads ? new byte[count * Oprf.PayloadKeySize] : [];
+                provider.Tag(entries.Select(e => System.Text.Encoding.UTF8.GetBytes(e.Key)).ToList(), chunk, keys);
+                for (var k = 0; withPayloads && k < count; k++)
                 {
-                    var entry = own.Entries[indexes[from + k]];
-                    var tag = chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize);
-                    provider.Tag(System.Text.Encoding.UTF8.GetBytes(entry.Key), tag, withPayloads ? key : default);
-                    if (withPayloads)
-                    {
-                        var row = new PsiPayloadRow();
-                        row.Values.AddRange(entry.Extra);
-                        sealedRows[from + k] = PayloadCipher.Seal(key, tag, row.ToByteArray());
-                    }
+                    var row = new PsiPayloadRow();
+                    row.Values.AddRange(entries[k].Extra);
+                    sealedRows[from + k] = PayloadCipher.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize), row.ToByteArray());
                 }
 
-                key.Clear();
+                CryptographicOperations.ZeroMemory(keys);
                 return chunk;
             }, cancellationToken);
 
