@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # End-to-end PSI benchmark: two nodes on loopback (one machine, shared cores), synthetic resident IDs,
-# N items per side with N/2 in common. Runs one `psi` job (or the kind given as $2) and prints wall time,
-# the gRPC message bytes each way (as the requester counted them) and each node's peak RSS.
+# N requester items and M provider items (default N) with N/2 in common. Runs a `psi` job (or the kind
+# given as $2) RUNS times (default 1) and prints, per run, wall time, the gRPC message bytes each way (as
+# the requester counted them) and each node's peak RSS. "wall" runs from submit to the end of `job watch`
+# (two CLI starts included); "job" is the job's own run time at the requester, from start to end.
+# For psi and psi-count the first run builds the provider's tag cache; later runs are the online phase alone.
 #
-#   bash benchmarks/psi-e2e.sh 65536          # 2^16 per side
-#   bash benchmarks/psi-e2e.sh 1048576 psi    # 2^20 per side
+#   bash benchmarks/psi-e2e.sh 65536                      # 2^16 per side
+#   bash benchmarks/psi-e2e.sh 1048576 psi                # 2^20 per side
+#   RUNS=2 bash benchmarks/psi-e2e.sh 1024 psi 16777216   # unbalanced: 2^10 against 2^24, cold then warm
 #
 # PRIVACYNODE_CLI may name an already built privacynode executable.
 set -euo pipefail
-items=${1:?usage: psi-e2e.sh <items per side> [psi|psi-count|psi-payload]}
+items=${1:?usage: psi-e2e.sh <requester items> [psi|psi-count|psi-payload] [provider items]}
 kind=${2:-psi}
+provider_items=${3:-$items}
+runs=${RUNS:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/samples/local-nodes.sh"
 
@@ -19,10 +25,10 @@ as insurer peer add "$(as bureau invite)" >/dev/null
 as bureau peer add "$(as insurer invite)" >/dev/null
 analyst=$(as insurer user add analyst --role analyst | sed -n 2p | tr -d ' ')
 
-# Synthetic resident IDs with valid GB 11643 check characters: requester 0..N-1, provider N/2..3N/2-1.
-python3 - "$items" "$work" <<'PY'
+# Synthetic resident IDs with valid GB 11643 check characters: requester 0..N-1, provider N/2..N/2+M-1.
+python3 - "$items" "$provider_items" "$work" <<'PY'
 import datetime, sys
-n, work = int(sys.argv[1]), sys.argv[2]
+n, m, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 start = datetime.date(1950, 1, 1)
 def rid(i):
@@ -33,7 +39,7 @@ with open(f"{work}/mine.csv", "w") as f:
     f.writelines(rid(i) + "\n" for i in range(n))
 with open(f"{work}/theirs.csv", "w") as f:
     f.write("id_number,amount\n")
-    f.writelines(f"{rid(i)},{i % 9973}\n" for i in range(n // 2, n // 2 + n))
+    f.writelines(f"{rid(i)},{i % 9973}\n" for i in range(n // 2, n // 2 + m))
 PY
 
 as bureau dataset add theirs --csv "$work/theirs.csv" --grade L2 --sharing conditional --key id_number:cn-resident-id \
@@ -49,16 +55,23 @@ grant=$(pn grant list --json --data-dir "$work/insurer" --token "$analyst" | pyt
 columns=id_number
 [ "$kind" = psi-payload ] && columns=id_number,amount
 
-began=$(date +%s.%N)
-job=$(pn job submit --kind "$kind" --grant "$grant" --columns "$columns" --input mine:id_number --json \
-  --data-dir "$work/insurer" --token "$analyst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-if ! pn job watch "$job" --data-dir "$work/insurer" --token "$analyst" >"$work/watch.log"; then
-  tail -3 "$work/watch.log"; tail -20 "$work/insurer.log" "$work/bureau.log"; exit 1
-fi
-ended=$(date +%s.%N)
-
-metrics=$(pn job result "$job" --json --data-dir "$work/insurer" --token "$analyst" \
-  | python3 -c 'import json,sys; print(" ".join(m["name"] + "=" + m["value"] for m in json.load(sys.stdin)["result"]["metrics"]))')
 peak() { grep VmHWM "/proc/$(pgrep -P "$1" -f privacynode-node)/status" | awk '{printf "%.0f MiB", $2 / 1024}'; }
-echo "kind=$kind items=$items wall=$(python3 -c "print(f'{$ended - $began:.1f} s')") $metrics"
-echo "peak RSS: insurer (requester) $(peak "${pids[0]}"), bureau (provider) $(peak "${pids[1]}")"
+for run in $(seq "$runs"); do
+  began=$(date +%s.%N)
+  job=$(pn job submit --kind "$kind" --grant "$grant" --columns "$columns" --input mine:id_number --json \
+    --data-dir "$work/insurer" --token "$analyst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  if ! pn job watch "$job" --data-dir "$work/insurer" --token "$analyst" >"$work/watch.log"; then
+    tail -3 "$work/watch.log"; tail -20 "$work/insurer.log" "$work/bureau.log"; exit 1
+  fi
+  ended=$(date +%s.%N)
+
+  metrics=$(pn job result "$job" --json --data-dir "$work/insurer" --token "$analyst" \
+    | python3 -c 'import json,sys; print(" ".join(m["name"] + "=" + m["value"] for m in json.load(sys.stdin)["result"]["metrics"]))')
+  job_time=$(pn job show "$job" --json --data-dir "$work/insurer" --token "$analyst" | python3 -c '
+import datetime, json, sys
+job = json.load(sys.stdin)
+at = lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
+print("%.2f s" % (at(job["finishedAt"]) - at(job["startedAt"])).total_seconds())')
+  echo "run=$run kind=$kind items=$items provider_items=$provider_items wall=$(python3 -c "print(f'{$ended - $began:.2f} s')") job=$job_time $metrics"
+  echo "peak RSS: insurer (requester) $(peak "${pids[0]}"), bureau (provider) $(peak "${pids[1]}")"
+done

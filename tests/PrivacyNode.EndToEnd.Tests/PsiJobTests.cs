@@ -97,6 +97,12 @@ public sealed class PsiJobTests : IAsyncLifetime
         var amounts = payload.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).ToDictionary(r => r[0].GetString()!, r => (r[1].GetString()!, r[2].GetString()!));
         Assert.Equal(21, amounts.Count);
         Assert.All(amounts.Values, v => Assert.Equal(ControlPlaneTests.ResidentId(int.Parse(v.Item2, CultureInfo.InvariantCulture) - 1000), v.Item1));
+        // The same job on the national-standard suite (SM2, SM3, SM4-GCM) gives the same answer; an unknown suite is refused.
+        var national = await RunAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--suite", "sm2-sm3");
+        Assert.Equal(
+            amounts.OrderBy(a => a.Key).Select(a => (a.Key, a.Value.Item1, a.Value.Item2)),
+            national.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).Select(r => (r[0].GetString()!, r[1].GetString()!, r[2].GetString()!)).OrderBy(r => r.Item1));
+        Assert.Contains("sm2-sm3", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number", "--suite", "p256")).Error, StringComparison.Ordinal);
         var outside = await SubmitAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,hospital", "--input", "claimants:id_number");
         Assert.Contains("column-not-granted", outside.Output, StringComparison.Ordinal);
 
@@ -119,17 +125,23 @@ public sealed class PsiJobTests : IAsyncLifetime
         var bureauAuditor = bureau with { Token = (await CliNodes.CliOkAsync(bureau, "user", "add", "audit.b", "--role", "auditor")).Split('\n')[1].Trim() };
         var log = Path.Combine(_nodes.Root, "bureau.jsonl");
         await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", log);
-        var provided = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();
-        Assert.Equal(6, provided.Count);
+        var records = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();
+        var provided = records.Where(r => r.GetProperty("outcome").GetString() == "ok").ToList();
+        // The three malformed probes each left an error record at the provider.
+        Assert.Equal(["malformed-message", "malformed-message", "malformed-message"],
+            records.Where(r => r.GetProperty("outcome").GetString() == "error").Select(r => r.GetProperty("reasonCode").GetString()));
+        Assert.Equal(7, provided.Count);
         Assert.All(provided, r => Assert.Contains("\"requester_set_size\"", r.GetRawText(), StringComparison.Ordinal));
+        Assert.Equal(["ristretto255-sha512", "ristretto255-sha512", "ristretto255-sha512", "sm2-sm3", "ristretto255-sha512", "ristretto255-sha512", "ristretto255-sha512"],
+            provided.Select(r => Detail(r, "suite")));
         var keys = provided.Select(r => (Detail(r, "oprf_key"), Detail(r, "tag_cache"), Detail(r, "provider_invalid"))).ToList();
         var first = keys[0].Item1;
         Assert.StartsWith("cached:", first, StringComparison.Ordinal);
         Assert.Equal(
-            [(first, "built", "0"), (first, "hit", "0"), ("fresh", "", "0"), (first, "hit", "0"), (first, "hit", "0")],
-            keys.Take(5));
-        Assert.NotEqual(first, keys[5].Item1);
-        Assert.Equal(("built", "1"), (keys[5].Item2, keys[5].Item3));
+            [(first, "built", "0"), (first, "hit", "0"), ("fresh", "", "0"), ("fresh", "", "0"), (first, "hit", "0"), (first, "hit", "0")],
+            keys.Take(6));
+        Assert.NotEqual(first, keys[6].Item1);
+        Assert.Equal(("built", "1"), (keys[6].Item2, keys[6].Item3));
         Assert.DoesNotContain("110105", File.ReadAllText(log), StringComparison.Ordinal);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Crypto.Ristretto;
+using PrivacyNode.Crypto.Sm2;
 
 namespace PrivacyNode.Benchmarks.Group;
 
@@ -13,6 +14,7 @@ namespace PrivacyNode.Benchmarks.Group;
 public class GroupBenchmarks : IDisposable
 {
     private const int BatchSize = 64;
+    private const int Sm2BatchSize = 8;
 
     private readonly byte[] _encoded = new byte[32];
     private readonly byte[] _output = new byte[32];
@@ -25,6 +27,8 @@ public class GroupBenchmarks : IDisposable
     private readonly RistrettoPoint[] _batchResults = new RistrettoPoint[BatchSize];
     private byte[] _encodedBatch = [];
     private PsiProvider _provider = null!;
+    private PsiProvider _sm2Provider = null!;
+    private byte[] _sm2Batch = [];
     private FieldElement8 _a8;
     private FieldElement8 _b8;
     private Scalar _scalar = null!;
@@ -42,6 +46,11 @@ public class GroupBenchmarks : IDisposable
         Array.Fill(_batch, _point);
         _encodedBatch = [.. Enumerable.Range(0, BatchSize).SelectMany(_ => _encoded)];
         _provider = new PsiProvider();
+        _sm2Provider = new PsiProvider(PsiSuite.Sm2);
+        using (var requester = new PsiRequester(PsiSuite.Sm2))
+        {
+            _sm2Batch = requester.Blind([.. Enumerable.Range(0, Sm2BatchSize).Select(BitConverter.GetBytes)]);
+        }
         _a8 = FieldElement8.Broadcast(_a);
         _b8 = FieldElement8.Broadcast(_b);
     }
@@ -51,6 +60,7 @@ public class GroupBenchmarks : IDisposable
     {
         _scalar.Dispose();
         _provider.Dispose();
+        _sm2Provider.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -100,6 +110,14 @@ public class GroupBenchmarks : IDisposable
     /// <summary>A PSI provider's batch evaluation (decode, batched multiply, encode) of <see cref="BatchSize"/> elements; per item.</summary>
     [Benchmark(OperationsPerInvoke = BatchSize)]
     public byte[] OprfEvaluateBatch() => _provider.Evaluate(_encodedBatch);
+
+    /// <summary>The national-standard suite's evaluation per item (SM2 through BouncyCastle): decode, multiply, encode.</summary>
+    [Benchmark(OperationsPerInvoke = Sm2BatchSize)]
+    public byte[] OprfEvaluateSm2() => _sm2Provider.Evaluate(_sm2Batch);
+
+    /// <summary>SM2 hash-to-group (RFC 9380 simplified SWU with SM3).</summary>
+    [Benchmark]
+    public object HashToGroupSm2() => Sm2Group.HashToGroup(_uniform.AsSpan(0, 18), "PrivacyNode-PSI-v1"u8);
 
     /// <summary>libsodium's crypto_scalarmult_ristretto255 decodes, multiplies and encodes too.</summary>
     [Benchmark]

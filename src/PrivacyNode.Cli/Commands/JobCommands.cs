@@ -14,11 +14,15 @@ internal static class JobCommands
         var grant = new Option<string>("--grant") { Description = "The grant the job runs under (see: privacynode grant list --held).", Required = true };
         var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses (PSI: the key column first; psi-payload: then the columns to return)." };
         var input = new Option<string?>("--input") { Description = "PSI kinds: this node's dataset and key column to match, as dataset:column." };
+        var suite = new Option<string?>("--suite")
+        {
+            Description = "PSI kinds: the cryptographic suite, ristretto255-sha512 (the default) or sm2-sm3 (national standard: SM2, SM3, SM4-GCM; slower).",
+        };
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends; exit non-zero unless it succeeds." };
-        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, input, wait };
+        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, input, suite, wait };
         context.SetAction(submit, async (parse, node, output, cancellationToken) =>
         {
-            var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant)! };
+            var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant)!, PsiSuite = parse.GetValue(suite) ?? string.Empty };
             spec.Columns.AddRange(Text.List(parse.GetValue(columns)));
             if (parse.GetValue(input) is { } given)
             {

@@ -1,16 +1,14 @@
-using System.Security.Cryptography;
 using PrivacyNode.Crypto.Ristretto;
 
 namespace PrivacyNode.Crypto.Psi;
 
 /// <summary>
-/// The OPRF F_k(x) = k·H(x) over ristretto255 that every PSI kind is built on, and what is derived from
-/// its output: a 16-byte match tag and a 32-byte payload key, domain-separated from each other.
-/// See docs/protocols/psi.md.
+/// The sizes every PSI suite shares (a 16-byte match tag and a 32-byte payload key per OPRF output), and the
+/// ristretto255 OPRF F_k(x) = k·H(x) of the default suite. See docs/protocols/psi.md.
 /// </summary>
 public static class Oprf
 {
-    /// <summary>Bytes per group element on the wire.</summary>
+    /// <summary>Bytes per ristretto255 element on the wire.</summary>
     public const int ElementSize = RistrettoPoint.Size;
 
     /// <summary>Bytes per match tag (2^-128 collision bound per pair).</summary>
@@ -24,43 +22,6 @@ public static class Oprf
 
     /// <summary>H(x): a normalized key hashed to the group.</summary>
     public static RistrettoPoint HashKey(ReadOnlySpan<byte> key) => RistrettoPoint.HashToGroup(key, HashToGroupDst);
-
-    /// <summary>The match tag and, when <paramref name="payloadKey"/> is not empty, the payload key of an OPRF output.</summary>
-    public static void Derive(RistrettoPoint output, Span<byte> tag, Span<byte> payloadKey)
-    {
-        Span<byte> input = stackalloc byte[1 + ElementSize];
-        Span<byte> digest = stackalloc byte[64];
-        output.Encode(input[1..]);
-        input[0] = 1;
-        SHA512.HashData(input, digest);
-        digest[..TagSize].CopyTo(tag);
-        if (!payloadKey.IsEmpty)
-        {
-            input[0] = 2;
-            SHA512.HashData(input, digest);
-            digest[..PayloadKeySize].CopyTo(payloadKey);
-        }
-
-        CryptographicOperations.ZeroMemory(input);
-        CryptographicOperations.ZeroMemory(digest);
-    }
-
-    /// <summary>
-    /// The tags (and, when <paramref name="payloadKeys"/> is not empty, the payload keys) of a batch of OPRF
-    /// outputs, packed in order.
-    /// </summary>
-    public static void Derive(ReadOnlySpan<RistrettoPoint> outputs, Span<byte> tags, Span<byte> payloadKeys)
-    {
-        if (tags.Length != outputs.Length * TagSize || (!payloadKeys.IsEmpty && payloadKeys.Length != outputs.Length * PayloadKeySize))
-        {
-            throw new ArgumentException("One tag (and payload key) slot per output is needed.", nameof(tags));
-        }
-
-        for (var i = 0; i < outputs.Length; i++)
-        {
-            Derive(outputs[i], tags.Slice(i * TagSize, TagSize), payloadKeys.IsEmpty ? default : payloadKeys.Slice(i * PayloadKeySize, PayloadKeySize));
-        }
-    }
 
     /// <summary>H(x) for each key.</summary>
     internal static RistrettoPoint[] HashKeys(IReadOnlyList<byte[]> keys)

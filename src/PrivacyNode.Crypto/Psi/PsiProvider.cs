@@ -1,47 +1,38 @@
 using System.Security.Cryptography;
-using PrivacyNode.Crypto.Ristretto;
 
 namespace PrivacyNode.Crypto.Psi;
 
 /// <summary>
 /// The provider's side of OPRF-based PSI: holds the OPRF key k, evaluates the requester's blinded elements
-/// and computes the tags (and sealed payloads) of its own keys. Pure: messages in, messages out.
+/// and computes the tags (and payload keys) of its own keys. Pure: messages in, messages out.
 /// </summary>
 /// <remarks>Thread-safe after construction (the key is only read); dispose to zero the key.</remarks>
 public sealed class PsiProvider : IDisposable
 {
-    private readonly Scalar _key;
+    private readonly PsiScalar _key;
 
-    /// <summary>A provider with a fresh random OPRF key.</summary>
-    public PsiProvider()
-        : this(Scalar.Random())
+    /// <summary>A provider with a fresh random OPRF key in <paramref name="suite"/> (ristretto255 when null).</summary>
+    public PsiProvider(PsiSuite? suite = null)
+        : this((suite ?? PsiSuite.Ristretto255).RandomScalar())
     {
     }
 
     /// <summary>A provider with a given OPRF key (a cached key for repeated jobs); the provider takes ownership of it.</summary>
-    public PsiProvider(Scalar key)
+    public PsiProvider(PsiScalar key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.IsZero)
-        {
-            throw new ArgumentException("The OPRF key must not be zero.", nameof(key));
-        }
-
         _key = key;
     }
 
+    /// <summary>The suite the key belongs to.</summary>
+    public PsiSuite Suite => _key.Suite;
+
     /// <summary>k·B for each blinded element B of <paramref name="blinded"/>, in the same order.</summary>
     /// <exception cref="PsiProtocolException">The batch is malformed or holds an invalid or identity element.</exception>
-    public byte[] Evaluate(ReadOnlySpan<byte> blinded)
-    {
-        var points = Oprf.ReadElements(blinded);
-        RistrettoPoint.MultiplyBatch(points, _key, points);
-        return Oprf.WriteElements(points);
-    }
+    public byte[] Evaluate(ReadOnlySpan<byte> blinded) => Suite.Multiply(blinded, _key);
 
     /// <summary>The match tag of one of the provider's own normalized keys, and its payload key when <paramref name="payloadKey"/> is not empty.</summary>
-    public void Tag(ReadOnlySpan<byte> key, Span<byte> tag, Span<byte> payloadKey) =>
-        Oprf.Derive(Oprf.HashKey(key).Multiply(_key), tag, payloadKey);
+    public void Tag(ReadOnlySpan<byte> key, Span<byte> tag, Span<byte> payloadKey) => Tag([key.ToArray()], tag, payloadKey);
 
     /// <summary>
     /// The match tags of a batch of the provider's own normalized keys (<see cref="Oprf.TagSize"/> bytes each, in
@@ -50,9 +41,9 @@ public sealed class PsiProvider : IDisposable
     public void Tag(IReadOnlyList<byte[]> keys, Span<byte> tags, Span<byte> payloadKeys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var outputs = Oprf.HashKeys(keys);
-        RistrettoPoint.MultiplyBatch(outputs, _key, outputs);
-        Oprf.Derive(outputs, tags, payloadKeys);
+        var outputs = Suite.HashAndMultiply(keys, _key);
+        Suite.Derive(outputs, tags, payloadKeys);
+        CryptographicOperations.ZeroMemory(outputs);
     }
 
     /// <summary>Zeroes the OPRF key.</summary>

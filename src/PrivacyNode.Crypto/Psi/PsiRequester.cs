@@ -1,4 +1,4 @@
-using PrivacyNode.Crypto.Ristretto;
+using System.Security.Cryptography;
 
 namespace PrivacyNode.Crypto.Psi;
 
@@ -10,19 +10,25 @@ namespace PrivacyNode.Crypto.Psi;
 /// <remarks>Thread-safe after construction (the scalars are only read); dispose to zero them.</remarks>
 public sealed class PsiRequester : IDisposable
 {
-    private readonly Scalar _blind = Scalar.Random();
-    private readonly Scalar _unblind;
+    private readonly PsiScalar _blind;
+    private readonly PsiScalar _unblind;
 
-    /// <summary>A requester with a fresh random blinding scalar.</summary>
-    public PsiRequester() => _unblind = _blind.Invert();
+    /// <summary>A requester with a fresh random blinding scalar in <paramref name="suite"/> (ristretto255 when null).</summary>
+    public PsiRequester(PsiSuite? suite = null)
+    {
+        Suite = suite ?? PsiSuite.Ristretto255;
+        _blind = Suite.RandomScalar();
+        _unblind = _blind.Invert();
+    }
+
+    /// <summary>The suite the job runs on.</summary>
+    public PsiSuite Suite { get; }
 
     /// <summary>r·H(x) for each key, concatenated.</summary>
     public byte[] Blind(IReadOnlyList<byte[]> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var points = Oprf.HashKeys(keys);
-        RistrettoPoint.MultiplyBatch(points, _blind, points);
-        return Oprf.WriteElements(points);
+        return Suite.HashAndMultiply(keys, _blind);
     }
 
     /// <summary>
@@ -32,10 +38,15 @@ public sealed class PsiRequester : IDisposable
     /// <exception cref="PsiProtocolException">The batch is malformed or holds an invalid or identity element.</exception>
     public byte[] Finalize(ReadOnlySpan<byte> evaluated, Span<byte> payloadKeys = default)
     {
-        var points = Oprf.ReadElements(evaluated);
-        RistrettoPoint.MultiplyBatch(points, _unblind, points);
-        var tags = new byte[points.Length * Oprf.TagSize];
-        Oprf.Derive(points, tags, payloadKeys);
+        var outputs = Suite.Multiply(evaluated, _unblind);
+        var tags = new byte[outputs.Length / Suite.ElementSize * Oprf.TagSize];
+        if (!payloadKeys.IsEmpty && payloadKeys.Length != tags.Length / Oprf.TagSize * Oprf.PayloadKeySize)
+        {
+            throw new ArgumentException("One payload key slot per element is needed.", nameof(payloadKeys));
+        }
+
+        Suite.Derive(outputs, tags, payloadKeys);
+        CryptographicOperations.ZeroMemory(outputs);
         return tags;
     }
 

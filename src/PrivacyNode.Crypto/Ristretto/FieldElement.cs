@@ -314,16 +314,17 @@ internal readonly struct FieldElement
 
     /// <summary>
     /// The 128-bit product. With BMI2 the high half is MULX's and the low half a plain IMUL: both are
-    /// intrinsics, so nothing is left to the inliner and nothing goes through memory.
+    /// intrinsics, so nothing is left to the inliner and nothing goes through memory. Without BMI2 it is
+    /// <see cref="MulPortable"/>; the two are the only code that differs between the paths, and tests hold them equal.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong High, ulong Low) Mul(ulong a, ulong b)
-    {
-        if (Bmi2.X64.IsSupported)
-        {
-            return (Bmi2.X64.MultiplyNoFlags(a, b), a * b);
-        }
+    internal static (ulong High, ulong Low) Mul(ulong a, ulong b) =>
+        Bmi2.X64.IsSupported ? (Bmi2.X64.MultiplyNoFlags(a, b), a * b) : MulPortable(a, b);
 
+    /// <summary>The 128-bit product through <see cref="Math.BigMul(ulong, ulong, out ulong)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (ulong High, ulong Low) MulPortable(ulong a, ulong b)
+    {
         var high = Math.BigMul(a, b, out var low);
         return (high, low);
     }

@@ -7,14 +7,13 @@ using System.Text;
 using System.Text.Json;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
-using PrivacyNode.Crypto.Ristretto;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Configuration;
 
 namespace PrivacyNode.Node.Jobs;
 
 /// <summary>
-/// The provider's precomputed psi and psi-count tags, per (dataset, key column), in
+/// The provider's precomputed psi and psi-count tags, per (dataset, key column, suite), in
 /// <c>&lt;data-dir&gt;/psi-cache</c>: its OPRF key and the sorted distinct tags of its keys under that key, so that
 /// a repeated or unbalanced job only evaluates the requester's blinded keys and streams a file.
 /// A cache is used only while it is for the dataset's registered version, the source file is unchanged
@@ -37,10 +36,11 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
 
     /// <summary>The cached tags of <paramref name="keyColumn"/>, built first if missing, stale or past the key lifetime.</summary>
     /// <exception cref="DataSourceException">The source cannot be read, or the column is not a key column.</exception>
-    public async Task<CachedTags> GetAsync(DatasetStore.Entry dataset, string keyColumn, CancellationToken cancellationToken)
+    public async Task<CachedTags> GetAsync(DatasetStore.Entry dataset, string keyColumn, PsiSuite suite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        var name = FileName(dataset.Dataset.Name, keyColumn);
+        ArgumentNullException.ThrowIfNull(suite);
+        var name = FileName(dataset.Dataset.Name, keyColumn, suite.Name);
         var gate = _locks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
@@ -49,7 +49,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
             var tagsPath = Path.Combine(directory, name + ".tags");
             var source = Fingerprint(dataset.Source);
             var manifest = TryLoad(manifestPath);
-            if (manifest is not null && manifest.Format == Format && manifest.Dataset == dataset.Dataset.Name && manifest.Column == keyColumn
+            if (manifest is not null && manifest.Format == Format && manifest.Dataset == dataset.Dataset.Name && manifest.Column == keyColumn && manifest.Suite == suite.Name
                 && manifest.Version == dataset.Dataset.Version && manifest.Source == source
                 && clock.GetUtcNow() - manifest.Created < keyLifetime
                 && File.Exists(tagsPath) && new FileInfo(tagsPath).Length == manifest.SetSize * Oprf.TagSize)
@@ -57,7 +57,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
                 return new CachedTags(manifest, tagsPath, built: false);
             }
 
-            manifest = await BuildAsync(dataset, keyColumn, source, tagsPath, cancellationToken);
+            manifest = await BuildAsync(dataset, keyColumn, suite, source, tagsPath, cancellationToken);
             OwnerOnlyFile.WriteAtomically(manifestPath, JsonSerializer.Serialize(manifest));
             return new CachedTags(manifest, tagsPath, built: true);
         }
@@ -85,12 +85,19 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
         }
     }
 
-    private async Task<Manifest> BuildAsync(DatasetStore.Entry dataset, string keyColumn, string source, string tagsPath, CancellationToken cancellationToken)
+    private async Task<Manifest> BuildAsync(DatasetStore.Entry dataset, string keyColumn, PsiSuite suite, string source, string tagsPath, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
-        var key = Scalar.Random();
-        var keyBytes = new byte[Scalar.Size];
-        key.Encode(keyBytes);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var key = suite.RandomScalar();
+        var keyBytes = key.Encode();
         var keyText = Convert.ToBase64String(keyBytes);
         CryptographicOperations.ZeroMemory(keyBytes);
         using var provider = new PsiProvider(key);
@@ -141,7 +148,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
         }
 
         File.Move(temporary, tagsPath, overwrite: true);
-        return new Manifest(Format, dataset.Dataset.Name, keyColumn, dataset.Dataset.Version, source, clock.GetUtcNow(),
+        return new Manifest(Format, dataset.Dataset.Name, keyColumn, suite.Name, dataset.Dataset.Version, source, clock.GetUtcNow(),
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), keyText,
             rows, invalid, rows - invalid - distinct, distinct);
     }
@@ -174,8 +181,8 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
         }));
     }
 
-    private static string FileName(string dataset, string column) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataset + "\0" + column)))[..32];
+    private static string FileName(string dataset, string column, string suite) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataset + "\0" + column + "\0" + suite)))[..32];
 
     private static Manifest? TryLoad(string path)
     {
@@ -191,7 +198,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
 
     /// <summary>A cache's description (owner-only file: it holds the OPRF key).</summary>
     internal sealed record Manifest(
-        int Format, string Dataset, string Column, string Version, string Source, DateTimeOffset Created,
+        int Format, string Dataset, string Column, string Suite, string Version, string Source, DateTimeOffset Created,
         string KeyId, string Key, long Rows, long Invalid, long Duplicates, long SetSize);
 }
 
@@ -223,7 +230,8 @@ public sealed class CachedTags
         var bytes = Convert.FromBase64String(_manifest.Key);
         try
         {
-            return Scalar.TryDecode(bytes, out var key) ? new PsiProvider(key) : throw new InvalidDataException("The tag cache's OPRF key is not a scalar.");
+            var suite = PsiSuite.Find(_manifest.Suite) ?? throw new InvalidDataException($"The tag cache names an unknown suite '{_manifest.Suite}'.");
+            return new PsiProvider(suite.DecodeScalar(bytes));
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
@@ -40,6 +39,11 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             return $"A {Kind} job has output mode '{JobKinds.OutputModeOf[Kind]}'.";
         }
 
+        if (PsiSuite.Find(spec.PsiSuite) is null)
+        {
+            return $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {string.Join(", ", PsiSuite.All.Select(s => s.Name))}.";
+        }
+
         if (string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn))
         {
             return $"A {Kind} job needs this node's input dataset and key column (--input dataset:column).";
@@ -74,7 +78,9 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             throw new JobFailedException("input-dataset-unreadable", ex.Message);
         }
 
-        using var requester = new PsiRequester();
+        var suite = PsiSuite.Find(spec.PsiSuite) ?? throw new JobFailedException("unknown-suite", $"Unknown PSI suite '{spec.PsiSuite}'.");
+        spec.PsiSuite = suite.Name;
+        using var requester = new PsiRequester(suite);
         using var call = await peers.StartDuplexAsync(spec.Peer, PeerJobServiceDescriptor.Psi, CallLimit, cancellationToken);
         try
         {
@@ -98,13 +104,14 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         {
             Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = keys.Count, RequesterReceipt = run.StartReceipt },
         }, cancellationToken);
+        await run.ReportAsync(0.03, "waiting for the provider to admit the job and prepare its set");
         var accepted = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
         var batch = (int)Math.Clamp(accepted.MaxBatch, 1, 1 << 16);
 
         // Blinded keys go out while evaluations come back: the provider answers each batch as it arrives,
         // so sending everything before reading would stall both sides once the transport's windows fill.
         var withPayloads = Kind == Payload;
-        var tagIndex = new Dictionary<UInt128, int>(keys.Count);
+        var tagIndex = new TagIndex(keys.Count);
         var payloadKeys = withPayloads ? new byte[keys.Count * Oprf.PayloadKeySize] : [];
         await run.ReportAsync(0.05, "blinding and unblinding keys");
         using (var exchange = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -151,13 +158,13 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             for (var i = 0; i < count; i++)
             {
                 var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
-                if (!tagIndex.TryGetValue(BinaryPrimitives.ReadUInt128LittleEndian(tag), out var index))
+                if (!tagIndex.TryGet(tag, out var index))
                 {
                     continue;
                 }
 
                 matches[index] = withPayloads
-                    ? [.. PsiPayloadRow.Parser.ParseFrom(PayloadCipher.Open(payloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, message.Tags.SealedPayloads[i].Span)).Values]
+                    ? [.. PsiPayloadRow.Parser.ParseFrom(requester.Suite.Open(payloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, message.Tags.SealedPayloads[i].Span)).Values]
                     : [];
             }
         }
@@ -179,6 +186,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
         result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
         var details = AuditDetails(own, matches.Count, accepted.ProviderSetSize);
+        details["suite"] = requester.Suite.Name;
         details["bytes_sent"] = call.BytesSent.ToString(CultureInfo.InvariantCulture);
         details["bytes_received"] = call.BytesReceived.ToString(CultureInfo.InvariantCulture);
         return new JobOutcome(result, done.ProviderReceipt, details);
@@ -189,7 +197,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         for (var start = 0; start < keys.Count; start += batch)
         {
             var slice = keys.GetRange(start, Math.Min(batch, keys.Count - start));
-            var blinded = PsiParallel.Map(slice.Count, Oprf.ElementSize, (from, count) => requester.Blind(slice.GetRange(from, count)), cancellationToken);
+            var blinded = PsiParallel.Map(slice.Count, requester.Suite.ElementSize, (from, count) => requester.Blind(slice.GetRange(from, count)), cancellationToken);
             await call.SendAsync(new PsiRequest { Blinded = new PsiElements { Elements = ByteString.CopyFrom(blinded) } }, cancellationToken);
         }
 
@@ -198,25 +206,26 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     }
 
     /// <summary>Unblinds every evaluation into a tag (in our order, or shuffled for psi-count), indexed by tag, and the payload keys.</summary>
-    private static async Task ReceiveEvaluationsAsync(JobRun run, Exchange call, PsiRequester requester, int expected, Dictionary<UInt128, int> tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
+    private static async Task ReceiveEvaluationsAsync(JobRun run, Exchange call, PsiRequester requester, int expected, TagIndex tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
     {
         var received = 0;
         while (received < expected)
         {
             var evaluated = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Evaluated, cancellationToken)).Evaluated.Elements.Memory;
-            var count = evaluated.Length / Oprf.ElementSize;
-            if (evaluated.Length % Oprf.ElementSize != 0 || received + count > expected)
+            var size = requester.Suite.ElementSize;
+            var count = evaluated.Length / size;
+            if (evaluated.Length % size != 0 || received + count > expected)
             {
                 throw new PsiProtocolException("The provider returned more evaluations than keys were sent.");
             }
 
             var offset = received;
             var tags = PsiParallel.Map(count, Oprf.TagSize, (from, length) => requester.Finalize(
-                evaluated.Span.Slice(from * Oprf.ElementSize, length * Oprf.ElementSize),
+                evaluated.Span.Slice(from * size, length * size),
                 payloadKeys.Length == 0 ? default : payloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize)), cancellationToken);
             for (var i = 0; i < count; i++)
             {
-                tagIndex[BinaryPrimitives.ReadUInt128LittleEndian(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize))] = received + i;
+                tagIndex.Add(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize), received + i);
             }
 
             received += count;

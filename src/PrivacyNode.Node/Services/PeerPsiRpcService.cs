@@ -22,7 +22,7 @@ namespace PrivacyNode.Node.Services;
 /// </summary>
 public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys, ProviderTagCache tagCache)
 {
-    /// <summary>The largest batch accepted or sent, in elements (128 KiB of group elements).</summary>
+    /// <summary>The largest batch accepted or sent, in elements (128 KiB of ristretto255 elements).</summary>
     public const int MaxBatch = 4096;
 
     /// <summary>Tags per message from a tag cache (1 MiB).</summary>
@@ -51,6 +51,8 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         }
 
         await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, cancellationToken);
+        var suite = PsiSuite.Find(spec.PsiSuite)
+            ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown PSI suite '{spec.PsiSuite}'; this node runs {string.Join(", ", PsiSuite.All.Select(s => s.Name))}.");
         var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
         var (decision, _, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
         if (!decision.Allowed)
@@ -66,7 +68,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         {
             if (!withPayloads && ProviderTagCache.Covers(dataset!.Source))
             {
-                cached = await tagCache.GetAsync(dataset, spec.Columns[0], cancellationToken);
+                cached = await tagCache.GetAsync(dataset, spec.Columns[0], suite, cancellationToken);
             }
             else
             {
@@ -84,7 +86,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
 
         var setSize = cached?.SetSize ?? own!.Entries.Count;
         await responses.WriteAsync(new PsiResponse { Accepted = new PsiAccepted { ProviderSetSize = (ulong)setSize, MaxBatch = MaxBatch } }, cancellationToken);
-        using var provider = cached?.CreateProvider() ?? new PsiProvider();
+        using var provider = cached?.CreateProvider() ?? new PsiProvider(suite);
         try
         {
             await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, spec.Kind == PsiExecutor.Count, cancellationToken);
@@ -92,14 +94,31 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
                 ? SendCachedTagsAsync(responses, cached, cancellationToken)
                 : SendTagsAsync(responses, provider, own!, withPayloads, cancellationToken));
         }
-        catch (PsiProtocolException ex)
+        catch (Exception ex) when (ex is PsiProtocolException or RpcException or OperationCanceledException or IOException)
         {
-            throw new RpcException(StatusCode.InvalidArgument, ex.Message);
+            // The exchange broke off: record why before the call ends, even when the call itself was cancelled.
+            var reason = ex switch
+            {
+                PsiProtocolException or RpcException { StatusCode: StatusCode.InvalidArgument } => "malformed-message",
+                RpcException rpc => KebabCase.Of(rpc.StatusCode.ToString()),
+                _ => "requester-gone",
+            };
+            await audit.AppendAsync(entry.Does("job.provide", "error") with
+            {
+                ReasonCode = reason, Details = new Dictionary<string, string> { ["error"] = ex.Message, ["suite"] = suite.Name },
+            }, CancellationToken.None);
+            if (ex is PsiProtocolException)
+            {
+                throw new RpcException(StatusCode.InvalidArgument, ex.Message);
+            }
+
+            throw;
         }
 
         var details = cached?.Sizes("provider_") ?? own!.Sizes("provider_");
         details["requester_set_size"] = admission.RequesterSetSize.ToString(CultureInfo.InvariantCulture);
         details["revealed"] = withPayloads ? "oprf-tags,sealed-rows" : "oprf-tags";
+        details["suite"] = suite.Name;
         details["oprf_key"] = cached is null ? "fresh" : $"cached:{cached.KeyId}";
         if (cached is not null)
         {
@@ -147,14 +166,15 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             }
 
             var batch = message.Blinded.Elements.Memory;
-            var count = batch.Length / Oprf.ElementSize;
-            if (batch.Length % Oprf.ElementSize != 0 || count > MaxBatch || received + count > admitted)
+            var size = provider.Suite.ElementSize;
+            var count = batch.Length / size;
+            if (batch.Length % size != 0 || count > MaxBatch || received + count > admitted)
             {
                 throw new RpcException(StatusCode.InvalidArgument, $"A blinded batch holds whole elements, at most {MaxBatch}, and no more than the {admitted} admitted in all.");
             }
 
             received += count;
-            var evaluated = PsiParallel.Map(count, Oprf.ElementSize, (start, length) => provider.Evaluate(batch.Span.Slice(start * Oprf.ElementSize, length * Oprf.ElementSize)), cancellationToken);
+            var evaluated = PsiParallel.Map(count, size, (start, length) => provider.Evaluate(batch.Span.Slice(start * size, length * size)), cancellationToken);
             if (held is null)
             {
                 await responses.WriteAsync(new PsiResponse { Evaluated = new PsiElements { Elements = ByteString.CopyFrom(evaluated) } }, cancellationToken);
@@ -168,10 +188,11 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         if (held is not null)
         {
             var all = held.GetBuffer().AsMemory(0, (int)held.Length);
-            PsiProvider.Shuffle(all.Span, Oprf.ElementSize);
-            for (var offset = 0; offset < all.Length; offset += MaxBatch * Oprf.ElementSize)
+            var size = provider.Suite.ElementSize;
+            PsiProvider.Shuffle(all.Span, size);
+            for (var offset = 0; offset < all.Length; offset += MaxBatch * size)
             {
-                var slice = all.Slice(offset, Math.Min(MaxBatch * Oprf.ElementSize, all.Length - offset));
+                var slice = all.Slice(offset, Math.Min(MaxBatch * size, all.Length - offset));
                 await responses.WriteAsync(new PsiResponse { Evaluated = new PsiElements { Elements = ByteString.CopyFrom(slice.Span) } }, cancellationToken);
             }
         }
@@ -200,7 +221,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
                 {
                     var row = new PsiPayloadRow();
                     row.Values.AddRange(entries[k].Extra);
-                    sealedRows[from + k] = PayloadCipher.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize), row.ToByteArray());
+                    sealedRows[from + k] = provider.Suite.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize), row.ToByteArray());
                 }
 
                 CryptographicOperations.ZeroMemory(keys);

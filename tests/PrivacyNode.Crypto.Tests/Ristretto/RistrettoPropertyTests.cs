@@ -44,6 +44,23 @@ public sealed class RistrettoPropertyTests
     }
 
     [Fact]
+    public void LimbProducts_AgreeWithAndWithoutBmi2()
+    {
+        // Mul is MULX + IMUL with BMI2 and Math.BigMul without: the only code that differs between the field's two paths.
+        var words = new ulong[] { 0, 1, 19, (1UL << 51) - 1, 1UL << 52, (1UL << 54) - 1, ulong.MaxValue }
+            .Concat(Enumerable.Range(0, 500).Select(_ => (ulong)_random.NextInt64() ^ ((ulong)_random.Next() << 33)));
+        foreach (var a in words)
+        {
+            foreach (var b in new ulong[] { a, ~a, a >> 7, 19 * (a >> 5) })
+            {
+                var expected = new BigInteger(a) * b;
+                Assert.Equal(expected, ((BigInteger)FieldElement.Mul(a, b).High << 64) + FieldElement.Mul(a, b).Low);
+                Assert.Equal(expected, ((BigInteger)FieldElement.MulPortable(a, b).High << 64) + FieldElement.MulPortable(a, b).Low);
+            }
+        }
+    }
+
+    [Fact]
     public void FieldEncoding_IsCanonical()
     {
         // 2^255 - 19 .. 2^255 - 1 are non-canonical encodings of 0 .. 18.
