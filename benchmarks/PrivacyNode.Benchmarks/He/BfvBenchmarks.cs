@@ -1,0 +1,86 @@
+using BenchmarkDotNet.Attributes;
+using PrivacyNode.Crypto.Bfv;
+
+namespace PrivacyNode.Benchmarks.He;
+
+/// <summary>
+/// The BFV operations built so far, at the three named sets, for the SEAL table of ../shared/docs/targets.md
+/// (same names as its rows).
+/// </summary>
+[MemoryDiagnoser]
+public class BfvBenchmarks
+{
+    private BfvParameters _parameters = null!;
+    private KeyGenerator _generator = null!;
+    private SecretKey _secretKey = null!;
+    private PublicKey _publicKey = null!;
+    private BatchEncoder _encoder = null!;
+    private Encryptor _publicEncryptor = null!;
+    private Encryptor _secretEncryptor = null!;
+    private Decryptor _decryptor = null!;
+    private Evaluator _evaluator = null!;
+    private ulong[] _values = [];
+    private Plaintext _plaintext = null!;
+    private NttPlaintext _nttPlaintext = null!;
+    private Ciphertext _a = null!;
+    private Ciphertext _b = null!;
+
+    /// <summary>log2 n of the named set.</summary>
+    [Params(12, 13, 14)]
+    public int LogDegree { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _parameters = LogDegree switch
+        {
+            12 => BfvParameterSets.Sec128LogN12LogQ109,
+            13 => BfvParameterSets.Sec128LogN13LogQ218,
+            _ => BfvParameterSets.Sec128LogN14LogQ438,
+        };
+        _generator = new KeyGenerator(_parameters);
+        _secretKey = _generator.CreateSecretKey();
+        _publicKey = _generator.CreatePublicKey(_secretKey);
+        _encoder = new BatchEncoder(_parameters);
+        _publicEncryptor = new Encryptor(_publicKey);
+        _secretEncryptor = new Encryptor(_secretKey);
+        _decryptor = new Decryptor(_secretKey);
+        _evaluator = new Evaluator(_parameters);
+        _values = [.. Enumerable.Range(0, _parameters.Degree).Select(i => (ulong)i % _parameters.PlainModulus.Value)];
+        _plaintext = _encoder.Encode(_values);
+        _nttPlaintext = _evaluator.TransformToNtt(_plaintext);
+        _a = _publicEncryptor.Encrypt(_plaintext);
+        _b = _publicEncryptor.Encrypt(_plaintext);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _secretKey.Dispose();
+
+    [Benchmark]
+    public SecretKey KeygenSecret() => _generator.CreateSecretKey();
+
+    [Benchmark]
+    public PublicKey KeygenPublic() => _generator.CreatePublicKey(_secretKey);
+
+    [Benchmark]
+    public Plaintext BatchEncode() => _encoder.Encode(_values);
+
+    [Benchmark]
+    public Ciphertext EncryptPublicKey() => _publicEncryptor.Encrypt(_plaintext);
+
+    [Benchmark]
+    public Ciphertext EncryptSecretKey() => _secretEncryptor.Encrypt(_plaintext);
+
+    [Benchmark]
+    public Plaintext Decrypt() => _decryptor.Decrypt(_a);
+
+    [Benchmark]
+    public Ciphertext AddCiphertexts() => _evaluator.Add(_a, _b);
+
+    [Benchmark]
+    public Ciphertext MultiplyPlain() => _evaluator.MultiplyPlain(_a, _plaintext);
+
+    /// <summary>The plaintext in NTT form; the ciphertext is transformed and back, as SEAL's BFV ciphertexts are not kept in NTT form.</summary>
+    [Benchmark]
+    public Ciphertext MultiplyPlainNttPlaintext() => _evaluator.MultiplyPlain(_a, _nttPlaintext);
+}

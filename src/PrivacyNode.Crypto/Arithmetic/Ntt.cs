@@ -1,0 +1,129 @@
+using System.Diagnostics;
+
+namespace PrivacyNode.Crypto.Arithmetic;
+
+/// <summary>
+/// The negacyclic number-theoretic transform over Z_q[x]/(x^n + 1), in place, with Harvey's lazy butterflies
+/// (Harvey, "Faster arithmetic for number-theoretic transforms", 2014): Cooley–Tukey forward with outputs in
+/// bit-reversed order, Gentleman–Sande inverse with n⁻¹ folded into its last stage. Pointwise products of
+/// forward transforms are transforms of negacyclic products. No allocation; thread-safe on distinct spans.
+/// </summary>
+public static class Ntt
+{
+    /// <summary>Forward transform of coefficients in [0, 4q); outputs in [0, 4q).</summary>
+    public static void ForwardLazy(Span<ulong> values, NttTables tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        CheckLength(values, tables);
+        var q = tables.Modulus.Value;
+        var twoQ = 2 * q;
+        var roots = tables.Roots;
+        var shoups = tables.RootsShoup;
+        var n = tables.Degree;
+        for (int m = 1, gap = n >> 1; m < n; m <<= 1, gap >>= 1)
+        {
+            for (int i = 0, offset = 0; i < m; i++, offset += gap << 1)
+            {
+                var w = roots[m + i];
+                var wShoup = shoups[m + i];
+                var x = values.Slice(offset, gap);
+                var y = values.Slice(offset + gap, gap);
+                for (var j = 0; j < x.Length; j++)
+                {
+                    var u = x[j];
+                    u -= twoQ & (0UL - (ulong)(u >= twoQ ? 1 : 0));
+                    var v = Modulus.MultiplyShoupLazy(y[j], w, wShoup, q);
+                    x[j] = u + v;
+                    y[j] = u + twoQ - v;
+                }
+            }
+        }
+    }
+
+    /// <summary>Forward transform of coefficients in [0, 4q); outputs in [0, q).</summary>
+    public static void Forward(Span<ulong> values, NttTables tables)
+    {
+        ForwardLazy(values, tables);
+        ReduceFromFourQ(values, tables.Modulus.Value);
+    }
+
+    /// <summary>Inverse transform of values in [0, 2q); outputs in [0, 2q).</summary>
+    public static void InverseLazy(Span<ulong> values, NttTables tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        CheckLength(values, tables);
+        var modulus = tables.Modulus;
+        var q = modulus.Value;
+        var twoQ = 2 * q;
+        var roots = tables.InverseRoots;
+        var shoups = tables.InverseRootsShoup;
+        var n = tables.Degree;
+        int gap = 1, m = n >> 1;
+        for (; m > 1; m >>= 1, gap <<= 1)
+        {
+            for (int i = 0, offset = 0; i < m; i++, offset += gap << 1)
+            {
+                var w = roots[m + i];
+                var wShoup = shoups[m + i];
+                var x = values.Slice(offset, gap);
+                var y = values.Slice(offset + gap, gap);
+                for (var j = 0; j < x.Length; j++)
+                {
+                    var u = x[j];
+                    var v = y[j];
+                    var t = u + v;
+                    x[j] = t - (twoQ & (0UL - (ulong)(t >= twoQ ? 1 : 0)));
+                    y[j] = Modulus.MultiplyShoupLazy(u + twoQ - v, w, wShoup, q);
+                }
+            }
+        }
+
+        // The last stage (one group, ψ^-bitrev(1)) with n⁻¹ folded into both outputs.
+        var scale = tables.InverseDegree;
+        var scaleShoup = modulus.ShoupOf(scale);
+        var last = modulus.Multiply(roots[1], scale);
+        var lastShoup = modulus.ShoupOf(last);
+        var low = values[..gap];
+        var high = values.Slice(gap, gap);
+        for (var j = 0; j < gap; j++)
+        {
+            var u = low[j];
+            var v = high[j];
+            low[j] = Modulus.MultiplyShoupLazy(u + v, scale, scaleShoup, q);
+            high[j] = Modulus.MultiplyShoupLazy(u + twoQ - v, last, lastShoup, q);
+        }
+    }
+
+    /// <summary>Inverse transform of values in [0, 2q); outputs in [0, q).</summary>
+    public static void Inverse(Span<ulong> values, NttTables tables)
+    {
+        InverseLazy(values, tables);
+        var q = tables.Modulus.Value;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var x = values[i];
+            values[i] = x - (q & (0UL - (ulong)(x >= q ? 1 : 0)));
+        }
+    }
+
+    private static void ReduceFromFourQ(Span<ulong> values, ulong q)
+    {
+        var twoQ = 2 * q;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var x = values[i];
+            x -= twoQ & (0UL - (ulong)(x >= twoQ ? 1 : 0));
+            values[i] = x - (q & (0UL - (ulong)(x >= q ? 1 : 0)));
+        }
+    }
+
+    private static void CheckLength(Span<ulong> values, NttTables tables)
+    {
+        if (values.Length != tables.Degree)
+        {
+            throw new ArgumentException($"The transform takes {tables.Degree} values; got {values.Length}.", nameof(values));
+        }
+
+        Debug.Assert(tables.Degree >= 2, "Degrees start at 2.");
+    }
+}

@@ -1,0 +1,30 @@
+using PrivacyNode.Crypto.Rlwe;
+
+namespace PrivacyNode.Crypto.Bfv;
+
+/// <summary>
+/// A BFV ciphertext: polynomials (c0, c1, …) at the data level (every coefficient prime but the special one),
+/// in coefficient form, with c0 + c1·s + c2·s² + … ≈ Δ·m. Fresh ciphertexts have two polynomials. Not thread-safe.
+/// </summary>
+public sealed class Ciphertext
+{
+    internal Ciphertext(BfvParameters parameters, IReadOnlyList<RnsPolynomial> polynomials)
+    {
+        Parameters = parameters;
+        Polynomials = polynomials;
+    }
+
+    /// <summary>The parameter set.</summary>
+    public BfvParameters Parameters { get; }
+
+    /// <summary>The number of polynomials (2 when fresh).</summary>
+    public int Size => Polynomials.Count;
+
+    internal IReadOnlyList<RnsPolynomial> Polynomials { get; }
+
+    /// <summary>For a fresh symmetric ciphertext, the seed c1 was expanded from (its compact form); otherwise null.</summary>
+    internal byte[]? C1Seed { get; init; }
+
+    /// <summary>A deep copy.</summary>
+    public Ciphertext Clone() => new(Parameters, [.. Polynomials.Select(p => p.Clone())]);
+}

@@ -1,0 +1,100 @@
+using System.Numerics;
+using PrivacyNode.Crypto.Rlwe;
+
+namespace PrivacyNode.Crypto.Bfv;
+
+/// <summary>
+/// Decrypts with the secret key: m = round(t·[c0 + c1·s + …]_Q / Q) mod t, computed in RNS without big
+/// integers (each t·q̃_i / q_i split into a whole part mod t and a fraction), and reports the invariant
+/// noise budget (local diagnostics only: never send it to a peer). Thread-safe.
+/// </summary>
+public sealed class Decryptor
+{
+    private readonly BfvContext _context;
+    private readonly SecretKey _secretKey;
+
+    /// <summary>A decryptor under <paramref name="secretKey"/> (which must outlive it).</summary>
+    public Decryptor(SecretKey secretKey)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey);
+        _secretKey = secretKey;
+        _context = BfvContext.Of(secretKey.Parameters);
+    }
+
+    /// <summary>The plaintext of <paramref name="ciphertext"/> (garbage once its noise budget is 0).</summary>
+    public Plaintext Decrypt(Ciphertext ciphertext)
+    {
+        var x = Phase(ciphertext);
+        var plaintext = new Plaintext(_context.Parameters);
+        var t = _context.Parameters.PlainModulus.Value;
+        for (var j = 0; j < _context.Degree; j++)
+        {
+            UInt128 whole = 0;
+            var fraction = 0.0;
+            for (var i = 0; i < _context.DataPrimes; i++)
+            {
+                var q = _context.Basis[i].Value;
+                var xi = x.Row(i)[j];
+                var product = (UInt128)xi * _context.DecryptFraction[i];
+                var quotient = product / q;
+                whole += ((UInt128)xi * _context.DecryptWhole[i]) + quotient;
+                fraction += (double)(ulong)(product - (quotient * q)) / q;
+            }
+
+            plaintext.Coefficients[j] = (ulong)((whole + (ulong)Math.Round(fraction, MidpointRounding.AwayFromZero)) % t);
+        }
+
+        x.Clear();
+        return plaintext;
+    }
+
+    /// <summary>
+    /// log2 Q minus the bits of ‖t·[c0 + c1·s + …]_Q‖∞ minus 1, at least 0 (SEAL's invariant noise budget):
+    /// the ciphertext decrypts correctly while it is positive.
+    /// </summary>
+    public int InvariantNoiseBudget(Ciphertext ciphertext)
+    {
+        var x = Phase(ciphertext);
+        var q = _context.DataModulus;
+        var t = _context.Parameters.PlainModulus.Value;
+        var largest = BigInteger.Zero;
+        for (var j = 0; j < _context.Degree; j++)
+        {
+            var value = BigInteger.Zero;
+            for (var i = 0; i < _context.DataPrimes; i++)
+            {
+                value += x.Row(i)[j] * _context.CrtFactors[i];
+            }
+
+            value = value * t % q;
+            largest = BigInteger.Max(largest, BigInteger.Min(value, q - value));
+        }
+
+        x.Clear();
+        return Math.Max(0, _context.DataModulusBits - (int)largest.GetBitLength() - 1);
+    }
+
+    /// <summary>[c0 + c1·s + c2·s² + …]_Q in coefficient form, by Horner's rule in NTT form.</summary>
+    private RnsPolynomial Phase(Ciphertext ciphertext)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        if (!ciphertext.Parameters.Id.Span.SequenceEqual(_context.Parameters.Id.Span))
+        {
+            throw new ArgumentException("The ciphertext was made under other parameters.", nameof(ciphertext));
+        }
+
+        var polynomials = ciphertext.Polynomials;
+        var phase = polynomials[^1].Clone();
+        phase.ToNtt(_context.Tables);
+        for (var k = polynomials.Count - 2; k >= 0; k--)
+        {
+            phase.MultiplyPointwise(_secretKey.Value);
+            var next = polynomials[k].Clone();
+            next.ToNtt(_context.Tables);
+            phase.Add(next);
+        }
+
+        phase.ToCoefficients(_context.Tables);
+        return phase;
+    }
+}

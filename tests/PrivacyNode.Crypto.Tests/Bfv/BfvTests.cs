@@ -1,0 +1,126 @@
+using PrivacyNode.Crypto.Bfv;
+
+namespace PrivacyNode.Crypto.Tests.Bfv;
+
+/// <summary>
+/// BFV against a plaintext model on random slot vectors: encryption (public and secret key), decryption,
+/// ct±ct, negation, plaintext addition and multiplication; fresh noise budgets beside SEAL's; wrong keys and
+/// parameter mismatches; the batch encoder's ranges.
+/// </summary>
+public sealed class BfvTests
+{
+    private readonly Random _random = new(20261202);
+
+    public static TheoryData<string> Sets => new() { nameof(InsecureTestParameters.InsecureLogN4), nameof(BfvParameterSets.Sec128LogN12LogQ109) };
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void Operations_MatchThePlaintextModel(string set)
+    {
+        var parameters = Named(set);
+        var t = parameters.PlainModulus.Value;
+        using var secretKey = new KeyGenerator(parameters).CreateSecretKey();
+        var publicKey = new KeyGenerator(parameters).CreatePublicKey(secretKey);
+        var encoder = new BatchEncoder(parameters);
+        var evaluator = new Evaluator(parameters);
+        var decryptor = new Decryptor(secretKey);
+        var a = RandomSlots(parameters);
+        var b = RandomSlots(parameters);
+        var ca = new Encryptor(publicKey).Encrypt(encoder.Encode(a));
+        var cb = new Encryptor(secretKey).Encrypt(encoder.Encode(b));
+        ulong[] Open(Ciphertext c) => encoder.Decode(decryptor.Decrypt(c));
+
+        Assert.Equal(a, Open(ca));
+        Assert.Equal(b, Open(cb));
+        Assert.Equal(Zip(a, b, (x, y) => (x + y) % t), Open(evaluator.Add(ca, cb)));
+        Assert.Equal(Zip(a, b, (x, y) => (x + t - y) % t), Open(evaluator.Subtract(ca, cb)));
+        Assert.Equal(a.Select(x => (t - x) % t), Open(evaluator.Negate(ca)));
+        Assert.Equal(Zip(a, b, (x, y) => (x + y) % t), Open(evaluator.AddPlain(ca, encoder.Encode(b))));
+        Assert.Equal(Zip(a, b, (x, y) => (x + t - y) % t), Open(evaluator.SubtractPlain(ca, encoder.Encode(b))));
+        var product = Zip(a, b, (x, y) => (ulong)((UInt128)x * y % t));
+        Assert.Equal(product, Open(evaluator.MultiplyPlain(ca, encoder.Encode(b))));
+        var nttPlain = evaluator.TransformToNtt(encoder.Encode(b));
+        Assert.Equal(product, Open(evaluator.MultiplyPlain(ca.Clone(), nttPlain)));
+        Assert.Equal(Zip(b, b, (x, y) => (ulong)((UInt128)x * y % t)), Open(evaluator.MultiplyPlain(cb, nttPlain)));
+        Assert.Equal(Zip(product, a, (x, y) => (x + y) % t), Open(evaluator.Add(evaluator.MultiplyPlain(ca, nttPlain), ca)));
+        // Inputs are left as they were.
+        Assert.Equal(a, Open(ca));
+    }
+
+    /// <summary>SEAL 4.4.3's fresh budgets for these sets are 45, 146 and 361 bits (../shared/docs/targets.md).</summary>
+    [Theory]
+    [InlineData(nameof(BfvParameterSets.Sec128LogN12LogQ109), 45)]
+    [InlineData(nameof(BfvParameterSets.Sec128LogN13LogQ218), 146)]
+    [InlineData(nameof(BfvParameterSets.Sec128LogN14LogQ438), 361)]
+    public void FreshNoiseBudget_IsWithinTwoBitsOfSeals(string set, int seal)
+    {
+        var parameters = Named(set);
+        using var secretKey = new KeyGenerator(parameters).CreateSecretKey();
+        var publicKey = new KeyGenerator(parameters).CreatePublicKey(secretKey);
+        var encoder = new BatchEncoder(parameters);
+        var decryptor = new Decryptor(secretKey);
+        var fresh = new Encryptor(publicKey).Encrypt(encoder.Encode(RandomSlots(parameters)));
+
+        Assert.InRange(decryptor.InvariantNoiseBudget(fresh), seal - 2, seal + 2);
+        // Symmetric encryption carries only e: a larger budget.
+        Assert.True(decryptor.InvariantNoiseBudget(new Encryptor(secretKey).Encrypt(encoder.Encode([1UL]))) >= decryptor.InvariantNoiseBudget(fresh));
+    }
+
+    [Fact]
+    public void WrongKeyOrParameters_AreNoticed()
+    {
+        var parameters = BfvParameterSets.Sec128LogN12LogQ109;
+        var generator = new KeyGenerator(parameters);
+        using var mine = generator.CreateSecretKey();
+        using var theirs = generator.CreateSecretKey();
+        var encoder = new BatchEncoder(parameters);
+        var values = RandomSlots(parameters);
+        var ciphertext = new Encryptor(generator.CreatePublicKey(mine)).Encrypt(encoder.Encode(values));
+
+        Assert.NotEqual(values, encoder.Decode(new Decryptor(theirs).Decrypt(ciphertext)));
+        Assert.Equal(0, new Decryptor(theirs).InvariantNoiseBudget(ciphertext));
+
+        var other = InsecureTestParameters.InsecureLogN4;
+        Assert.Throws<ArgumentException>(() => new Decryptor(theirs).Decrypt(new Encryptor(new KeyGenerator(other).CreateSecretKey()).Encrypt(new BatchEncoder(other).Encode([1UL]))));
+        Assert.Throws<ArgumentException>(() => new Evaluator(other).Add(ciphertext, ciphertext));
+        Assert.Throws<ArgumentException>(() => new Encryptor(mine).Encrypt(new BatchEncoder(other).Encode([1UL])));
+    }
+
+    [Fact]
+    public void SecretKey_IsZeroedOnDispose()
+    {
+        var key = new KeyGenerator(InsecureTestParameters.InsecureLogN4).CreateSecretKey();
+        Assert.Contains(Enumerable.Range(0, key.Value.Primes).SelectMany(i => key.Value.Row(i).ToArray()), v => v != 0);
+
+        key.Dispose();
+
+        Assert.All(Enumerable.Range(0, key.Value.Primes).SelectMany(i => key.Value.Row(i).ToArray()), v => Assert.Equal(0UL, v));
+    }
+
+    [Fact]
+    public void BatchEncoder_RoundTripsAndRefusesOutOfRange()
+    {
+        var parameters = BfvParameterSets.Sec128LogN12LogQ109;
+        var encoder = new BatchEncoder(parameters);
+        var t = parameters.PlainModulus.Value;
+        long[] signed = [0, 1, -1, (long)(t / 2), -(long)(t / 2), 12345, -54321];
+
+        Assert.Equal(signed, encoder.DecodeSigned(encoder.Encode(signed)).Take(signed.Length));
+        Assert.All(encoder.Decode(encoder.Encode(signed)).Skip(signed.Length), v => Assert.Equal(0UL, v));
+        Assert.Throws<ArgumentException>(() => encoder.Encode([t]));
+        Assert.Throws<ArgumentException>(() => encoder.Encode(new ulong[parameters.Degree + 1]));
+        Assert.Throws<ArgumentException>(() => encoder.Encode([(long)(t / 2) + 1]));
+        var noBatching = BfvParameters.Create(new BfvParametersLiteral { Degree = 4096, CoefficientModulusBits = [36, 36, 37], PlainModulus = 1024 });
+        Assert.False(noBatching.SupportsBatching);
+        Assert.Throws<ArgumentException>(() => new BatchEncoder(noBatching));
+    }
+
+    private static BfvParameters Named(string name) => name == nameof(InsecureTestParameters.InsecureLogN4)
+        ? InsecureTestParameters.InsecureLogN4
+        : (BfvParameters)typeof(BfvParameterSets).GetProperty(name)!.GetValue(null)!;
+
+    private ulong[] RandomSlots(BfvParameters parameters) =>
+        [.. Enumerable.Range(0, parameters.Degree).Select(i => i == 0 ? parameters.PlainModulus.Value - 1 : (ulong)_random.NextInt64((long)parameters.PlainModulus.Value))];
+
+    private static ulong[] Zip(ulong[] a, ulong[] b, Func<ulong, ulong, ulong> f) => [.. a.Zip(b, f)];
+}

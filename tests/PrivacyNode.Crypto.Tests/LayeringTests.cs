@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+
+namespace PrivacyNode.Crypto.Tests;
+
+/// <summary>
+/// Layers inside PrivacyNode.Crypto point one way: Arithmetic → Rlwe → Bfv, and the groups (Ristretto, Sm2) → Psi.
+/// Checked on the sources: no file of a layer names a namespace above it.
+/// </summary>
+public sealed partial class LayeringTests
+{
+    public static TheoryData<string, string[]> Layers => new()
+    {
+        { "Arithmetic", ["Rlwe", "Bfv", "Psi", "Ristretto", "Sm2"] },
+        { "Rlwe", ["Bfv", "Psi", "Ristretto", "Sm2"] },
+        { "Bfv", ["Psi", "Ristretto", "Sm2"] },
+        { "Ristretto", ["Psi", "Sm2", "Rlwe", "Bfv", "Arithmetic"] },
+        { "Sm2", ["Psi", "Ristretto", "Rlwe", "Bfv", "Arithmetic"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Layer_NamesNoNamespaceAboveIt(string layer, string[] above)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "src", "PrivacyNode.Crypto", layer);
+        var files = Directory.GetFiles(folder, "*.cs");
+        Assert.NotEmpty(files);
+
+        var offending = files
+            .SelectMany(f => NamespaceReference().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetFileName(f), Namespace: m.Groups[1].Value)))
+            .Where(r => above.Contains(r.Namespace))
+            .Select(r => $"{r.File} → {r.Namespace}")
+            .ToList();
+        Assert.True(offending.Count == 0, $"{layer} reaches up: " + string.Join(", ", offending));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PrivacyNode.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("PrivacyNode.sln not found above the test binaries.");
+    }
+
+    [GeneratedRegex(@"PrivacyNode\.Crypto\.(\w+)")]
+    private static partial Regex NamespaceReference();
+}
