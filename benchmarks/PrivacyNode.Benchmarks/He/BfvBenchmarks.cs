@@ -24,6 +24,8 @@ public class BfvBenchmarks
     private NttPlaintext _nttPlaintext = null!;
     private Ciphertext _a = null!;
     private Ciphertext _b = null!;
+    private Ciphertext _tensor = null!;
+    private RelinearizationKeys _relinearization = null!;
 
     /// <summary>log2 n of the named set.</summary>
     [Params(12, 13, 14)]
@@ -51,6 +53,8 @@ public class BfvBenchmarks
         _nttPlaintext = _evaluator.TransformToNtt(_plaintext);
         _a = _publicEncryptor.Encrypt(_plaintext);
         _b = _publicEncryptor.Encrypt(_plaintext);
+        _relinearization = _generator.CreateRelinearizationKeys(_secretKey);
+        _tensor = _evaluator.Multiply(_a, _b);
     }
 
     [GlobalCleanup]
@@ -61,6 +65,9 @@ public class BfvBenchmarks
 
     [Benchmark]
     public PublicKey KeygenPublic() => _generator.CreatePublicKey(_secretKey);
+
+    [Benchmark]
+    public RelinearizationKeys KeygenRelinearization() => _generator.CreateRelinearizationKeys(_secretKey);
 
     [Benchmark]
     public Plaintext BatchEncode() => _encoder.Encode(_values);
@@ -79,6 +86,13 @@ public class BfvBenchmarks
 
     [Benchmark]
     public Ciphertext MultiplyPlain() => _evaluator.MultiplyPlain(_a, _plaintext);
+
+    /// <summary>ct×ct without relinearization (HPS: lift to Q ∪ P, tensor, scale by t/Q, back to Q).</summary>
+    [Benchmark]
+    public Ciphertext MultiplyCiphertexts() => _evaluator.Multiply(_a, _b);
+
+    [Benchmark]
+    public Ciphertext Relinearize() => _evaluator.Relinearize(_tensor, _relinearization);
 
     /// <summary>The plaintext in NTT form; the ciphertext is transformed and back, as SEAL's BFV ciphertexts are not kept in NTT form.</summary>
     [Benchmark]

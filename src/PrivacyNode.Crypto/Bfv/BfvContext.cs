@@ -14,9 +14,12 @@ internal sealed class BfvContext
 {
     private static readonly ConditionalWeakTable<BfvParameters, BfvContext> Contexts = [];
 
+    private readonly Lazy<BfvMultiplier> _multiplier;
+
     private BfvContext(BfvParameters parameters)
     {
         Parameters = parameters;
+        _multiplier = new Lazy<BfvMultiplier>(() => new BfvMultiplier(this));
         Degree = parameters.Degree;
         Basis = parameters.CoefficientModulus;
         KeyPrimes = Basis.Count;
@@ -36,7 +39,8 @@ internal sealed class BfvContext
         HalfLastModQ = [.. Basis.Take(DataPrimes).Select(m => m.Reduce(HalfLast))];
 
         DecryptWhole = new ulong[DataPrimes];
-        DecryptFraction = new ulong[DataPrimes];
+        DecryptFractionHigh = new ulong[DataPrimes];
+        DecryptFractionLow = new ulong[DataPrimes];
         for (var i = 0; i < DataPrimes; i++)
         {
             var qi = Basis[i];
@@ -44,7 +48,9 @@ internal sealed class BfvContext
             var inverse = qi.InverseVar((ulong)(punctured % qi.Value));
             var scaled = (UInt128)t * inverse;
             DecryptWhole[i] = (ulong)(scaled / qi.Value);
-            DecryptFraction[i] = (ulong)(scaled % qi.Value);
+            var fraction = (BigInteger)(ulong)(scaled % qi.Value) * BigInteger.Pow(2, 128) / qi.Value;
+            DecryptFractionHigh[i] = (ulong)(fraction >> 64);
+            DecryptFractionLow[i] = (ulong)(fraction & ulong.MaxValue);
             CrtFactors.Add(punctured * inverse);
         }
 
@@ -88,8 +94,11 @@ internal sealed class BfvContext
     /// <summary>floor(t·q̃_i / q_i), with q̃_i = (Q / q_i)⁻¹ mod q_i.</summary>
     public ulong[] DecryptWhole { get; }
 
-    /// <summary>(t·q̃_i) mod q_i.</summary>
-    public ulong[] DecryptFraction { get; }
+    /// <summary>floor(((t·q̃_i) mod q_i) · 2^128 / q_i), high and low words: the fraction of t·q̃_i / q_i in 128-bit fixed point.</summary>
+    public ulong[] DecryptFractionHigh { get; }
+
+    /// <summary>See <see cref="DecryptFractionHigh"/>.</summary>
+    public ulong[] DecryptFractionLow { get; }
 
     /// <summary>(Q / q_i)·q̃_i: the CRT reconstruction factors, for diagnostics.</summary>
     public List<BigInteger> CrtFactors { get; } = [];
@@ -99,6 +108,9 @@ internal sealed class BfvContext
 
     /// <summary>Slot i of the 2 × n/2 matrix → position in the bit-reversed NTT order mod t (SEAL's index map).</summary>
     public int[]? SlotIndex { get; }
+
+    /// <summary>The ct×ct multiplier (its auxiliary basis is built on first use).</summary>
+    public BfvMultiplier Multiplier => _multiplier.Value;
 
     public static BfvContext Of(BfvParameters parameters) => Contexts.GetValue(parameters, p => new BfvContext(p));
 

@@ -5,7 +5,7 @@ namespace PrivacyNode.Crypto.Bfv;
 
 /// <summary>
 /// Decrypts with the secret key: m = round(t·[c0 + c1·s + …]_Q / Q) mod t, computed in RNS without big
-/// integers (each t·q̃_i / q_i split into a whole part mod t and a fraction), and reports the invariant
+/// integers or divisions (each t·q̃_i / q_i split into a whole part and a 128-bit fixed-point fraction), and reports the invariant
 /// noise budget (local diagnostics only: never send it to a peer). Thread-safe.
 /// </summary>
 public sealed class Decryptor
@@ -26,22 +26,24 @@ public sealed class Decryptor
     {
         var x = Phase(ciphertext);
         var plaintext = new Plaintext(_context.Parameters);
-        var t = _context.Parameters.PlainModulus.Value;
+        var t = _context.Parameters.PlainModulus;
         for (var j = 0; j < _context.Degree; j++)
         {
+            // t·x/Q ≡ Σ x_i·(t·q̃_i / q_i) (mod t): whole parts exactly, fractions in 2^-64 units (error below 2^-60 in all).
             UInt128 whole = 0;
-            var fraction = 0.0;
+            UInt128 fraction = 0;
             for (var i = 0; i < _context.DataPrimes; i++)
             {
-                var q = _context.Basis[i].Value;
                 var xi = x.Row(i)[j];
-                var product = (UInt128)xi * _context.DecryptFraction[i];
-                var quotient = product / q;
-                whole += ((UInt128)xi * _context.DecryptWhole[i]) + quotient;
-                fraction += (double)(ulong)(product - (quotient * q)) / q;
+                var high = Math.BigMul(xi, _context.DecryptFractionHigh[i], out var middle);
+                var carryIn = Math.BigMul(xi, _context.DecryptFractionLow[i], out _);
+                var sum = middle + carryIn;
+                whole += ((UInt128)xi * _context.DecryptWhole[i]) + high + (sum < middle ? 1UL : 0UL);
+                fraction += sum;
             }
 
-            plaintext.Coefficients[j] = (ulong)((whole + (ulong)Math.Round(fraction, MidpointRounding.AwayFromZero)) % t);
+            whole += (fraction + (1UL << 63)) >> 64;
+            plaintext.Coefficients[j] = t.Reduce((ulong)(whole >> 64), (ulong)whole);
         }
 
         x.Clear();
@@ -74,7 +76,7 @@ public sealed class Decryptor
         return Math.Max(0, _context.DataModulusBits - (int)largest.GetBitLength() - 1);
     }
 
-    /// <summary>[c0 + c1·s + c2·s² + …]_Q in coefficient form, by Horner's rule in NTT form.</summary>
+    /// <summary>[c0 + c1·s + c2·s² + …]_Q in coefficient form: (c1 + c2·s + …)·s by Horner's rule in NTT form, then + c0.</summary>
     private RnsPolynomial Phase(Ciphertext ciphertext)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -86,7 +88,7 @@ public sealed class Decryptor
         var polynomials = ciphertext.Polynomials;
         var phase = polynomials[^1].Clone();
         phase.ToNtt(_context.Tables);
-        for (var k = polynomials.Count - 2; k >= 0; k--)
+        for (var k = polynomials.Count - 2; k >= 1; k--)
         {
             phase.MultiplyPointwise(_secretKey.Value);
             var next = polynomials[k].Clone();
@@ -94,7 +96,9 @@ public sealed class Decryptor
             phase.Add(next);
         }
 
+        phase.MultiplyPointwise(_secretKey.Value);
         phase.ToCoefficients(_context.Tables);
+        phase.Add(polynomials[0]);
         return phase;
     }
 }

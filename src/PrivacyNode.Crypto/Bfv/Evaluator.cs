@@ -95,6 +95,70 @@ public sealed class Evaluator
         return result;
     }
 
+    /// <summary>a·b for two fresh-size (2) ciphertexts: a size-3 ciphertext, to be relinearized.</summary>
+    public Ciphertext Multiply(Ciphertext a, Ciphertext b)
+    {
+        Check(a);
+        Check(b);
+        if (a.Size != 2 || b.Size != 2)
+        {
+            throw new ArgumentException("Multiply takes two ciphertexts of size 2; relinearize first.");
+        }
+
+        return new Ciphertext(_context.Parameters, _context.Multiplier.Multiply(a.Polynomials, b.Polynomials));
+    }
+
+    /// <summary>A size-3 ciphertext switched back to size 2 with <paramref name="keys"/>.</summary>
+    public Ciphertext Relinearize(Ciphertext a, RelinearizationKeys keys)
+    {
+        Check(a);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (!keys.Parameters.Id.Span.SequenceEqual(_context.Parameters.Id.Span))
+        {
+            throw new ArgumentException("The relinearization keys were made under other parameters.", nameof(keys));
+        }
+
+        if (a.Size != 3)
+        {
+            throw new ArgumentException($"Relinearize takes a ciphertext of size 3; this one has size {a.Size}.", nameof(a));
+        }
+
+        var (switched0, switched1) = SwitchKey(a.Polynomials[2], keys.Keys);
+        switched0.Add(a.Polynomials[0]);
+        switched1.Add(a.Polynomials[1]);
+        return new Ciphertext(_context.Parameters, [switched0, switched1]);
+    }
+
+    /// <summary>Σ_i [c]_{q_i}·key_i at the key level, divided by the special prime: (d0, d1) with d0 + d1·s ≈ c·s'.</summary>
+    private (RnsPolynomial, RnsPolynomial) SwitchKey(RnsPolynomial c, IReadOnlyList<(RnsPolynomial B, RnsPolynomial A)> keys)
+    {
+        var n = _context.Degree;
+        var acc0 = new RnsPolynomial(n, _context.Basis, _context.KeyPrimes, isNtt: true);
+        var acc1 = new RnsPolynomial(n, _context.Basis, _context.KeyPrimes, isNtt: true);
+        for (var i = 0; i < _context.DataPrimes; i++)
+        {
+            var digit = new RnsPolynomial(n, _context.Basis, _context.KeyPrimes, isNtt: false);
+            var source = c.Row(i);
+            for (var k = 0; k < _context.KeyPrimes; k++)
+            {
+                var modulus = _context.Basis[k];
+                var row = digit.Row(k);
+                for (var j = 0; j < n; j++)
+                {
+                    row[j] = modulus.Reduce(source[j]);
+                }
+            }
+
+            digit.ToNtt(_context.Tables);
+            acc0.MultiplyAddPointwise(digit, keys[i].B);
+            acc1.MultiplyAddPointwise(digit, keys[i].A);
+        }
+
+        acc0.ToCoefficients(_context.Tables);
+        acc1.ToCoefficients(_context.Tables);
+        return (_context.DivideRoundLast(acc0), _context.DivideRoundLast(acc1));
+    }
+
     private Ciphertext Combine(Ciphertext a, Ciphertext b, Action<RnsPolynomial, RnsPolynomial> operation)
     {
         Check(a);

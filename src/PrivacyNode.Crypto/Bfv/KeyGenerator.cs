@@ -8,6 +8,9 @@ public sealed class KeyGenerator
     /// <summary>Domain of the uniform polynomial a of public keys in <see cref="UniformSampler"/> streams.</summary>
     internal const uint PublicKeyDomain = 1;
 
+    /// <summary>Domain of the uniform polynomials of relinearization keys.</summary>
+    internal const uint RelinearizationDomain = 3;
+
     private readonly BfvContext _context;
 
     /// <summary>A generator under <paramref name="parameters"/>.</summary>
@@ -39,6 +42,37 @@ public sealed class KeyGenerator
         b.MultiplyAddPointwise(a, secretKey.Value);
         b.Negate();
         return new PublicKey(_context.Parameters, b, a, seed);
+    }
+
+    /// <summary>Relinearization keys for <paramref name="secretKey"/>: one key-switching key from s² per data prime.</summary>
+    public RelinearizationKeys CreateRelinearizationKeys(SecretKey secretKey)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey);
+        var square = secretKey.Value.Clone();
+        square.MultiplyPointwise(secretKey.Value);
+        var keys = new List<(RnsPolynomial, RnsPolynomial)>(_context.DataPrimes);
+        var special = _context.Basis[^1].Value;
+        for (var i = 0; i < _context.DataPrimes; i++)
+        {
+            var a = Uniform(UniformSampler.NewSeed(), RelinearizationDomain);
+            var b = Error(_context.KeyPrimes);
+            b.ToNtt(_context.Tables);
+            b.MultiplyAddPointwise(a, secretKey.Value);
+            b.Negate();
+            var modulus = _context.Basis[i];
+            var factor = modulus.Reduce(special);
+            var row = b.Row(i);
+            var s2 = square.Row(i);
+            for (var j = 0; j < row.Length; j++)
+            {
+                row[j] = modulus.Add(row[j], modulus.Multiply(factor, s2[j]));
+            }
+
+            keys.Add((b, a));
+        }
+
+        square.Clear();
+        return new RelinearizationKeys(_context.Parameters, keys);
     }
 
     /// <summary>The uniform polynomial of a seed and domain over the first <paramref name="primes"/> primes, taken as NTT values.</summary>

@@ -43,6 +43,9 @@ public sealed class RnsPolynomial
     /// <summary>Row <paramref name="index"/>: n residues modulo prime <paramref name="index"/>.</summary>
     public Span<ulong> Row(int index) => _data.AsSpan(index * Degree, Degree);
 
+    /// <summary>Row <paramref name="index"/> as memory, for batch conversions.</summary>
+    public Memory<ulong> RowMemory(int index) => _data.AsMemory(index * Degree, Degree);
+
     /// <summary>A polynomial with small signed coefficients (a secret, an error), reduced into each row.</summary>
     public static RnsPolynomial FromSmall(ReadOnlySpan<sbyte> coefficients, IReadOnlyList<Modulus> basis, int primes)
     {

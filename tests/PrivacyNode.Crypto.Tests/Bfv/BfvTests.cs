@@ -66,6 +66,44 @@ public sealed class BfvTests
         Assert.True(decryptor.InvariantNoiseBudget(new Encryptor(secretKey).Encrypt(encoder.Encode([1UL]))) >= decryptor.InvariantNoiseBudget(fresh));
     }
 
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void MultiplyAndRelinearize_MatchThePlaintextModel(string set)
+    {
+        var parameters = Named(set);
+        var t = parameters.PlainModulus.Value;
+        var generator = new KeyGenerator(parameters);
+        using var secretKey = generator.CreateSecretKey();
+        var relinearization = generator.CreateRelinearizationKeys(secretKey);
+        var encryptor = new Encryptor(generator.CreatePublicKey(secretKey));
+        var encoder = new BatchEncoder(parameters);
+        var evaluator = new Evaluator(parameters);
+        var decryptor = new Decryptor(secretKey);
+        var a = RandomSlots(parameters);
+        var b = RandomSlots(parameters);
+        var product = Zip(a, b, (x, y) => (ulong)((UInt128)x * y % t));
+
+        var tensor = evaluator.Multiply(encryptor.Encrypt(encoder.Encode(a)), encryptor.Encrypt(encoder.Encode(b)));
+        Assert.Equal(3, tensor.Size);
+        Assert.Equal(product, encoder.Decode(decryptor.Decrypt(tensor)));
+        var relinearized = evaluator.Relinearize(tensor, relinearization);
+        Assert.Equal(2, relinearized.Size);
+        Assert.Equal(product, encoder.Decode(decryptor.Decrypt(relinearized)));
+        Assert.True(decryptor.InvariantNoiseBudget(relinearized) > 0);
+        Assert.Throws<ArgumentException>(() => evaluator.Multiply(tensor, relinearized));
+        Assert.Throws<ArgumentException>(() => evaluator.Relinearize(relinearized, relinearization));
+    }
+
+    /// <summary>SEAL 4.4.3 survives 1, 4 and 10 successive squarings (with relinearization) at these sets.</summary>
+    [Theory]
+    [InlineData(nameof(BfvParameterSets.Sec128LogN12LogQ109), 1)]
+    [InlineData(nameof(BfvParameterSets.Sec128LogN13LogQ218), 4)]
+    public void MultiplicativeDepth_ReachesSeals(string set, int depth) => AssertDepth(set, depth);
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void MultiplicativeDepth_ReachesSealsAtN16384() => AssertDepth(nameof(BfvParameterSets.Sec128LogN14LogQ438), 10);
+
     [Fact]
     public void WrongKeyOrParameters_AreNoticed()
     {
@@ -113,6 +151,27 @@ public sealed class BfvTests
         var noBatching = BfvParameters.Create(new BfvParametersLiteral { Degree = 4096, CoefficientModulusBits = [36, 36, 37], PlainModulus = 1024 });
         Assert.False(noBatching.SupportsBatching);
         Assert.Throws<ArgumentException>(() => new BatchEncoder(noBatching));
+    }
+
+    private void AssertDepth(string set, int depth)
+    {
+        var parameters = Named(set);
+        var t = parameters.PlainModulus.Value;
+        var generator = new KeyGenerator(parameters);
+        using var secretKey = generator.CreateSecretKey();
+        var relinearization = generator.CreateRelinearizationKeys(secretKey);
+        var encoder = new BatchEncoder(parameters);
+        var evaluator = new Evaluator(parameters);
+        var decryptor = new Decryptor(secretKey);
+        var expected = RandomSlots(parameters);
+        var ciphertext = new Encryptor(generator.CreatePublicKey(secretKey)).Encrypt(encoder.Encode(expected));
+        for (var level = 1; level <= depth; level++)
+        {
+            ciphertext = evaluator.Relinearize(evaluator.Multiply(ciphertext, ciphertext), relinearization);
+            expected = Zip(expected, expected, (x, y) => (ulong)((UInt128)x * y % t));
+            Assert.True(decryptor.InvariantNoiseBudget(ciphertext) > 0, $"no budget left after {level} squarings");
+            Assert.Equal(expected, encoder.Decode(decryptor.Decrypt(ciphertext)));
+        }
     }
 
     private static BfvParameters Named(string name) => name == nameof(InsecureTestParameters.InsecureLogN4)

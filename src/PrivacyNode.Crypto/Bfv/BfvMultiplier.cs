@@ -1,0 +1,150 @@
+using System.Numerics;
+using PrivacyNode.Crypto.Arithmetic;
+using PrivacyNode.Crypto.Rlwe;
+
+namespace PrivacyNode.Crypto.Bfv;
+
+/// <summary>
+/// Ciphertext × ciphertext in RNS, after Halevi, Polyakov and Shoup (2018): both ciphertexts are lifted
+/// exactly from Q to Q ∪ P (an auxiliary basis of 60-bit primes with P &gt; t·n·Q·4), the tensor product is
+/// taken there in NTT form, then each product coefficient x becomes round(t·x / Q), computed in P as
+/// [Σ_i x_i·⌊θ_i⌉ + round(Σ_i x_i·frac θ_i) + x_j·λ_j]_{p_j} with θ_i = t·P·[(QP/q_i)⁻¹]_{q_i} / q_i, and is
+/// converted back to Q. The fractions are 128-bit fixed point. Immutable and thread-safe.
+/// </summary>
+internal sealed class BfvMultiplier
+{
+    private readonly BfvContext _context;
+    private readonly Modulus[] _aux;
+    private readonly NttTables[] _auxTables;
+    private readonly Modulus[] _all;
+    private readonly NttTables[] _allTables;
+    private readonly RnsBaseConverter _toAux;
+    private readonly RnsBaseConverter _fromAux;
+    private readonly ulong[][] _wholeModAux;   // [j][i] = floor(θ_i) mod p_j
+    private readonly ulong[] _fractionHigh;    // frac(θ_i) · 2^128, high word
+    private readonly ulong[] _fractionLow;
+    private readonly ulong[] _lambda;          // [t·(P/p_j)·((QP/p_j)⁻¹ mod p_j)] mod p_j
+
+    public BfvMultiplier(BfvContext context)
+    {
+        _context = context;
+        var n = context.Degree;
+        var data = context.Basis.Take(context.DataPrimes).ToArray();
+        var t = context.Parameters.PlainModulus.Value;
+        var q = context.DataModulus;
+        var neededBits = (int)q.GetBitLength() + BitOperations.Log2((uint)n) + 64 - BitOperations.LeadingZeroCount(t) + 3;
+        var used = context.Basis.Select(m => m.Value).ToHashSet();
+        var count = (neededBits + 59) / 60;
+        _aux = [.. NttPrimes.Generate(60, count + used.Count, n).Where(p => !used.Contains(p)).Take(count).Select(p => new Modulus(p))];
+        _auxTables = [.. _aux.Select(p => new NttTables(n, p))];
+        _all = [.. data, .. _aux];
+        _allTables = [.. context.Tables.Take(context.DataPrimes), .. _auxTables];
+        _toAux = new RnsBaseConverter(data, _aux);
+        _fromAux = new RnsBaseConverter(_aux, data);
+
+        var p = _aux.Aggregate(BigInteger.One, (product, m) => product * m.Value);
+        var qp = q * p;
+        _wholeModAux = [.. _aux.Select(_ => new ulong[data.Length])];
+        _fractionHigh = new ulong[data.Length];
+        _fractionLow = new ulong[data.Length];
+        for (var i = 0; i < data.Length; i++)
+        {
+            var qi = data[i].Value;
+            var inverse = (ulong)BigInteger.ModPow(qp / qi % qi, qi - 2, qi);
+            var numerator = t * p * inverse;
+            var whole = numerator / qi;
+            for (var j = 0; j < _aux.Length; j++)
+            {
+                _wholeModAux[j][i] = (ulong)(whole % _aux[j].Value);
+            }
+
+            var fraction = (numerator % qi) * BigInteger.Pow(2, 128) / qi;
+            _fractionHigh[i] = (ulong)(fraction >> 64);
+            _fractionLow[i] = (ulong)(fraction & ulong.MaxValue);
+        }
+
+        _lambda = [.. _aux.Select(pj => (ulong)(t * (p / pj.Value) * BigInteger.ModPow(qp / pj.Value % pj.Value, pj.Value - 2, pj.Value) % pj.Value))];
+    }
+
+    /// <summary>The size-3 product of two size-2 ciphertexts (coefficient form, data level).</summary>
+    public RnsPolynomial[] Multiply(IReadOnlyList<RnsPolynomial> a, IReadOnlyList<RnsPolynomial> b)
+    {
+        var a0 = Lift(a[0]);
+        var a1 = Lift(a[1]);
+        var b0 = Lift(b[0]);
+        var b1 = Lift(b[1]);
+        var d0 = a0.Clone();
+        d0.MultiplyPointwise(b0);
+        var d1 = a0;
+        d1.MultiplyPointwise(b1);
+        d1.MultiplyAddPointwise(a1, b0);
+        var d2 = a1;
+        d2.MultiplyPointwise(b1);
+        return [ScaleDown(d0), ScaleDown(d1), ScaleDown(d2)];
+    }
+
+    /// <summary>A data-level polynomial in coefficient form, extended exactly (centered) to Q ∪ P and put in NTT form.</summary>
+    private RnsPolynomial Lift(RnsPolynomial x)
+    {
+        var n = _context.Degree;
+        var data = _context.DataPrimes;
+        var lifted = new RnsPolynomial(n, _all, _all.Length, isNtt: false);
+        for (var i = 0; i < data; i++)
+        {
+            x.Row(i).CopyTo(lifted.Row(i));
+        }
+
+        _toAux.Convert(Rows(lifted, 0, data), WritableRows(lifted, data, _aux.Length));
+        lifted.ToNtt(_allTables);
+        return lifted;
+    }
+
+    /// <summary>round(t·x / Q) of a tensor coefficient polynomial given over Q ∪ P in NTT form, back at the data level.</summary>
+    private RnsPolynomial ScaleDown(RnsPolynomial x)
+    {
+        x.ToCoefficients(_allTables);
+        var n = _context.Degree;
+        var data = _context.DataPrimes;
+        var scaled = new RnsPolynomial(n, _aux, _aux.Length, isNtt: false);
+        for (var c = 0; c < n; c++)
+        {
+            UInt128 fraction = 0;
+            var carry = 0UL;
+            for (var i = 0; i < data; i++)
+            {
+                var xi = x.Row(i)[c];
+                var high = Math.BigMul(xi, _fractionHigh[i], out var middle);
+                var low = Math.BigMul(xi, _fractionLow[i], out _);
+                var sum = middle + low;
+                carry += high + (sum < middle ? 1UL : 0UL);
+                fraction += sum;
+            }
+
+            // The whole parts of Σ x_i·frac θ_i, plus its rounded fraction.
+            var rounded = carry + (ulong)((fraction + (1UL << 63)) >> 64);
+            for (var j = 0; j < _aux.Length; j++)
+            {
+                var pj = _aux[j];
+                var whole = _wholeModAux[j];
+                UInt128 sum = 0;
+                for (var i = 0; i < data; i++)
+                {
+                    sum += (UInt128)x.Row(i)[c] * whole[i];
+                }
+
+                var value = pj.Add(pj.Reduce((ulong)(sum >> 64), (ulong)sum), pj.Reduce(rounded));
+                scaled.Row(j)[c] = pj.Add(value, pj.Multiply(x.Row(data + j)[c], _lambda[j]));
+            }
+        }
+
+        var result = new RnsPolynomial(n, _context.Basis, data, isNtt: false);
+        _fromAux.Convert(Rows(scaled, 0, _aux.Length), WritableRows(result, 0, data));
+        return result;
+    }
+
+    private static ReadOnlyMemory<ulong>[] Rows(RnsPolynomial p, int start, int count) =>
+        [.. Enumerable.Range(start, count).Select(i => (ReadOnlyMemory<ulong>)p.RowMemory(i))];
+
+    private static Memory<ulong>[] WritableRows(RnsPolynomial p, int start, int count) =>
+        [.. Enumerable.Range(start, count).Select(p.RowMemory)];
+}
