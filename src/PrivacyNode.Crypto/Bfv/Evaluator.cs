@@ -129,6 +129,43 @@ public sealed class Evaluator
         return new Ciphertext(_context.Parameters, [switched0, switched1]);
     }
 
+    /// <summary>Rotates both rows of slots left by <paramref name="steps"/> (right when negative; |steps| &lt; n/2).</summary>
+    public Ciphertext RotateRows(Ciphertext a, int steps, GaloisKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return steps == 0 ? a.Clone() : ApplyGalois(a, GaloisKeys.ElementOf(_context.Degree, steps), keys);
+    }
+
+    /// <summary>Swaps the two rows of slots.</summary>
+    public Ciphertext RotateColumns(Ciphertext a, GaloisKeys keys) => ApplyGalois(a, GaloisKeys.ElementOf(_context.Degree, 0), keys);
+
+    private Ciphertext ApplyGalois(Ciphertext a, int element, GaloisKeys keys)
+    {
+        Check(a);
+        if (!keys.Parameters.Id.Span.SequenceEqual(_context.Parameters.Id.Span))
+        {
+            throw new ArgumentException("The Galois keys were made under other parameters.", nameof(keys));
+        }
+
+        if (a.Size != 2)
+        {
+            throw new ArgumentException($"Rotations take a ciphertext of size 2; this one has size {a.Size}.", nameof(a));
+        }
+
+        if (!keys.Keys.TryGetValue(element, out var key))
+        {
+            throw new ArgumentException($"The Galois keys hold no key for element {element}; create them with this rotation.", nameof(keys));
+        }
+
+        var c0 = new RnsPolynomial(_context.Degree, _context.Basis, _context.DataPrimes, isNtt: false);
+        var c1 = new RnsPolynomial(_context.Degree, _context.Basis, _context.DataPrimes, isNtt: false);
+        GaloisKeys.Apply(a.Polynomials[0], element, c0);
+        GaloisKeys.Apply(a.Polynomials[1], element, c1);
+        var (d0, d1) = SwitchKey(c1, key);
+        d0.Add(c0);
+        return new Ciphertext(_context.Parameters, [d0, d1]);
+    }
+
     /// <summary>Σ_i [c]_{q_i}·key_i at the key level, divided by the special prime: (d0, d1) with d0 + d1·s ≈ c·s'.</summary>
     private (RnsPolynomial, RnsPolynomial) SwitchKey(RnsPolynomial c, IReadOnlyList<(RnsPolynomial B, RnsPolynomial A)> keys)
     {

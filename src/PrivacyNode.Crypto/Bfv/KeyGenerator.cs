@@ -11,6 +11,9 @@ public sealed class KeyGenerator
     /// <summary>Domain of the uniform polynomials of relinearization keys.</summary>
     internal const uint RelinearizationDomain = 3;
 
+    /// <summary>Domain of the uniform polynomials of Galois keys.</summary>
+    internal const uint GaloisDomain = 4;
+
     private readonly BfvContext _context;
 
     /// <summary>A generator under <paramref name="parameters"/>.</summary>
@@ -50,11 +53,52 @@ public sealed class KeyGenerator
         ArgumentNullException.ThrowIfNull(secretKey);
         var square = secretKey.Value.Clone();
         square.MultiplyPointwise(secretKey.Value);
+        var keys = SwitchingKeys(secretKey, square, RelinearizationDomain);
+        square.Clear();
+        return new RelinearizationKeys(_context.Parameters, keys);
+    }
+
+    /// <summary>
+    /// Galois keys for row rotations by each of <paramref name="steps"/> (left when positive, |step| &lt; n/2) and,
+    /// when <paramref name="columnSwap"/>, for swapping the two rows of slots.
+    /// </summary>
+    public GaloisKeys CreateGaloisKeys(SecretKey secretKey, IEnumerable<int> steps, bool columnSwap)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey);
+        ArgumentNullException.ThrowIfNull(steps);
+        var elements = steps.Where(step => step != 0).Select(step => GaloisKeys.ElementOf(_context.Degree, step)).ToHashSet();
+        if (columnSwap)
+        {
+            elements.Add(GaloisKeys.ElementOf(_context.Degree, 0));
+        }
+
+        var s = secretKey.Value.Clone();
+        s.ToCoefficients(_context.Tables);
+        var keys = new Dictionary<int, IReadOnlyList<(RnsPolynomial, RnsPolynomial)>>();
+        foreach (var element in elements)
+        {
+            var target = new RnsPolynomial(_context.Degree, _context.Basis, _context.KeyPrimes, isNtt: false);
+            GaloisKeys.Apply(s, element, target);
+            target.ToNtt(_context.Tables);
+            keys[element] = SwitchingKeys(secretKey, target, GaloisDomain);
+            target.Clear();
+        }
+
+        s.Clear();
+        return new GaloisKeys(_context.Parameters, keys);
+    }
+
+    /// <summary>
+    /// One key per data prime i: an encryption of zero at the key level with P·target added to row i of b
+    /// (P the special prime), so that Σ_i [c]_{q_i}·key_i ≈ P·c·target (SEAL's RNS key switching).
+    /// </summary>
+    private List<(RnsPolynomial, RnsPolynomial)> SwitchingKeys(SecretKey secretKey, RnsPolynomial target, uint domain)
+    {
         var keys = new List<(RnsPolynomial, RnsPolynomial)>(_context.DataPrimes);
         var special = _context.Basis[^1].Value;
         for (var i = 0; i < _context.DataPrimes; i++)
         {
-            var a = Uniform(UniformSampler.NewSeed(), RelinearizationDomain);
+            var a = Uniform(UniformSampler.NewSeed(), domain);
             var b = Error(_context.KeyPrimes);
             b.ToNtt(_context.Tables);
             b.MultiplyAddPointwise(a, secretKey.Value);
@@ -62,17 +106,16 @@ public sealed class KeyGenerator
             var modulus = _context.Basis[i];
             var factor = modulus.Reduce(special);
             var row = b.Row(i);
-            var s2 = square.Row(i);
+            var t = target.Row(i);
             for (var j = 0; j < row.Length; j++)
             {
-                row[j] = modulus.Add(row[j], modulus.Multiply(factor, s2[j]));
+                row[j] = modulus.Add(row[j], modulus.Multiply(factor, t[j]));
             }
 
             keys.Add((b, a));
         }
 
-        square.Clear();
-        return new RelinearizationKeys(_context.Parameters, keys);
+        return keys;
     }
 
     /// <summary>The uniform polynomial of a seed and domain over the first <paramref name="primes"/> primes, taken as NTT values.</summary>

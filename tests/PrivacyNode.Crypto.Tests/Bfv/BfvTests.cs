@@ -104,6 +104,35 @@ public sealed class BfvTests
     [Trait("Category", "Slow")]
     public void MultiplicativeDepth_ReachesSealsAtN16384() => AssertDepth(nameof(BfvParameterSets.Sec128LogN14LogQ438), 10);
 
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void Rotations_MoveSlotsAsSeals(string set)
+    {
+        var parameters = Named(set);
+        var half = parameters.Degree / 2;
+        var generator = new KeyGenerator(parameters);
+        using var secretKey = generator.CreateSecretKey();
+        int[] steps = [1, 3, -1, half - 1];
+        var galois = generator.CreateGaloisKeys(secretKey, steps, columnSwap: true);
+        var encoder = new BatchEncoder(parameters);
+        var evaluator = new Evaluator(parameters);
+        var decryptor = new Decryptor(secretKey);
+        var slots = RandomSlots(parameters);
+        var ciphertext = new Encryptor(generator.CreatePublicKey(secretKey)).Encrypt(encoder.Encode(slots));
+
+        foreach (var step in steps)
+        {
+            // Each row of n/2 slots rotates left by step: slot j takes what was at j + step.
+            var expected = Enumerable.Range(0, parameters.Degree).Select(i =>
+                slots[((i / half) * half) + ((((i % half) + step) % half) + half) % half]).ToArray();
+            Assert.Equal(expected, encoder.Decode(decryptor.Decrypt(evaluator.RotateRows(ciphertext, step, galois))));
+        }
+
+        Assert.Equal([.. slots[half..], .. slots[..half]], encoder.Decode(decryptor.Decrypt(evaluator.RotateColumns(ciphertext, galois))));
+        Assert.Throws<ArgumentException>(() => evaluator.RotateRows(ciphertext, 2, galois));
+        Assert.Throws<ArgumentOutOfRangeException>(() => evaluator.RotateRows(ciphertext, half, galois));
+    }
+
     [Fact]
     public void WrongKeyOrParameters_AreNoticed()
     {
