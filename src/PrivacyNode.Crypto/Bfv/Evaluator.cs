@@ -167,7 +167,7 @@ public sealed class Evaluator
     }
 
     /// <summary>Σ_i [c]_{q_i}·key_i at the key level, divided by the special prime: (d0, d1) with d0 + d1·s ≈ c·s'.</summary>
-    private (RnsPolynomial, RnsPolynomial) SwitchKey(RnsPolynomial c, IReadOnlyList<(RnsPolynomial B, RnsPolynomial A)> keys)
+    private (RnsPolynomial, RnsPolynomial) SwitchKey(RnsPolynomial c, IReadOnlyList<SwitchingKey> keys)
     {
         var n = _context.Degree;
         var acc0 = new RnsPolynomial(n, _context.Basis, _context.KeyPrimes, isNtt: true);

@@ -8,7 +8,7 @@ namespace PrivacyNode.Crypto.Bfv;
 /// </summary>
 public sealed class GaloisKeys
 {
-    internal GaloisKeys(BfvParameters parameters, IReadOnlyDictionary<int, IReadOnlyList<(RnsPolynomial B, RnsPolynomial A)>> keys)
+    internal GaloisKeys(BfvParameters parameters, IReadOnlyDictionary<int, IReadOnlyList<SwitchingKey>> keys)
     {
         Parameters = parameters;
         Keys = keys;
@@ -20,7 +20,7 @@ public sealed class GaloisKeys
     /// <summary>The Galois elements keys exist for.</summary>
     public IEnumerable<int> Elements => Keys.Keys;
 
-    internal IReadOnlyDictionary<int, IReadOnlyList<(RnsPolynomial B, RnsPolynomial A)>> Keys { get; }
+    internal IReadOnlyDictionary<int, IReadOnlyList<SwitchingKey>> Keys { get; }
 
     /// <summary>The Galois element of a row rotation by <paramref name="steps"/> (left when positive), or of the column swap for 0 (SEAL's convention).</summary>
     /// <exception cref="ArgumentOutOfRangeException">|steps| is n/2 or more.</exception>

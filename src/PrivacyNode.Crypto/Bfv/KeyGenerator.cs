@@ -74,7 +74,7 @@ public sealed class KeyGenerator
 
         var s = secretKey.Value.Clone();
         s.ToCoefficients(_context.Tables);
-        var keys = new Dictionary<int, IReadOnlyList<(RnsPolynomial, RnsPolynomial)>>();
+        var keys = new Dictionary<int, IReadOnlyList<SwitchingKey>>();
         foreach (var element in elements)
         {
             var target = new RnsPolynomial(_context.Degree, _context.Basis, _context.KeyPrimes, isNtt: false);
@@ -92,13 +92,14 @@ public sealed class KeyGenerator
     /// One key per data prime i: an encryption of zero at the key level with P·target added to row i of b
     /// (P the special prime), so that Σ_i [c]_{q_i}·key_i ≈ P·c·target (SEAL's RNS key switching).
     /// </summary>
-    private List<(RnsPolynomial, RnsPolynomial)> SwitchingKeys(SecretKey secretKey, RnsPolynomial target, uint domain)
+    private List<SwitchingKey> SwitchingKeys(SecretKey secretKey, RnsPolynomial target, uint domain)
     {
-        var keys = new List<(RnsPolynomial, RnsPolynomial)>(_context.DataPrimes);
+        var keys = new List<SwitchingKey>(_context.DataPrimes);
         var special = _context.Basis[^1].Value;
         for (var i = 0; i < _context.DataPrimes; i++)
         {
-            var a = Uniform(UniformSampler.NewSeed(), domain);
+            var seed = UniformSampler.NewSeed();
+            var a = Uniform(seed, domain);
             var b = Error(_context.KeyPrimes);
             b.ToNtt(_context.Tables);
             b.MultiplyAddPointwise(a, secretKey.Value);
@@ -112,7 +113,7 @@ public sealed class KeyGenerator
                 row[j] = modulus.Add(row[j], modulus.Multiply(factor, t[j]));
             }
 
-            keys.Add((b, a));
+            keys.Add(new SwitchingKey(b, a, seed));
         }
 
         return keys;

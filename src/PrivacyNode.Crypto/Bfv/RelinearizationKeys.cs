@@ -1,5 +1,3 @@
-using PrivacyNode.Crypto.Rlwe;
-
 namespace PrivacyNode.Crypto.Bfv;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace PrivacyNode.Crypto.Bfv;
 /// </summary>
 public sealed class RelinearizationKeys
 {
-    internal RelinearizationKeys(BfvParameters parameters, IReadOnlyList<(RnsPolynomial B, RnsPolynomial A)> keys)
+    internal RelinearizationKeys(BfvParameters parameters, IReadOnlyList<SwitchingKey> keys)
     {
         Parameters = parameters;
         Keys = keys;
@@ -18,5 +16,5 @@ public sealed class RelinearizationKeys
     /// <summary>The parameter set.</summary>
     public BfvParameters Parameters { get; }
 
-    internal IReadOnlyList<(RnsPolynomial B, RnsPolynomial A)> Keys { get; }
+    internal IReadOnlyList<SwitchingKey> Keys { get; }
 }
