@@ -1,0 +1,3 @@
+using PrivacyNode.Samples.HeBatchedSum;
+
+return Walkthrough.Run(Console.Out);
