@@ -14,6 +14,7 @@ namespace PrivacyNode.Crypto.Bfv;
 internal sealed class BfvMultiplier
 {
     private readonly BfvContext _context;
+    private readonly int _primes;
     private readonly Modulus[] _aux;
     private readonly NttTables[] _auxTables;
     private readonly Modulus[] _all;
@@ -25,20 +26,21 @@ internal sealed class BfvMultiplier
     private readonly ulong[] _fractionLow;
     private readonly ulong[] _lambda;          // [t·(P/p_j)·((QP/p_j)⁻¹ mod p_j)] mod p_j
 
-    public BfvMultiplier(BfvContext context)
+    public BfvMultiplier(BfvContext context, BfvLevel level)
     {
         _context = context;
+        _primes = level.Primes;
         var n = context.Degree;
-        var data = context.Basis.Take(context.DataPrimes).ToArray();
+        var data = context.Basis.Take(level.Primes).ToArray();
         var t = context.Parameters.PlainModulus.Value;
-        var q = context.DataModulus;
+        var q = level.Modulus;
         var neededBits = (int)q.GetBitLength() + BitOperations.Log2((uint)n) + 64 - BitOperations.LeadingZeroCount(t) + 3;
         var used = context.Basis.Select(m => m.Value).ToHashSet();
         var count = (neededBits + 59) / 60;
         _aux = [.. NttPrimes.Generate(60, count + used.Count, n).Where(p => !used.Contains(p)).Take(count).Select(p => new Modulus(p))];
         _auxTables = [.. _aux.Select(p => new NttTables(n, p))];
         _all = [.. data, .. _aux];
-        _allTables = [.. context.Tables.Take(context.DataPrimes), .. _auxTables];
+        _allTables = [.. context.Tables.Take(level.Primes), .. _auxTables];
         _toAux = new RnsBaseConverter(data, _aux);
         _fromAux = new RnsBaseConverter(_aux, data);
 
@@ -66,7 +68,7 @@ internal sealed class BfvMultiplier
         _lambda = [.. _aux.Select(pj => (ulong)(t * (p / pj.Value) * BigInteger.ModPow(qp / pj.Value % pj.Value, pj.Value - 2, pj.Value) % pj.Value))];
     }
 
-    /// <summary>The size-3 product of two size-2 ciphertexts (coefficient form, data level).</summary>
+    /// <summary>The size-3 product of two size-2 ciphertexts at this level (coefficient form).</summary>
     public RnsPolynomial[] Multiply(IReadOnlyList<RnsPolynomial> a, IReadOnlyList<RnsPolynomial> b)
     {
         var a0 = Lift(a[0]);
@@ -83,11 +85,11 @@ internal sealed class BfvMultiplier
         return [ScaleDown(d0), ScaleDown(d1), ScaleDown(d2)];
     }
 
-    /// <summary>A data-level polynomial in coefficient form, extended exactly (centered) to Q ∪ P and put in NTT form.</summary>
+    /// <summary>A polynomial at this level in coefficient form, extended exactly (centered) to Q ∪ P and put in NTT form.</summary>
     private RnsPolynomial Lift(RnsPolynomial x)
     {
         var n = _context.Degree;
-        var data = _context.DataPrimes;
+        var data = _primes;
         var lifted = new RnsPolynomial(n, _all, _all.Length, isNtt: false);
         for (var i = 0; i < data; i++)
         {
@@ -99,12 +101,12 @@ internal sealed class BfvMultiplier
         return lifted;
     }
 
-    /// <summary>round(t·x / Q) of a tensor coefficient polynomial given over Q ∪ P in NTT form, back at the data level.</summary>
+    /// <summary>round(t·x / Q) of a tensor coefficient polynomial given over Q ∪ P in NTT form, back at this level.</summary>
     private RnsPolynomial ScaleDown(RnsPolynomial x)
     {
         x.ToCoefficients(_allTables);
         var n = _context.Degree;
-        var data = _context.DataPrimes;
+        var data = _primes;
         var scaled = new RnsPolynomial(n, _aux, _aux.Length, isNtt: false);
         for (var c = 0; c < n; c++)
         {

@@ -46,7 +46,7 @@ public static class BfvSerializer
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
         var writer = new Writer(ciphertext.Parameters, Kind.Ciphertext);
-        var seeded = ciphertext.C1Seed is not null && ciphertext.Size == 2;
+        var seeded = ciphertext.C1Seed is not null && ciphertext.Size == 2 && ciphertext.Level == BfvContext.Of(ciphertext.Parameters).DataPrimes;
         writer.Byte(seeded ? (byte)1 : (byte)0);
         writer.Byte((byte)ciphertext.Size);
         writer.Byte((byte)ciphertext.Polynomials[0].Primes);
@@ -151,9 +151,9 @@ public static class BfvSerializer
         }
 
         var primes = reader.Byte();
-        if (primes != context.DataPrimes)
+        if (primes < 1 || primes > context.DataPrimes || (seeded && primes != context.DataPrimes))
         {
-            throw new BfvFormatException($"A ciphertext under these parameters has {context.DataPrimes} primes; this one claims {primes}.");
+            throw new BfvFormatException($"A ciphertext under these parameters has 1 to {context.DataPrimes} primes (a seeded one all of them); this one claims {primes}.");
         }
 
         reader.Expect((seeded ? 1 : size) * primes * context.Degree * 8 + (seeded ? UniformSampler.SeedSize : 0));

@@ -3,8 +3,8 @@ using PrivacyNode.Crypto.Rlwe;
 namespace PrivacyNode.Crypto.Bfv;
 
 /// <summary>
-/// A BFV ciphertext: polynomials (c0, c1, …) at the data level (every coefficient prime but the special one),
-/// in coefficient form, with c0 + c1·s + c2·s² + … ≈ Δ·m. Fresh ciphertexts have two polynomials. Not thread-safe.
+/// A BFV ciphertext: polynomials (c0, c1, …) over the first <see cref="Level"/> coefficient primes (fresh: every
+/// prime but the special one), in coefficient form, with c0 + c1·s + c2·s² + … ≈ Δ·m. Fresh ciphertexts have two polynomials. Not thread-safe.
 /// </summary>
 public sealed class Ciphertext
 {
@@ -19,6 +19,9 @@ public sealed class Ciphertext
 
     /// <summary>The number of polynomials (2 when fresh).</summary>
     public int Size => Polynomials.Count;
+
+    /// <summary>The level: how many coefficient primes the ciphertext still has (all data primes when fresh; see <see cref="Evaluator.ModSwitchToNext"/>).</summary>
+    public int Level => Polynomials[0].Primes;
 
     internal IReadOnlyList<RnsPolynomial> Polynomials { get; }
 

@@ -25,6 +25,7 @@ public sealed class Decryptor
     public Plaintext Decrypt(Ciphertext ciphertext)
     {
         var x = Phase(ciphertext);
+        var level = _context.Level(x.Primes);
         var plaintext = new Plaintext(_context.Parameters);
         var t = _context.Parameters.PlainModulus;
         for (var j = 0; j < _context.Degree; j++)
@@ -32,13 +33,13 @@ public sealed class Decryptor
             // t·x/Q ≡ Σ x_i·(t·q̃_i / q_i) (mod t): whole parts exactly, fractions in 2^-64 units (error below 2^-60 in all).
             UInt128 whole = 0;
             UInt128 fraction = 0;
-            for (var i = 0; i < _context.DataPrimes; i++)
+            for (var i = 0; i < level.Primes; i++)
             {
                 var xi = x.Row(i)[j];
-                var high = Math.BigMul(xi, _context.DecryptFractionHigh[i], out var middle);
-                var carryIn = Math.BigMul(xi, _context.DecryptFractionLow[i], out _);
+                var high = Math.BigMul(xi, level.DecryptFractionHigh[i], out var middle);
+                var carryIn = Math.BigMul(xi, level.DecryptFractionLow[i], out _);
                 var sum = middle + carryIn;
-                whole += ((UInt128)xi * _context.DecryptWhole[i]) + high + (sum < middle ? 1UL : 0UL);
+                whole += ((UInt128)xi * level.DecryptWhole[i]) + high + (sum < middle ? 1UL : 0UL);
                 fraction += sum;
             }
 
@@ -51,21 +52,22 @@ public sealed class Decryptor
     }
 
     /// <summary>
-    /// log2 Q minus the bits of ‖t·[c0 + c1·s + …]_Q‖∞ minus 1, at least 0 (SEAL's invariant noise budget):
+    /// log2 Q_ℓ minus the bits of ‖t·[c0 + c1·s + …]_Q‖∞ minus 1, at least 0 (SEAL's invariant noise budget):
     /// the ciphertext decrypts correctly while it is positive.
     /// </summary>
     public int InvariantNoiseBudget(Ciphertext ciphertext)
     {
         var x = Phase(ciphertext);
-        var q = _context.DataModulus;
+        var level = _context.Level(x.Primes);
+        var q = level.Modulus;
         var t = _context.Parameters.PlainModulus.Value;
         var largest = BigInteger.Zero;
         for (var j = 0; j < _context.Degree; j++)
         {
             var value = BigInteger.Zero;
-            for (var i = 0; i < _context.DataPrimes; i++)
+            for (var i = 0; i < level.Primes; i++)
             {
-                value += x.Row(i)[j] * _context.CrtFactors[i];
+                value += x.Row(i)[j] * level.CrtFactors[i];
             }
 
             value = value * t % q;
@@ -73,7 +75,7 @@ public sealed class Decryptor
         }
 
         x.Clear();
-        return Math.Max(0, _context.DataModulusBits - (int)largest.GetBitLength() - 1);
+        return Math.Max(0, level.ModulusBits - (int)largest.GetBitLength() - 1);
     }
 
     /// <summary>[c0 + c1·s + c2·s² + …]_Q in coefficient form: (c1 + c2·s + …)·s by Horner's rule in NTT form, then + c0.</summary>

@@ -65,7 +65,7 @@ public sealed class Encryptor
         c1.ToCoefficients(_context.Tables);
         c1.Add(KeyGenerator.Error(_context, _context.KeyPrimes));
         u.Clear();
-        return (_context.DivideRoundLast(c0), _context.DivideRoundLast(c1), null);
+        return (_context.DivideRoundSpecial(c0), _context.DivideRoundSpecial(c1), null);
     }
 
     private (RnsPolynomial C0, RnsPolynomial C1, byte[]? Seed) EncryptZeroSymmetric(SecretKey key)

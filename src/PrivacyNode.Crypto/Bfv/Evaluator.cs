@@ -105,7 +105,22 @@ public sealed class Evaluator
             throw new ArgumentException("Multiply takes two ciphertexts of size 2; relinearize first.");
         }
 
-        return new Ciphertext(_context.Parameters, _context.Multiplier.Multiply(a.Polynomials, b.Polynomials));
+        SameLevel(a, b);
+        return new Ciphertext(_context.Parameters, _context.Level(a.Level).Multiplier.Multiply(a.Polynomials, b.Polynomials));
+    }
+
+    /// <summary>a at the next level down: the last of its primes divided out (with rounding), which also divides the noise by it.</summary>
+    /// <exception cref="ArgumentException">a is already at the lowest level (one prime).</exception>
+    public Ciphertext ModSwitchToNext(Ciphertext a)
+    {
+        Check(a);
+        if (a.Level < 2)
+        {
+            throw new ArgumentException("The ciphertext is at the lowest level already.", nameof(a));
+        }
+
+        var level = _context.Level(a.Level);
+        return new Ciphertext(_context.Parameters, [.. a.Polynomials.Select(p => BfvLevel.DivideRoundLast(p, _context.Basis, level.InverseLastModQ))]);
     }
 
     /// <summary>A size-3 ciphertext switched back to size 2 with <paramref name="keys"/>.</summary>
@@ -157,8 +172,8 @@ public sealed class Evaluator
             throw new ArgumentException($"The Galois keys hold no key for element {element}; create them with this rotation.", nameof(keys));
         }
 
-        var c0 = new RnsPolynomial(_context.Degree, _context.Basis, _context.DataPrimes, isNtt: false);
-        var c1 = new RnsPolynomial(_context.Degree, _context.Basis, _context.DataPrimes, isNtt: false);
+        var c0 = new RnsPolynomial(_context.Degree, _context.Basis, a.Level, isNtt: false);
+        var c1 = new RnsPolynomial(_context.Degree, _context.Basis, a.Level, isNtt: false);
         GaloisKeys.Apply(a.Polynomials[0], element, c0);
         GaloisKeys.Apply(a.Polynomials[1], element, c1);
         var (d0, d1) = SwitchKey(c1, key);
@@ -166,19 +181,31 @@ public sealed class Evaluator
         return new Ciphertext(_context.Parameters, [d0, d1]);
     }
 
-    /// <summary>Σ_i [c]_{q_i}·key_i at the key level, divided by the special prime: (d0, d1) with d0 + d1·s ≈ c·s'.</summary>
+    /// <summary>
+    /// Σ_i [c]_{q_i}·key_i over [q_0, …, q_{ℓ-1}, special] for c at level ℓ (the keys' other rows are not needed),
+    /// divided by the special prime: (d0, d1) with d0 + d1·s ≈ c·s' at level ℓ.
+    /// </summary>
     private (RnsPolynomial, RnsPolynomial) SwitchKey(RnsPolynomial c, IReadOnlyList<SwitchingKey> keys)
     {
         var n = _context.Degree;
-        var acc0 = new RnsPolynomial(n, _context.Basis, _context.KeyPrimes, isNtt: true);
-        var acc1 = new RnsPolynomial(n, _context.Basis, _context.KeyPrimes, isNtt: true);
-        for (var i = 0; i < _context.DataPrimes; i++)
+        var level = _context.Level(c.Primes);
+        var basis = level.SwitchingBasis;
+        var rows = basis.Length;
+        var keyRow = new int[rows];
+        for (var k = 0; k < rows; k++)
         {
-            var digit = new RnsPolynomial(n, _context.Basis, _context.KeyPrimes, isNtt: false);
+            keyRow[k] = k < level.Primes ? k : _context.KeyPrimes - 1;
+        }
+
+        var acc0 = new RnsPolynomial(n, basis, rows, isNtt: true);
+        var acc1 = new RnsPolynomial(n, basis, rows, isNtt: true);
+        for (var i = 0; i < level.Primes; i++)
+        {
+            var digit = new RnsPolynomial(n, basis, rows, isNtt: false);
             var source = c.Row(i);
-            for (var k = 0; k < _context.KeyPrimes; k++)
+            for (var k = 0; k < rows; k++)
             {
-                var modulus = _context.Basis[k];
+                var modulus = basis[k];
                 var row = digit.Row(k);
                 for (var j = 0; j < n; j++)
                 {
@@ -186,24 +213,37 @@ public sealed class Evaluator
                 }
             }
 
-            digit.ToNtt(_context.Tables);
-            acc0.MultiplyAddPointwise(digit, keys[i].B);
-            acc1.MultiplyAddPointwise(digit, keys[i].A);
+            digit.ToNtt(level.SwitchingTables);
+            for (var k = 0; k < rows; k++)
+            {
+                var modulus = basis[k];
+                var d = digit.Row(k);
+                var b = keys[i].B.Row(keyRow[k]);
+                var a = keys[i].A.Row(keyRow[k]);
+                var r0 = acc0.Row(k);
+                var r1 = acc1.Row(k);
+                for (var j = 0; j < n; j++)
+                {
+                    r0[j] = modulus.Add(r0[j], modulus.Multiply(d[j], b[j]));
+                    r1[j] = modulus.Add(r1[j], modulus.Multiply(d[j], a[j]));
+                }
+            }
         }
 
-        acc0.ToCoefficients(_context.Tables);
-        acc1.ToCoefficients(_context.Tables);
-        return (_context.DivideRoundLast(acc0), _context.DivideRoundLast(acc1));
+        acc0.ToCoefficients(level.SwitchingTables);
+        acc1.ToCoefficients(level.SwitchingTables);
+        return (_context.DivideRoundSpecial(acc0), _context.DivideRoundSpecial(acc1));
     }
 
     private Ciphertext Combine(Ciphertext a, Ciphertext b, Action<RnsPolynomial, RnsPolynomial> operation)
     {
         Check(a);
         Check(b);
+        SameLevel(a, b);
         var polynomials = new List<RnsPolynomial>(Math.Max(a.Size, b.Size));
         for (var k = 0; k < polynomials.Capacity; k++)
         {
-            var target = k < a.Size ? a.Polynomials[k].Clone() : new RnsPolynomial(_context.Degree, _context.Basis, _context.DataPrimes, isNtt: false);
+            var target = k < a.Size ? a.Polynomials[k].Clone() : new RnsPolynomial(_context.Degree, _context.Basis, a.Level, isNtt: false);
             if (k < b.Size)
             {
                 operation(target, b.Polynomials[k]);
@@ -213,6 +253,14 @@ public sealed class Evaluator
         }
 
         return new Ciphertext(_context.Parameters, polynomials);
+    }
+
+    private static void SameLevel(Ciphertext a, Ciphertext b)
+    {
+        if (a.Level != b.Level)
+        {
+            throw new ArgumentException($"The ciphertexts are at different levels ({a.Level} and {b.Level} primes); switch the higher one down first.");
+        }
     }
 
     private void Check(Ciphertext ciphertext)

@@ -134,6 +134,52 @@ public sealed class BfvTests
     }
 
     [Fact]
+    public void ModSwitching_KeepsThePlaintext_AndEveryOperationWorksBelowTheTop()
+    {
+        var parameters = BfvParameterSets.Sec128LogN13LogQ218;
+        var t = parameters.PlainModulus.Value;
+        var generator = new KeyGenerator(parameters);
+        using var secretKey = generator.CreateSecretKey();
+        var relinearization = generator.CreateRelinearizationKeys(secretKey);
+        var galois = generator.CreateGaloisKeys(secretKey, [1], columnSwap: false);
+        var encoder = new BatchEncoder(parameters);
+        var evaluator = new Evaluator(parameters);
+        var decryptor = new Decryptor(secretKey);
+        var a = RandomSlots(parameters);
+        var b = RandomSlots(parameters);
+        var ca = new Encryptor(generator.CreatePublicKey(secretKey)).Encrypt(encoder.Encode(a));
+        var cb = new Encryptor(secretKey).Encrypt(encoder.Encode(b));
+        ulong[] Open(Ciphertext c) => encoder.Decode(decryptor.Decrypt(c));
+
+        // All the way down: the plaintext survives, one prime fewer each time.
+        var down = ca;
+        for (var level = 4; level > 1; level--)
+        {
+            Assert.Equal(level, down.Level);
+            down = evaluator.ModSwitchToNext(down);
+            Assert.Equal(a, Open(down));
+        }
+
+        Assert.Equal(1, down.Level);
+        Assert.Throws<ArgumentException>(() => evaluator.ModSwitchToNext(down));
+
+        // One level down, everything still computes correctly.
+        var la = evaluator.ModSwitchToNext(ca);
+        var lb = evaluator.ModSwitchToNext(cb);
+        Assert.Equal(3, la.Level);
+        Assert.Equal(Zip(a, b, (x, y) => (x + y) % t), Open(evaluator.Add(la, lb)));
+        Assert.Equal(Zip(a, b, (x, y) => (ulong)((UInt128)x * y % t)), Open(evaluator.MultiplyPlain(la, encoder.Encode(b))));
+        var product = evaluator.Relinearize(evaluator.Multiply(la, lb), relinearization);
+        Assert.Equal(3, product.Level);
+        Assert.Equal(Zip(a, b, (x, y) => (ulong)((UInt128)x * y % t)), Open(product));
+        Assert.True(decryptor.InvariantNoiseBudget(product) > 0);
+        var half = parameters.Degree / 2;
+        Assert.Equal(Enumerable.Range(0, parameters.Degree).Select(i => a[((i / half) * half) + (((i % half) + 1) % half)]), Open(evaluator.RotateRows(la, 1, galois)));
+        Assert.Equal(a, Open(BfvSerializer.DeserializeCiphertext(parameters, BfvSerializer.Serialize(la))));
+        Assert.Throws<ArgumentException>(() => evaluator.Add(ca, lb));
+    }
+
+    [Fact]
     public void WrongKeyOrParameters_AreNoticed()
     {
         var parameters = BfvParameterSets.Sec128LogN12LogQ109;
