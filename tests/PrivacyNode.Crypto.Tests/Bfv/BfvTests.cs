@@ -180,6 +180,25 @@ public sealed class BfvTests
     }
 
     [Fact]
+    public void IntegerEncoder_ComputesOnSignedIntegers()
+    {
+        var parameters = BfvParameterSets.Sec128LogN12LogQ109;
+        var generator = new KeyGenerator(parameters);
+        using var secretKey = generator.CreateSecretKey();
+        var encoder = new IntegerEncoder(parameters);
+        var evaluator = new Evaluator(parameters);
+        var decryptor = new Decryptor(secretKey);
+        var encryptor = new Encryptor(secretKey);
+
+        var sum = evaluator.Add(encryptor.Encrypt(encoder.Encode(-1234)), encryptor.Encrypt(encoder.Encode(5678)));
+        Assert.Equal(4444, encoder.Decode(decryptor.Decrypt(sum)));
+        Assert.Equal(-8888, encoder.Decode(decryptor.Decrypt(evaluator.MultiplyPlain(sum, encoder.Encode(-2)))));
+        var t = (long)parameters.PlainModulus.Value;
+        Assert.Throws<ArgumentOutOfRangeException>(() => encoder.Encode((t / 2) + 1));
+        Assert.Throws<ArgumentException>(() => encoder.Decode(new BatchEncoder(parameters).Encode([1UL, 2UL])));
+    }
+
+    [Fact]
     public void WrongKeyOrParameters_AreNoticed()
     {
         var parameters = BfvParameterSets.Sec128LogN12LogQ109;
