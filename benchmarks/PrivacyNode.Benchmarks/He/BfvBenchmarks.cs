@@ -4,8 +4,8 @@ using PrivacyNode.Crypto.Bfv;
 namespace PrivacyNode.Benchmarks.He;
 
 /// <summary>
-/// The BFV operations built so far, at the three named sets, for the SEAL table of ../shared/docs/targets.md
-/// (same names as its rows).
+/// The BFV operations at the three named sets, for the SEAL table of ../shared/docs/targets.md (same names as
+/// its rows).
 /// </summary>
 [MemoryDiagnoser]
 public class BfvBenchmarks
@@ -26,6 +26,7 @@ public class BfvBenchmarks
     private Ciphertext _b = null!;
     private Ciphertext _tensor = null!;
     private RelinearizationKeys _relinearization = null!;
+    private GaloisKeys _galois = null!;
 
     /// <summary>log2 n of the named set.</summary>
     [Params(12, 13, 14)]
@@ -55,6 +56,7 @@ public class BfvBenchmarks
         _b = _publicEncryptor.Encrypt(_plaintext);
         _relinearization = _generator.CreateRelinearizationKeys(_secretKey);
         _tensor = _evaluator.Multiply(_a, _b);
+        _galois = _generator.CreateGaloisKeys(_secretKey, [1], columnSwap: false);
     }
 
     [GlobalCleanup]
@@ -93,6 +95,12 @@ public class BfvBenchmarks
 
     [Benchmark]
     public Ciphertext Relinearize() => _evaluator.Relinearize(_tensor, _relinearization);
+
+    [Benchmark]
+    public Ciphertext RotateRowsOneStep() => _evaluator.RotateRows(_a, 1, _galois);
+
+    [Benchmark]
+    public Ciphertext ModSwitchToNext() => _evaluator.ModSwitchToNext(_a);
 
     /// <summary>The plaintext in NTT form; the ciphertext is transformed and back, as SEAL's BFV ciphertexts are not kept in NTT form.</summary>
     [Benchmark]

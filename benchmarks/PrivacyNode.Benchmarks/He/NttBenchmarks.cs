@@ -39,6 +39,14 @@ public class NttBenchmarks
         return _values[0];
     }
 
+    /// <summary>The same transform with the AVX-512 stages off: the scalar path's cost on this machine.</summary>
+    [Benchmark]
+    public ulong ForwardLazyScalar()
+    {
+        Ntt.ForwardLazy(_values, _tables, vectors: false);
+        return _values[0];
+    }
+
     /// <summary>Inputs and outputs in [0, 2q).</summary>
     [Benchmark]
     public ulong InverseLazy()

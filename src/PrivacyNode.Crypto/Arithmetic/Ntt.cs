@@ -11,7 +11,13 @@ namespace PrivacyNode.Crypto.Arithmetic;
 public static class Ntt
 {
     /// <summary>Forward transform of coefficients in [0, 4q); outputs in [0, 4q).</summary>
-    public static void ForwardLazy(Span<ulong> values, NttTables tables)
+    public static void ForwardLazy(Span<ulong> values, NttTables tables) => ForwardLazy(values, tables, NttVector.IsSupported);
+
+    /// <summary>Inverse transform of values in [0, 2q); outputs in [0, 2q).</summary>
+    public static void InverseLazy(Span<ulong> values, NttTables tables) => InverseLazy(values, tables, NttVector.IsSupported);
+
+    /// <summary><see cref="ForwardLazy(Span{ulong}, NttTables)"/>, with the AVX-512 stages on or off (tests hold both equal).</summary>
+    internal static void ForwardLazy(Span<ulong> values, NttTables tables, bool vectors)
     {
         ArgumentNullException.ThrowIfNull(tables);
         CheckLength(values, tables);
@@ -26,15 +32,19 @@ public static class Ntt
             {
                 var w = roots[m + i];
                 var wShoup = shoups[m + i];
-                var x = values.Slice(offset, gap);
-                var y = values.Slice(offset + gap, gap);
-                for (var j = 0; j < x.Length; j++)
+                if (vectors && gap >= NttVector.Width)
                 {
-                    var u = x[j];
+                    NttVector.Forward(values.Slice(offset, gap), values.Slice(offset + gap, gap), w, wShoup, q);
+                    continue;
+                }
+
+                for (var j = offset; j < offset + gap; j++)
+                {
+                    var u = values[j];
                     u -= twoQ & (0UL - (ulong)(u >= twoQ ? 1 : 0));
-                    var v = Modulus.MultiplyShoupLazy(y[j], w, wShoup, q);
-                    x[j] = u + v;
-                    y[j] = u + twoQ - v;
+                    var v = Modulus.MultiplyShoupLazy(values[j + gap], w, wShoup, q);
+                    values[j] = u + v;
+                    values[j + gap] = u + twoQ - v;
                 }
             }
         }
@@ -47,8 +57,8 @@ public static class Ntt
         ReduceFromFourQ(values, tables.Modulus.Value);
     }
 
-    /// <summary>Inverse transform of values in [0, 2q); outputs in [0, 2q).</summary>
-    public static void InverseLazy(Span<ulong> values, NttTables tables)
+    /// <summary><see cref="InverseLazy(Span{ulong}, NttTables)"/>, with the AVX-512 stages on or off.</summary>
+    internal static void InverseLazy(Span<ulong> values, NttTables tables, bool vectors)
     {
         ArgumentNullException.ThrowIfNull(tables);
         CheckLength(values, tables);
@@ -65,15 +75,19 @@ public static class Ntt
             {
                 var w = roots[m + i];
                 var wShoup = shoups[m + i];
-                var x = values.Slice(offset, gap);
-                var y = values.Slice(offset + gap, gap);
-                for (var j = 0; j < x.Length; j++)
+                if (vectors && gap >= NttVector.Width)
                 {
-                    var u = x[j];
-                    var v = y[j];
+                    NttVector.Inverse(values.Slice(offset, gap), values.Slice(offset + gap, gap), w, wShoup, q);
+                    continue;
+                }
+
+                for (var j = offset; j < offset + gap; j++)
+                {
+                    var u = values[j];
+                    var v = values[j + gap];
                     var t = u + v;
-                    x[j] = t - (twoQ & (0UL - (ulong)(t >= twoQ ? 1 : 0)));
-                    y[j] = Modulus.MultiplyShoupLazy(u + twoQ - v, w, wShoup, q);
+                    values[j] = t - (twoQ & (0UL - (ulong)(t >= twoQ ? 1 : 0)));
+                    values[j + gap] = Modulus.MultiplyShoupLazy(u + twoQ - v, w, wShoup, q);
                 }
             }
         }
@@ -85,6 +99,12 @@ public static class Ntt
         var lastShoup = modulus.ShoupOf(last);
         var low = values[..gap];
         var high = values.Slice(gap, gap);
+        if (vectors && gap >= NttVector.Width)
+        {
+            NttVector.InverseLast(low, high, scale, scaleShoup, last, lastShoup, q);
+            return;
+        }
+
         for (var j = 0; j < gap; j++)
         {
             var u = low[j];
