@@ -40,11 +40,7 @@ public sealed class KeyGenerator
         ArgumentNullException.ThrowIfNull(secretKey);
         var seed = UniformSampler.NewSeed();
         var a = Uniform(seed, PublicKeyDomain);
-        var b = Error(_context.KeyPrimes);
-        b.ToNtt(_context.Tables);
-        b.MultiplyAddPointwise(a, secretKey.Value);
-        b.Negate();
-        return new PublicKey(_context.Parameters, b, a, seed);
+        return new PublicKey(_context.Parameters, EncryptZero(a, secretKey), a, seed);
     }
 
     /// <summary>Relinearization keys for <paramref name="secretKey"/>: one key-switching key from s² per data prime.</summary>
@@ -100,10 +96,7 @@ public sealed class KeyGenerator
         {
             var seed = UniformSampler.NewSeed();
             var a = Uniform(seed, domain);
-            var b = Error(_context.KeyPrimes);
-            b.ToNtt(_context.Tables);
-            b.MultiplyAddPointwise(a, secretKey.Value);
-            b.Negate();
+            var b = EncryptZero(a, secretKey);
             var modulus = _context.Basis[i];
             var factor = modulus.Reduce(special);
             var row = b.Row(i);
@@ -117,6 +110,16 @@ public sealed class KeyGenerator
         }
 
         return keys;
+    }
+
+    /// <summary>b = -(a·s + e) at the key level in NTT form, with a fresh error e: (b, a) encrypts zero.</summary>
+    private RnsPolynomial EncryptZero(RnsPolynomial a, SecretKey secretKey)
+    {
+        var b = Error(_context.KeyPrimes);
+        b.ToNtt(_context.Tables);
+        b.MultiplyAddPointwise(a, secretKey.Value);
+        b.Negate();
+        return b;
     }
 
     /// <summary>The uniform polynomial of a seed and domain over the first <paramref name="primes"/> primes, taken as NTT values.</summary>
