@@ -34,7 +34,7 @@ internal static class NttVector
             var u = Vector512.LoadUnsafe(ref xs, j);
             var a = Vector512.LoadUnsafe(ref ys, j);
             u = Vector512.Min(u, u - twoQ);
-            var v = (a * vw) - (MultiplyHigh(a, shoupHigh, shoupLow) * vq);
+            var v = MultiplyShoupLazy(a, vw, shoupHigh, shoupLow, vq);
             (u + v).StoreUnsafe(ref xs, j);
             (u + twoQ - v).StoreUnsafe(ref ys, j);
         }
@@ -57,7 +57,7 @@ internal static class NttVector
             var t = u + v;
             Vector512.Min(t, t - twoQ).StoreUnsafe(ref xs, j);
             var a = u + twoQ - v;
-            ((a * vw) - (MultiplyHigh(a, shoupHigh, shoupLow) * vq)).StoreUnsafe(ref ys, j);
+            MultiplyShoupLazy(a, vw, shoupHigh, shoupLow, vq).StoreUnsafe(ref ys, j);
         }
     }
 
@@ -80,10 +80,15 @@ internal static class NttVector
             var v = Vector512.LoadUnsafe(ref ys, j);
             var sum = u + v;
             var difference = u + twoQ - v;
-            ((sum * vs) - (MultiplyHigh(sum, sHigh, sLow) * vq)).StoreUnsafe(ref xs, j);
-            ((difference * vw) - (MultiplyHigh(difference, wHigh, wLow) * vq)).StoreUnsafe(ref ys, j);
+            MultiplyShoupLazy(sum, vs, sHigh, sLow, vq).StoreUnsafe(ref xs, j);
+            MultiplyShoupLazy(difference, vw, wHigh, wLow, vq).StoreUnsafe(ref ys, j);
         }
     }
+
+    /// <summary><see cref="Modulus.MultiplyShoupLazy"/> per lane: a·w - ⌊a·w' / 2^64⌋·q, in [0, 2q).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> MultiplyShoupLazy(Vector512<ulong> a, Vector512<ulong> w, Vector512<ulong> shoupHigh, Vector512<ulong> shoupLow, Vector512<ulong> q) =>
+        (a * w) - (MultiplyHigh(a, shoupHigh, shoupLow) * q);
 
     /// <summary>The high 64 bits of a·b per lane, for b given as its 32-bit halves (each in the low half of its lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -52,9 +52,6 @@ internal sealed class BfvContext
     /// <summary>The ciphertext levels, by number of primes minus one; fresh ciphertexts are at the top (<see cref="DataPrimes"/>).</summary>
     public BfvLevel[] Levels { get; }
 
-    /// <summary>The top level, where fresh ciphertexts are.</summary>
-    public BfvLevel Top => Levels[^1];
-
     /// <summary>NTT tables modulo t, when t batches.</summary>
     public NttTables? PlainTables { get; }
 

@@ -18,6 +18,9 @@ public abstract class PsiSuite
     /// <summary>Every suite, the default first.</summary>
     public static IReadOnlyList<PsiSuite> All { get; } = [Ristretto255, Sm2];
 
+    /// <summary>The suites' names, comma-separated, for messages.</summary>
+    public static string Names => string.Join(", ", All.Select(s => s.Name));
+
     /// <summary>The suite with this name (the default for null or empty), or null if there is none.</summary>
     public static PsiSuite? Find(string? name) =>
         string.IsNullOrEmpty(name) ? Ristretto255 : All.FirstOrDefault(s => s.Name == name);

@@ -87,11 +87,14 @@ public sealed class KeyedRows
     }
 
     /// <summary>Sizes for audit records and results (never values).</summary>
-    public Dictionary<string, string> Sizes(string prefix) => new()
+    public Dictionary<string, string> Sizes(string prefix) => SizesOf(prefix, Rows, Invalid, Duplicates, Entries.Count);
+
+    /// <summary>The audit fields of a key column's sizes, under <paramref name="prefix"/>.</summary>
+    public static Dictionary<string, string> SizesOf(string prefix, long rows, long invalid, long duplicates, long setSize) => new()
     {
-        [prefix + "rows"] = Rows.ToString(CultureInfo.InvariantCulture),
-        [prefix + "invalid"] = Invalid.ToString(CultureInfo.InvariantCulture),
-        [prefix + "duplicates"] = Duplicates.ToString(CultureInfo.InvariantCulture),
-        [prefix + "set_size"] = Entries.Count.ToString(CultureInfo.InvariantCulture),
+        [prefix + "rows"] = rows.ToString(CultureInfo.InvariantCulture),
+        [prefix + "invalid"] = invalid.ToString(CultureInfo.InvariantCulture),
+        [prefix + "duplicates"] = duplicates.ToString(CultureInfo.InvariantCulture),
+        [prefix + "set_size"] = setSize.ToString(CultureInfo.InvariantCulture),
     };
 }

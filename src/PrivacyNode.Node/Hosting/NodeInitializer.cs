@@ -42,7 +42,7 @@ public static class NodeInitializer
         var staging = new DataDirectory(Path.Combine(parent, $".{Path.GetFileName(target.Path)}.init-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}"));
         try
         {
-            CreateOwnerOnlyDirectory(staging.Path);
+            OwnerOnlyFile.CreateDirectory(staging.Path);
             await File.WriteAllTextAsync(staging.ConfigurationFile, configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
             using var certificate = NodeIdentity.CreateCertificate(request.Name);
             NodeIdentity.Save(certificate, staging.IdentityFile);
@@ -135,17 +135,5 @@ public static class NodeInitializer
                 ["Console"] = new JsonObject { ["FormatterName"] = "simple" },
             },
         };
-    }
-
-    private static void CreateOwnerOnlyDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
     }
 }

@@ -87,15 +87,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
 
     private async Task<Manifest> BuildAsync(DatasetStore.Entry dataset, string keyColumn, PsiSuite suite, string source, string tagsPath, CancellationToken cancellationToken)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
+        OwnerOnlyFile.CreateDirectory(directory);
         var key = suite.RandomScalar();
         var keyBytes = key.Encode();
         var keyText = Convert.ToBase64String(keyBytes);
@@ -134,20 +126,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
             }
         }
 
-        var temporary = tagsPath + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(temporary, options))
-        {
-            file.Write(MemoryMarshal.AsBytes(sorted[..distinct]));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, tagsPath, overwrite: true);
+        OwnerOnlyFile.WriteAtomically(tagsPath, MemoryMarshal.AsBytes(sorted[..distinct]));
         return new Manifest(Format, dataset.Dataset.Name, keyColumn, suite.Name, dataset.Dataset.Version, source, clock.GetUtcNow(),
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), keyText,
             rows, invalid, rows - invalid - distinct, distinct);
@@ -240,13 +219,8 @@ public sealed class CachedTags
     }
 
     /// <summary>Sizes for the audit record, as <see cref="KeyedRows.Sizes"/> gives them.</summary>
-    public Dictionary<string, string> Sizes(string prefix) => new()
-    {
-        [prefix + "rows"] = _manifest.Rows.ToString(CultureInfo.InvariantCulture),
-        [prefix + "invalid"] = _manifest.Invalid.ToString(CultureInfo.InvariantCulture),
-        [prefix + "duplicates"] = _manifest.Duplicates.ToString(CultureInfo.InvariantCulture),
-        [prefix + "set_size"] = _manifest.SetSize.ToString(CultureInfo.InvariantCulture),
-    };
+    public Dictionary<string, string> Sizes(string prefix) =>
+        KeyedRows.SizesOf(prefix, _manifest.Rows, _manifest.Invalid, _manifest.Duplicates, _manifest.SetSize);
 
     /// <summary>The tags in file order, <paramref name="tagsPerBatch"/> at a time.</summary>
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int tagsPerBatch, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

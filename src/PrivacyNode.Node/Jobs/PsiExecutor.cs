@@ -41,7 +41,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
 
         if (PsiSuite.Find(spec.PsiSuite) is null)
         {
-            return $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {string.Join(", ", PsiSuite.All.Select(s => s.Name))}.";
+            return $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {PsiSuite.Names}.";
         }
 
         if (string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn))

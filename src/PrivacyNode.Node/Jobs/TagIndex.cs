@@ -12,8 +12,6 @@ internal sealed class TagIndex(int capacity)
     private readonly Dictionary<UInt128, int> _indexes = new(capacity);
     private readonly ulong[] _filter = new ulong[FilterWords(capacity)];
 
-    public int Count => _indexes.Count;
-
     public void Add(ReadOnlySpan<byte> tag, int index)
     {
         var value = BinaryPrimitives.ReadUInt128LittleEndian(tag);

@@ -52,7 +52,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
 
         await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, cancellationToken);
         var suite = PsiSuite.Find(spec.PsiSuite)
-            ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown PSI suite '{spec.PsiSuite}'; this node runs {string.Join(", ", PsiSuite.All.Select(s => s.Name))}.");
+            ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown PSI suite '{spec.PsiSuite}'; this node runs {PsiSuite.Names}.");
         var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
         var (decision, _, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
         if (!decision.Allowed)
