@@ -20,7 +20,7 @@ internal static class DatasetCommands
         var grade = new Option<string>("--grade") { Description = "一般/general, 重要/important, 核心/core, or L1-L4.", Required = true };
         var sharing = new Option<string>("--sharing") { Description = "unconditional, conditional or not-shared.", Required = true };
         sharing.AcceptOnlyFromAmong("unconditional", "conditional", "not-shared");
-        var keys = new Option<string[]>("--key") { Description = "A key column and its type, column:type (cn-resident-id, cn-uscc, cn-mobile, text). Repeatable.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var keys = new Option<string[]>("--key") { Description = "A key column and its type, column:type (cn-resident-id, cn-uscc, cn-mobile, date, text); a key of several columns joins columns and types with +, e.g. id_number+admitted:cn-resident-id+date. Repeatable.", Required = true, AllowMultipleArgumentsPerToken = false };
         var owner = new Option<string>("--owner-unit") { Description = "The unit that owns the data.", Required = true };
         var responsible = new Option<string>("--responsible") { Description = "The person responsible for the dataset.", Required = true };
         var cycle = new Option<string>("--update-cycle") { Description = "How often the data is updated, e.g. daily, monthly.", DefaultValueFactory = _ => "on-change" };

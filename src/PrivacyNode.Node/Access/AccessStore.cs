@@ -122,7 +122,7 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
                 throw new AccessException(AccessError.NotShared, $"Dataset '{grant.Terms.Dataset}' is marked not shared and cannot be granted.");
             }
 
-            var missing = grant.Terms.Columns.Where(c => dataset.Dataset.Columns.All(d => d.Name != c)).ToList();
+            var missing = grant.Terms.Columns.Where(c => dataset.Dataset.Columns.All(d => d.Name != c) && dataset.Dataset.KeyColumns.All(k => k.Column != c)).ToList();
             if (missing.Count > 0)
             {
                 throw new AccessException(AccessError.Invalid, $"Dataset '{grant.Terms.Dataset}' has no column(s) {string.Join(", ", missing)}.");

@@ -14,18 +14,13 @@ public static class DatasetProfile
     private const int MaxExamples = 10;
 
     /// <summary>Reads all of <paramref name="source"/> and fills the schema, counts, key reports and version of <paramref name="dataset"/>.</summary>
-    /// <exception cref="DataSourceException">The source is malformed, or a key column is missing.</exception>
+    /// <exception cref="DataSourceException">The source is malformed, or a key column is missing or malformed.</exception>
     public static async Task ProfileAsync(DatasetSource source, Dataset dataset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         await using var reader = await DataSources.OpenAsync(source, cancellationToken);
-        var keyIndexes = dataset.KeyColumns.Select(k =>
-        {
-            var index = reader.Columns.ToList().IndexOf(k.Column);
-            return index >= 0
-                ? index
-                : throw new DataSourceException($"Key column '{k.Column}' is not in the source; its columns are: {string.Join(", ", reader.Columns)}.");
-        }).ToArray();
+        var keys = dataset.KeyColumns.Select(k => KeySpec.TryParse(k, out var spec, out var error) ? spec : throw new DataSourceException(error)).ToArray();
+        var keyIndexes = keys.Select(k => k.IndexesIn(reader.Columns)).ToArray();
         var reports = dataset.KeyColumns.Select(k => new KeyReport { Column = k.Column, KeyType = k.KeyType }).ToArray();
         var seen = dataset.KeyColumns.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
         var types = new ColumnType[reader.Columns.Count];
@@ -45,7 +40,7 @@ public static class DatasetProfile
             for (var k = 0; k < keyIndexes.Length; k++)
             {
                 var report = reports[k];
-                if (!KeyTypes.TryNormalize(report.KeyType, fields[keyIndexes[k]], out var key, out var error))
+                if (!keys[k].TryNormalize(fields, keyIndexes[k], out var key, out var error))
                 {
                     report.Invalid++;
                     if (report.InvalidExamples.Count < MaxExamples)

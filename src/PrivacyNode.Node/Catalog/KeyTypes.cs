@@ -9,18 +9,21 @@ namespace PrivacyNode.Node.Catalog;
 /// <item><c>cn-resident-id</c>: 18 characters, 17 digits and a GB 11643 check character (a lower-case x is upper-cased), with a plausible birth date.</item>
 /// <item><c>cn-uscc</c>: an 18-character unified social credit code (GB 32100) with a valid check character; letters upper-cased.</item>
 /// <item><c>cn-mobile</c>: spaces, dashes and a +86 / 0086 / 86 country code removed; 11 digits starting with 1.</item>
-/// <item><c>text</c>: inner runs of white space collapsed to one space; otherwise kept as is (case-sensitive).</item>
+/// <item><c>date</c>: a calendar date written yyyy-MM-dd, yyyy/M/d, yyyy.M.d, yyyyMMdd or yyyy年M月d日, as yyyy-MM-dd.</item>
+/// <item><c>text</c>: inner runs of white space collapsed to one space; otherwise kept as is (case-sensitive); no control characters.</item>
 /// </list>
+/// A key may also join several columns (see <see cref="KeySpec"/>).
 /// </summary>
 public static class KeyTypes
 {
     public const string ResidentId = "cn-resident-id";
     public const string Uscc = "cn-uscc";
     public const string Mobile = "cn-mobile";
+    public const string Date = "date";
     public const string Text = "text";
 
     /// <summary>The supported key types.</summary>
-    public static IReadOnlyList<string> All { get; } = [ResidentId, Uscc, Mobile, Text];
+    public static IReadOnlyList<string> All { get; } = [ResidentId, Uscc, Mobile, Date, Text];
 
     private static readonly int[] ResidentIdWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string ResidentIdCheck = "10X98765432";
@@ -48,7 +51,15 @@ public static class KeyTypes
                 return TryUscc(folded, out canonical, out error);
             case Mobile:
                 return TryMobile(folded, out canonical, out error);
+            case Date:
+                return TryDate(folded, out canonical, out error);
             case Text:
+                if (folded.Any(char.IsControl))
+                {
+                    error = "a text key has no control characters";
+                    return false;
+                }
+
                 canonical = string.Join(' ', folded.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
                 error = string.Empty;
                 return true;
@@ -120,6 +131,22 @@ public static class KeyTypes
         canonical = string.Concat(text.AsSpan(0, 17), check.ToString());
         error = string.Empty;
         return true;
+    }
+
+    private static readonly string[] DateFormats = ["yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyyMMdd", "yyyy年M月d日"];
+
+    private static bool TryDate(string text, out string canonical, out string error)
+    {
+        if (DateOnly.TryParseExact(text, DateFormats, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            canonical = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            error = string.Empty;
+            return true;
+        }
+
+        canonical = string.Empty;
+        error = "a date is written yyyy-MM-dd, yyyy/M/d, yyyy.M.d, yyyyMMdd or yyyy年M月d日";
+        return false;
     }
 
     private static bool TryUscc(string text, out string canonical, out string error)

@@ -27,7 +27,7 @@ public sealed class KeyedRows
     /// <summary>Rows whose key repeats an earlier row's.</summary>
     public long Duplicates { get; private set; }
 
-    /// <summary>Reads <paramref name="keyColumn"/> of <paramref name="entry"/> (which must be one of its key columns), and <paramref name="extraColumns"/>.</summary>
+    /// <summary>Reads the key <paramref name="keyColumn"/> of <paramref name="entry"/> (one of its key columns, possibly composite), and <paramref name="extraColumns"/>.</summary>
     /// <exception cref="DataSourceException">The source cannot be read, or a column is not there.</exception>
     public static async Task<KeyedRows> ReadAsync(DatasetStore.Entry entry, string keyColumn, IReadOnlyList<string> extraColumns, CancellationToken cancellationToken)
     {
@@ -66,17 +66,16 @@ public sealed class KeyedRows
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(extraColumns);
-        var keyType = entry.Dataset.KeyColumns.FirstOrDefault(k => k.Column == keyColumn)?.KeyType
-            ?? throw new DataSourceException($"'{keyColumn}' is not a key column of dataset '{entry.Dataset.Name}' (key columns: {string.Join(", ", entry.Dataset.KeyColumns.Select(k => k.Column))}).");
+        var key = KeySpec.Of(entry.Dataset, keyColumn);
         await using var reader = await DataSources.OpenAsync(entry.Source, cancellationToken);
         var columns = reader.Columns.ToList();
-        var keyIndex = IndexOf(columns, keyColumn);
+        var keyIndexes = key.IndexesIn(columns);
         var extraIndexes = extraColumns.Select(c => IndexOf(columns, c)).ToArray();
         while (await reader.ReadAsync(cancellationToken))
         {
             var fields = reader.Current;
-            var valid = KeyTypes.TryNormalize(keyType, fields[keyIndex], out var key, out _);
-            yield return (valid ? key : null, extraIndexes.Length == 0 ? [] : extraIndexes.Select(i => fields[i]).ToArray());
+            var valid = key.TryNormalize(fields, keyIndexes, out var canonical, out _);
+            yield return (valid ? canonical : null, extraIndexes.Length == 0 ? [] : extraIndexes.Select(i => fields[i]).ToArray());
         }
 
         int IndexOf(List<string> names, string column)

@@ -276,7 +276,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             {
                 var row = new ResultRow();
                 row.Values.Add(rowNumber.ToString(CultureInfo.InvariantCulture));
-                row.Values.Add(entry.Key);
+                row.Values.Add(KeySpec.Display(entry.Key));
                 row.Values.AddRange(payload);
                 result.Rows.Add(row);
             }

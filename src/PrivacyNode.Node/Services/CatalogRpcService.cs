@@ -72,14 +72,14 @@ public sealed partial class CatalogRpcService(DatasetStore datasets, ProviderTag
 
         if (request.KeyColumns.Count == 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "At least one key column is required, as column:key-type (key types: " + string.Join(", ", KeyTypes.All) + ").");
+            throw new RpcException(StatusCode.InvalidArgument, "At least one key column is required, as column:key-type (key types: " + string.Join(", ", KeyTypes.All) + "), or columns and types joined by '+' for a key of several columns.");
         }
 
         foreach (var key in request.KeyColumns)
         {
-            if (!KeyTypes.IsKnown(key.KeyType))
+            if (!KeySpec.TryParse(key, out _, out var error))
             {
-                throw new RpcException(StatusCode.InvalidArgument, $"Key column '{key.Column}' has unknown key type '{key.KeyType}'; use one of {string.Join(", ", KeyTypes.All)}.");
+                throw new RpcException(StatusCode.InvalidArgument, error);
             }
         }
 

@@ -17,6 +17,12 @@ public sealed class KeyTypesTests
     [InlineData("cn-mobile", "0086 13800138000", "13800138000")]
     [InlineData("cn-mobile", "8613800138000", "13800138000")]
     [InlineData("cn-mobile", "１３８００１３８０００", "13800138000")]
+    [InlineData("date", "2026-10-03", "2026-10-03")]
+    [InlineData("date", "2026/10/3", "2026-10-03")]
+    [InlineData("date", "2026.1.3", "2026-01-03")]
+    [InlineData("date", "20261003", "2026-10-03")]
+    [InlineData("date", "2026年10月3日", "2026-10-03")]
+    [InlineData("date", "２０２６－１０－０３", "2026-10-03")]
     [InlineData("text", "  Zhang　 San ", "Zhang San")]
     public void Normalize_Valid(string keyType, string raw, string expected)
     {
@@ -34,7 +40,10 @@ public sealed class KeyTypesTests
     [InlineData("cn-mobile", "1380013800", "11 digits")]
     [InlineData("cn-mobile", "23800138000", "starting with 1")]
     [InlineData("cn-mobile", "138-0013-800a", "not allowed")]
+    [InlineData("date", "2026-02-30", "a date is written")]
+    [InlineData("date", "03/10/2026", "a date is written")]
     [InlineData("text", "   ", "empty")]
+    [InlineData("text", "a\u001Fb", "control characters")]
     public void Normalize_Invalid_SaysWhy(string keyType, string raw, string reason)
     {
         Assert.False(KeyTypes.TryNormalize(keyType, raw, out _, out var error));
