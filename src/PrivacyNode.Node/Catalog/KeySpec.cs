@@ -13,15 +13,11 @@ public sealed class KeySpec
 {
     private const char Separator = '\u001F';
 
-    private KeySpec(string name, string[] columns, string[] types)
+    private KeySpec(string[] columns, string[] types)
     {
-        Name = name;
         Columns = columns;
         Types = types;
     }
-
-    /// <summary>The key's name as datasets, grants and jobs spell it (the columns joined by '+').</summary>
-    public string Name { get; }
 
     /// <summary>The source columns, in key order.</summary>
     public IReadOnlyList<string> Columns { get; }
@@ -61,7 +57,7 @@ public sealed class KeySpec
             return false;
         }
 
-        spec = new KeySpec(key.Column, columns, types);
+        spec = new KeySpec(columns, types);
         error = string.Empty;
         return true;
     }
@@ -84,9 +80,10 @@ public sealed class KeySpec
     public int[] IndexesIn(IReadOnlyList<string> sourceColumns)
     {
         ArgumentNullException.ThrowIfNull(sourceColumns);
+        var names = sourceColumns.ToList();
         return Columns.Select(c =>
         {
-            var index = sourceColumns.ToList().IndexOf(c);
+            var index = names.IndexOf(c);
             return index >= 0 ? index : throw new DataSourceException($"Key column '{c}' is not in the source; its columns are: {string.Join(", ", sourceColumns)}.");
         }).ToArray();
     }
