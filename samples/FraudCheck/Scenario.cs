@@ -60,7 +60,7 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
         {
             var data = Generator.Generate(claims, seed);
             var files = SyntheticFiles.Write(data, Path.Combine(root, "data"), seed);
-            return Task.FromResult((files, $"{data.Claims.Count:N0} claims ({files.NoisyClaims} hand-keyed with formatting noise), {data.Settlements.Count:N0} settled stays, {files.PresenceRows:N0} phone-days"));
+            return Task.FromResult((files, $"{data.Claims.Count:N0} claims ({files.NoisyClaims:N0} hand-keyed with formatting noise), {data.Settlements.Count:N0} settled stays, {files.PresenceRows:N0} phone-days"));
         });
 
         var (insurer, bureau, telco) = await StepAsync("Start three nodes on loopback, each with its own SQLite store", async () =>

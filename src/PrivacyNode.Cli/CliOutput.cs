@@ -18,8 +18,9 @@ internal sealed class CliOutput
             Out = new AnsiConsoleOutput(environment.Output),
             Ansi = environment.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = environment.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
+            Interactive = environment.IsTerminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        IsTerminal = environment.IsTerminal;
         if (!environment.IsTerminal)
         {
             Console.Profile.Width = 240;
@@ -28,6 +29,9 @@ internal sealed class CliOutput
 
     /// <summary>Whether --json was given.</summary>
     public bool Json { get; }
+
+    /// <summary>Whether people watch the output live (progress bars instead of one line per update).</summary>
+    public bool IsTerminal { get; }
 
     /// <summary>The console for tables and markup (people's output).</summary>
     public IAnsiConsole Console { get; }

@@ -12,6 +12,14 @@ public static class CliProgram
 {
     private static readonly string[] DaemonVerbs = ["init", "serve"];
 
+    private const string RootDescription = """
+        privacynode: run a PrivacyNode and work with it. Who uses what:
+          operators (admin)  init, serve, invite, node, peer, user; dataset add|remove; request approve|refuse; grant revoke
+          analysts           dataset list --peer, request file, grant list --held, job, result
+          auditors           audit export, audit verify
+        Exit codes: 0 done, 1 refused or failed, 2 bad command line, 3 bad configuration, 4 node unreachable, 5 token or role.
+        """;
+
     /// <summary>Runs one command line and returns its exit code.</summary>
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken)
     {
@@ -35,7 +43,7 @@ public static class CliProgram
     {
         var options = new GlobalOptions();
         var context = new CommandContext(environment, options);
-        var root = new RootCommand("privacynode: run a PrivacyNode and work with it: pair with other agencies' nodes, manage users.");
+        var root = new RootCommand(RootDescription);
         options.AddTo(root);
         root.Subcommands.Add(new Command("init", "Create a node (runs privacynode-node init; see 'privacynode init --help')."));
         root.Subcommands.Add(new Command("serve", "Run a node (runs privacynode-node serve; see 'privacynode serve --help')."));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using Spectre.Console;
 
 namespace PrivacyNode.Cli.Commands;
 
@@ -147,8 +148,17 @@ internal static class JobCommands
 
     private static async Task<int> WatchAsync(NodeConnection node, CliOutput output, string jobId, CancellationToken cancellationToken)
     {
+        var updates = node.StreamAsync(JobServiceDescriptor.WatchJob, new WatchJobRequest { JobId = jobId }, cancellationToken);
+        var last = output.IsTerminal && !output.Json
+            ? await FollowWithProgressBarAsync(output, jobId, updates)
+            : await FollowLineByLineAsync(output, updates);
+        return Finish(output, last);
+    }
+
+    private static async Task<Job?> FollowLineByLineAsync(CliOutput output, IAsyncEnumerable<WatchJobResponse> updates)
+    {
         Job? last = null;
-        await foreach (var update in node.StreamAsync(JobServiceDescriptor.WatchJob, new WatchJobRequest { JobId = jobId }, cancellationToken))
+        await foreach (var update in updates)
         {
             last = update.Job;
             if (output.Json)
@@ -157,10 +167,43 @@ internal static class JobCommands
             }
             else
             {
-                output.WriteLine($"{last.Id} {Text.State(last.State)} {last.Progress.ToString("P0", CultureInfo.InvariantCulture)} {last.Stage}".TrimEnd());
+                output.WriteLine(StatusLine(last));
             }
         }
 
+        return last;
+    }
+
+    private static async Task<Job?> FollowWithProgressBarAsync(CliOutput output, string jobId, IAsyncEnumerable<WatchJobResponse> updates)
+    {
+        Job? last = null;
+        await output.Console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var bar = progress.AddTask(Markup.Escape(jobId), maxValue: 1.0);
+                await foreach (var update in updates)
+                {
+                    last = update.Job;
+                    bar.Description = Markup.Escape($"{Text.State(last.State)} {last.Stage}".TrimEnd());
+                    bar.Value = last.State == JobState.Succeeded ? 1.0 : last.Progress;
+                }
+
+                bar.StopTask();
+            });
+        if (last is not null)
+        {
+            output.WriteLine(StatusLine(last));
+        }
+
+        return last;
+    }
+
+    private static string StatusLine(Job job) =>
+        $"{job.Id} {Text.State(job.State)} {job.Progress.ToString("P0", CultureInfo.InvariantCulture)} {job.Stage}".TrimEnd();
+
+    private static int Finish(CliOutput output, Job? last)
+    {
         if (last is null)
         {
             return ExitCodes.Failed;
