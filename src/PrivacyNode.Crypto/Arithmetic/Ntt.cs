@@ -28,6 +28,12 @@ public static class Ntt
         var n = tables.Degree;
         for (int m = 1, gap = n >> 1; m < n; m <<= 1, gap >>= 1)
         {
+            if (vectors && gap < NttVector.Width && n >= 2 * NttVector.Width)
+            {
+                NttVector.ForwardNarrow(values, gap, roots[m..], shoups[m..], q);
+                continue;
+            }
+
             for (int i = 0, offset = 0; i < m; i++, offset += gap << 1)
             {
                 var w = roots[m + i];
@@ -54,7 +60,7 @@ public static class Ntt
     public static void Forward(Span<ulong> values, NttTables tables)
     {
         ForwardLazy(values, tables);
-        ReduceFromFourQ(values, tables.Modulus.Value);
+        ModularRows.CorrectLazy(values, tables.Modulus.Value, belowTwoQ: false);
     }
 
     /// <summary><see cref="InverseLazy(Span{ulong}, NttTables)"/>, with the AVX-512 stages on or off.</summary>
@@ -71,6 +77,12 @@ public static class Ntt
         int gap = 1, m = n >> 1;
         for (; m > 1; m >>= 1, gap <<= 1)
         {
+            if (vectors && gap < NttVector.Width && n >= 2 * NttVector.Width)
+            {
+                NttVector.InverseNarrow(values, gap, roots[m..], shoups[m..], q);
+                continue;
+            }
+
             for (int i = 0, offset = 0; i < m; i++, offset += gap << 1)
             {
                 var w = roots[m + i];
@@ -118,23 +130,7 @@ public static class Ntt
     public static void Inverse(Span<ulong> values, NttTables tables)
     {
         InverseLazy(values, tables);
-        var q = tables.Modulus.Value;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var x = values[i];
-            values[i] = x - (q & (0UL - (ulong)(x >= q ? 1 : 0)));
-        }
-    }
-
-    private static void ReduceFromFourQ(Span<ulong> values, ulong q)
-    {
-        var twoQ = 2 * q;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var x = values[i];
-            x -= twoQ & (0UL - (ulong)(x >= twoQ ? 1 : 0));
-            values[i] = x - (q & (0UL - (ulong)(x >= q ? 1 : 0)));
-        }
+        ModularRows.CorrectLazy(values, tables.Modulus.Value, belowTwoQ: true);
     }
 
     private static void CheckLength(Span<ulong> values, NttTables tables)

@@ -85,6 +85,88 @@ internal static class NttVector
         }
     }
 
+    /// <summary>
+    /// One forward stage whose groups are narrower than eight (gap 1, 2 or 4; n ≥ 16): sixteen values hold
+    /// 16 / (2·gap) whole groups, which are permuted into eight x lanes and eight y lanes, transformed as
+    /// <see cref="Forward"/> does with each lane's own root (roots[i] for group i, with its Shoup operand),
+    /// and permuted back.
+    /// </summary>
+    public static void ForwardNarrow(Span<ulong> values, int gap, ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> shoups, ulong q)
+    {
+        var (split, joinLow, joinHigh, spread) = Permutations(gap);
+        var vq = Vector512.Create(q);
+        var twoQ = Vector512.Create(2 * q);
+        ref var v = ref MemoryMarshal.GetReference(values);
+        ref var r = ref MemoryMarshal.GetReference(roots);
+        ref var s = ref MemoryMarshal.GetReference(shoups);
+        var groupsPerBlock = (nuint)(Width / gap);
+        for (nuint j = 0, group = 0; j < (nuint)values.Length; j += 2 * Width, group += groupsPerBlock)
+        {
+            var a = Vector512.LoadUnsafe(ref v, j);
+            var b = Vector512.LoadUnsafe(ref v, j + Width);
+            var w = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref r, group), spread);
+            var ws = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref s, group), spread);
+            var x = Avx512F.PermuteVar8x64x2(a, split, b);
+            var y = Avx512F.PermuteVar8x64x2(a, split + Vector512.Create((ulong)gap), b);
+            x = Vector512.Min(x, x - twoQ);
+            var product = MultiplyShoupLazy(y, w, ws >>> 32, ws, vq);
+            var xOut = x + product;
+            var yOut = x + twoQ - product;
+            Avx512F.PermuteVar8x64x2(xOut, joinLow, yOut).StoreUnsafe(ref v, j);
+            Avx512F.PermuteVar8x64x2(xOut, joinHigh, yOut).StoreUnsafe(ref v, j + Width);
+        }
+    }
+
+    /// <summary>One inverse stage narrower than eight (gap 1, 2 or 4; n ≥ 16), lane by lane as <see cref="Inverse"/>, grouped as in <see cref="ForwardNarrow"/>.</summary>
+    public static void InverseNarrow(Span<ulong> values, int gap, ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> shoups, ulong q)
+    {
+        var (split, joinLow, joinHigh, spread) = Permutations(gap);
+        var vq = Vector512.Create(q);
+        var twoQ = Vector512.Create(2 * q);
+        ref var v = ref MemoryMarshal.GetReference(values);
+        ref var r = ref MemoryMarshal.GetReference(roots);
+        ref var s = ref MemoryMarshal.GetReference(shoups);
+        var groupsPerBlock = (nuint)(Width / gap);
+        for (nuint j = 0, group = 0; j < (nuint)values.Length; j += 2 * Width, group += groupsPerBlock)
+        {
+            var a = Vector512.LoadUnsafe(ref v, j);
+            var b = Vector512.LoadUnsafe(ref v, j + Width);
+            var w = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref r, group), spread);
+            var ws = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref s, group), spread);
+            var x = Avx512F.PermuteVar8x64x2(a, split, b);
+            var y = Avx512F.PermuteVar8x64x2(a, split + Vector512.Create((ulong)gap), b);
+            var sum = x + y;
+            var xOut = Vector512.Min(sum, sum - twoQ);
+            var yOut = MultiplyShoupLazy(x + twoQ - y, w, ws >>> 32, ws, vq);
+            Avx512F.PermuteVar8x64x2(xOut, joinLow, yOut).StoreUnsafe(ref v, j);
+            Avx512F.PermuteVar8x64x2(xOut, joinHigh, yOut).StoreUnsafe(ref v, j + Width);
+        }
+    }
+
+    /// <summary>
+    /// For groups of 2·gap values in a block of sixteen (a, b): the indexes of the x halves in (a, b) (the y
+    /// halves are gap further on), the inverse permutations that put x and y lanes back into a and b, and the
+    /// lane-to-group map that spreads one root per group over its lanes.
+    /// </summary>
+    private static (Vector512<ulong> Split, Vector512<ulong> JoinLow, Vector512<ulong> JoinHigh, Vector512<ulong> Spread) Permutations(int gap)
+    {
+        Span<ulong> split = stackalloc ulong[Width];
+        Span<ulong> join = stackalloc ulong[2 * Width];
+        Span<ulong> spread = stackalloc ulong[Width];
+        for (var lane = 0; lane < Width; lane++)
+        {
+            // Lane k is element k % gap of group k / gap; that group starts at 2·gap·(k / gap) in the block.
+            var group = lane / gap;
+            var position = (2 * gap * group) + (lane % gap);
+            split[lane] = (ulong)position;
+            join[position] = (ulong)lane;                    // x lanes are indexes 0..7 of (x, y)
+            join[position + gap] = (ulong)(lane + Width);    // y lanes are indexes 8..15
+            spread[lane] = (ulong)group;
+        }
+
+        return (Vector512.Create<ulong>(split), Vector512.Create<ulong>(join[..Width]), Vector512.Create<ulong>(join[Width..]), Vector512.Create<ulong>(spread));
+    }
+
     /// <summary><see cref="Modulus.MultiplyShoupLazy"/> per lane: a·w - ⌊a·w' / 2^64⌋·q, in [0, 2q).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> MultiplyShoupLazy(Vector512<ulong> a, Vector512<ulong> w, Vector512<ulong> shoupHigh, Vector512<ulong> shoupLow, Vector512<ulong> q) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using PrivacyNode.Crypto.Arithmetic;
 using PrivacyNode.Crypto.Rlwe;
@@ -95,27 +96,17 @@ internal sealed class BfvLevel
         var n = polynomial.Degree;
         var lastModulus = polynomial.Basis[kept];
         var half = lastModulus.Value >> 1;
-        var last = polynomial.Row(kept);
-        var shifted = new ulong[n];
-        for (var j = 0; j < n; j++)
-        {
-            shifted[j] = lastModulus.Add(last[j], half);
-        }
-
+        var buffer = ArrayPool<ulong>.Shared.Rent(n);
+        var shifted = buffer.AsSpan(0, n);
+        ModularRows.AddConstant(shifted, polynomial.Row(kept), half, lastModulus);
         var result = new RnsPolynomial(n, targetBasis, kept, isNtt: false);
         for (var i = 0; i < kept; i++)
         {
             var modulus = targetBasis[i];
-            var halfModQ = modulus.Reduce(half);
-            var from = polynomial.Row(i);
-            var row = result.Row(i);
-            for (var j = 0; j < n; j++)
-            {
-                var lifted = modulus.Subtract(modulus.Reduce(shifted[j]), halfModQ);
-                row[j] = modulus.Multiply(modulus.Subtract(from[j], lifted), inverseLast[i]);
-            }
+            ModularRows.SubtractReducedAndScale(result.Row(i), polynomial.Row(i), shifted, modulus.Reduce(half), inverseLast[i], modulus.ShoupOf(inverseLast[i]), modulus);
         }
 
+        ArrayPool<ulong>.Shared.Return(buffer);
         return result;
     }
 }

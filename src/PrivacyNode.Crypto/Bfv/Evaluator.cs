@@ -1,3 +1,4 @@
+using PrivacyNode.Crypto.Arithmetic;
 using PrivacyNode.Crypto.Rlwe;
 
 namespace PrivacyNode.Crypto.Bfv;
@@ -199,35 +200,24 @@ public sealed class Evaluator
 
         var acc0 = new RnsPolynomial(n, basis, rows, isNtt: true);
         var acc1 = new RnsPolynomial(n, basis, rows, isNtt: true);
+        var digit = new RnsPolynomial(n, basis, rows, isNtt: false);
         for (var i = 0; i < level.Primes; i++)
         {
-            var digit = new RnsPolynomial(n, basis, rows, isNtt: false);
             var source = c.Row(i);
             for (var k = 0; k < rows; k++)
             {
-                var modulus = basis[k];
-                var row = digit.Row(k);
-                for (var j = 0; j < n; j++)
-                {
-                    row[j] = modulus.Reduce(source[j]);
-                }
+                ModularRows.Reduce(digit.Row(k), source, basis[k]);
             }
 
             digit.ToNtt(level.SwitchingTables);
             for (var k = 0; k < rows; k++)
             {
-                var modulus = basis[k];
                 var d = digit.Row(k);
-                var b = keys[i].B.Row(keyRow[k]);
-                var a = keys[i].A.Row(keyRow[k]);
-                var r0 = acc0.Row(k);
-                var r1 = acc1.Row(k);
-                for (var j = 0; j < n; j++)
-                {
-                    r0[j] = modulus.Add(r0[j], modulus.Multiply(d[j], b[j]));
-                    r1[j] = modulus.Add(r1[j], modulus.Multiply(d[j], a[j]));
-                }
+                ModularRows.MultiplyAdd(acc0.Row(k), d, keys[i].B.Row(keyRow[k]), basis[k]);
+                ModularRows.MultiplyAdd(acc1.Row(k), d, keys[i].A.Row(keyRow[k]), basis[k]);
             }
+
+            digit.DeclareForm(isNtt: false);
         }
 
         acc0.ToCoefficients(level.SwitchingTables);

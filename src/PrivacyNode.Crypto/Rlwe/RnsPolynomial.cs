@@ -112,13 +112,7 @@ public sealed class RnsPolynomial
         Compatible(other);
         for (var i = 0; i < Primes; i++)
         {
-            var modulus = Basis[i];
-            var a = Row(i);
-            var b = other.Row(i);
-            for (var j = 0; j < a.Length; j++)
-            {
-                a[j] = modulus.Add(a[j], b[j]);
-            }
+            ModularRows.Add(Row(i), other.Row(i), Basis[i]);
         }
     }
 
@@ -128,13 +122,7 @@ public sealed class RnsPolynomial
         Compatible(other);
         for (var i = 0; i < Primes; i++)
         {
-            var modulus = Basis[i];
-            var a = Row(i);
-            var b = other.Row(i);
-            for (var j = 0; j < a.Length; j++)
-            {
-                a[j] = modulus.Subtract(a[j], b[j]);
-            }
+            ModularRows.Subtract(Row(i), other.Row(i), Basis[i]);
         }
     }
 
@@ -143,12 +131,7 @@ public sealed class RnsPolynomial
     {
         for (var i = 0; i < Primes; i++)
         {
-            var modulus = Basis[i];
-            var a = Row(i);
-            for (var j = 0; j < a.Length; j++)
-            {
-                a[j] = modulus.Negate(a[j]);
-            }
+            ModularRows.Negate(Row(i), Basis[i]);
         }
     }
 
@@ -159,13 +142,7 @@ public sealed class RnsPolynomial
         Require(IsNtt, "Products are taken in NTT form.");
         for (var i = 0; i < Primes; i++)
         {
-            var modulus = Basis[i];
-            var a = Row(i);
-            var b = other.Row(i);
-            for (var j = 0; j < a.Length; j++)
-            {
-                a[j] = modulus.Multiply(a[j], b[j]);
-            }
+            ModularRows.Multiply(Row(i), other.Row(i), Basis[i]);
         }
     }
 
@@ -177,16 +154,12 @@ public sealed class RnsPolynomial
         Require(IsNtt, "Products are taken in NTT form.");
         for (var i = 0; i < Primes; i++)
         {
-            var modulus = Basis[i];
-            var c = Row(i);
-            var x = a.Row(i);
-            var y = b.Row(i);
-            for (var j = 0; j < c.Length; j++)
-            {
-                c[j] = modulus.Add(c[j], modulus.Multiply(x[j], y[j]));
-            }
+            ModularRows.MultiplyAdd(Row(i), a.Row(i), b.Row(i), Basis[i]);
         }
     }
+
+    /// <summary>Declares the rows' form without transforming them, for a scratch polynomial whose rows are overwritten next.</summary>
+    internal void DeclareForm(bool isNtt) => IsNtt = isNtt;
 
     /// <summary>Zeroes every residue.</summary>
     public void Clear() => CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_data.AsSpan()));
