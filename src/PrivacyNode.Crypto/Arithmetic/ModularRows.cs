@@ -249,6 +249,34 @@ internal static class ModularRows
         }
     }
 
+    /// <summary>(high·2^64 + low) ← (high·2^64 + low) + x·f per element, modulo 2^128 (no modulus involved).</summary>
+    public static void MultiplyAccumulateWide(Span<ulong> high, Span<ulong> low, ReadOnlySpan<ulong> x, ulong f, bool vectors = true)
+    {
+        var j = 0;
+        if (vectors && IsSupported)
+        {
+            var vf = Vector512.Create(f);
+            var fHigh = Vector512.Create(f >> 32);
+            for (; j + Width <= high.Length; j += Width)
+            {
+                var a = Load(x, j);
+                var productLow = a * vf;
+                var sum = Load(low, j) + productLow;
+                var carry = Vector512.LessThan(sum, productLow); // all ones (−1) where the low word wrapped
+                Store(sum, low, j);
+                Store(Load(high, j) + MultiplyHigh(a, fHigh, vf) - carry, high, j);
+            }
+        }
+
+        for (; j < high.Length; j++)
+        {
+            var productHigh = Math.BigMul(x[j], f, out var productLow);
+            var sum = low[j] + productLow;
+            low[j] = sum;
+            high[j] += productHigh + (sum < productLow ? 1UL : 0UL);
+        }
+    }
+
     /// <summary>Values in [0, 4q) (lazy NTT outputs) reduced into [0, q); with <paramref name="belowTwoQ"/>, values in [0, 2q).</summary>
     public static void CorrectLazy(Span<ulong> values, ulong q, bool belowTwoQ, bool vectors = true)
     {

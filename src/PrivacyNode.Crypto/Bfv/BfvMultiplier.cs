@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using PrivacyNode.Crypto.Arithmetic;
 using PrivacyNode.Crypto.Rlwe;
@@ -8,8 +9,8 @@ namespace PrivacyNode.Crypto.Bfv;
 /// Ciphertext × ciphertext in RNS, after Halevi, Polyakov and Shoup (2018): both ciphertexts are lifted
 /// exactly from Q to Q ∪ P (an auxiliary basis of 60-bit primes with P &gt; t·n·Q·4), the tensor product is
 /// taken there in NTT form, then each product coefficient x becomes round(t·x / Q), computed in P as
-/// [Σ_i x_i·⌊θ_i⌉ + round(Σ_i x_i·frac θ_i) + x_j·λ_j]_{p_j} with θ_i = t·P·[(QP/q_i)⁻¹]_{q_i} / q_i, and is
-/// converted back to Q. The fractions are 128-bit fixed point. Immutable and thread-safe.
+/// [Σ_i x_i·⌊θ_i⌋ + round(Σ_i x_i·frac θ_i) + x_j·λ_j]_{p_j} with θ_i = t·P·[(QP/q_i)⁻¹]_{q_i} / q_i, and is
+/// converted back to Q. Immutable and thread-safe.
 /// </summary>
 internal sealed class BfvMultiplier
 {
@@ -22,9 +23,11 @@ internal sealed class BfvMultiplier
     private readonly RnsBaseConverter _toAux;
     private readonly RnsBaseConverter _fromAux;
     private readonly ulong[][] _wholeModAux;   // [j][i] = floor(θ_i) mod p_j
-    private readonly ulong[] _fractionHigh;    // frac(θ_i) · 2^128, high word
-    private readonly ulong[] _fractionLow;
+    private readonly ulong[][] _wholeModAuxShoup;
+    private readonly ulong[] _fraction;        // floor(frac(θ_i) · 2^64)
     private readonly ulong[] _lambda;          // [t·(P/p_j)·((QP/p_j)⁻¹ mod p_j)] mod p_j
+    private readonly ulong[] _lambdaShoup;
+    private readonly ulong[] _oneShoup;        // Shoup operands of 1 modulo p_j, for adding a reduced word
 
     public BfvMultiplier(BfvContext context, BfvLevel level)
     {
@@ -47,8 +50,7 @@ internal sealed class BfvMultiplier
         var p = _aux.Aggregate(BigInteger.One, (product, m) => product * m.Value);
         var qp = q * p;
         _wholeModAux = [.. _aux.Select(_ => new ulong[data.Length])];
-        _fractionHigh = new ulong[data.Length];
-        _fractionLow = new ulong[data.Length];
+        _fraction = new ulong[data.Length];
         for (var i = 0; i < data.Length; i++)
         {
             var qi = data[i].Value;
@@ -60,12 +62,14 @@ internal sealed class BfvMultiplier
                 _wholeModAux[j][i] = (ulong)(whole % _aux[j].Value);
             }
 
-            var fraction = (numerator % qi) * BigInteger.Pow(2, 128) / qi;
-            _fractionHigh[i] = (ulong)(fraction >> 64);
-            _fractionLow[i] = (ulong)(fraction & ulong.MaxValue);
+            _fraction[i] = (ulong)((numerator % qi) * BigInteger.Pow(2, 64) / qi);
         }
 
+        _wholeModAuxShoup = [.. _aux.Select((pj, j) => _wholeModAux[j].Select(pj.ShoupOf).ToArray())];
+
         _lambda = [.. _aux.Select(pj => (ulong)(t * (p / pj.Value) * BigInteger.ModPow(qp / pj.Value % pj.Value, pj.Value - 2, pj.Value) % pj.Value))];
+        _lambdaShoup = [.. _aux.Select((pj, j) => pj.ShoupOf(_lambda[j]))];
+        _oneShoup = [.. _aux.Select(pj => pj.ShoupOf(1))];
     }
 
     /// <summary>The size-3 product of two size-2 ciphertexts at this level (coefficient form).</summary>
@@ -96,57 +100,52 @@ internal sealed class BfvMultiplier
             x.Row(i).CopyTo(lifted.Row(i));
         }
 
-        _toAux.Convert(Rows(lifted, 0, data), WritableRows(lifted, data, _aux.Length));
+        _toAux.Convert(lifted, 0, lifted, data);
         lifted.ToNtt(_allTables);
         return lifted;
     }
 
-    /// <summary>round(t·x / Q) of a tensor coefficient polynomial given over Q ∪ P in NTT form, back at this level.</summary>
+    /// <summary>
+    /// round(t·x / Q) of a tensor coefficient polynomial given over Q ∪ P in NTT form, back at this level. The
+    /// fractions are 64-bit fixed point, so the rounding may be off by one, a negligible addition to the noise.
+    /// </summary>
     private RnsPolynomial ScaleDown(RnsPolynomial x)
     {
         x.ToCoefficients(_allTables);
         var n = _context.Degree;
         var data = _primes;
-        var scaled = new RnsPolynomial(n, _aux, _aux.Length, isNtt: false);
-        for (var c = 0; c < n; c++)
+        var buffer = ArrayPool<ulong>.Shared.Rent(2 * n);
+        var rounded = buffer.AsSpan(0, n);
+        var fraction = buffer.AsSpan(n, n);
+        rounded.Clear();
+        fraction.Clear();
+        for (var i = 0; i < data; i++)
         {
-            UInt128 fraction = 0;
-            var carry = 0UL;
-            for (var i = 0; i < data; i++)
-            {
-                var xi = x.Row(i)[c];
-                var high = Math.BigMul(xi, _fractionHigh[i], out var middle);
-                var low = Math.BigMul(xi, _fractionLow[i], out _);
-                var sum = middle + low;
-                carry += high + (sum < middle ? 1UL : 0UL);
-                fraction += sum;
-            }
-
-            // The whole parts of Σ x_i·frac θ_i, plus its rounded fraction.
-            var rounded = carry + (ulong)((fraction + (1UL << 63)) >> 64);
-            for (var j = 0; j < _aux.Length; j++)
-            {
-                var pj = _aux[j];
-                var whole = _wholeModAux[j];
-                UInt128 sum = 0;
-                for (var i = 0; i < data; i++)
-                {
-                    sum += (UInt128)x.Row(i)[c] * whole[i];
-                }
-
-                var value = pj.Add(pj.Reduce((ulong)(sum >> 64), (ulong)sum), pj.Reduce(rounded));
-                scaled.Row(j)[c] = pj.Add(value, pj.Multiply(x.Row(data + j)[c], _lambda[j]));
-            }
+            ModularRows.MultiplyAccumulateWide(rounded, fraction, x.Row(i), _fraction[i]);
         }
 
+        for (var c = 0; c < n; c++)
+        {
+            rounded[c] += fraction[c] >> 63;
+        }
+
+        var scaled = new RnsPolynomial(n, _aux, _aux.Length, isNtt: false);
+        for (var j = 0; j < _aux.Length; j++)
+        {
+            var pj = _aux[j];
+            var row = scaled.Row(j);
+            ModularRows.MultiplyConstant(row, x.Row(data + j), _lambda[j], _lambdaShoup[j], pj);
+            for (var i = 0; i < data; i++)
+            {
+                ModularRows.MultiplyConstantAdd(row, x.Row(i), _wholeModAux[j][i], _wholeModAuxShoup[j][i], pj);
+            }
+
+            ModularRows.MultiplyConstantAdd(row, rounded, 1, _oneShoup[j], pj);
+        }
+
+        ArrayPool<ulong>.Shared.Return(buffer);
         var result = new RnsPolynomial(n, _context.Basis, data, isNtt: false);
-        _fromAux.Convert(Rows(scaled, 0, _aux.Length), WritableRows(result, 0, data));
+        _fromAux.Convert(scaled, 0, result, 0);
         return result;
     }
-
-    private static ReadOnlyMemory<ulong>[] Rows(RnsPolynomial p, int start, int count) =>
-        [.. Enumerable.Range(start, count).Select(i => (ReadOnlyMemory<ulong>)p.RowMemory(i))];
-
-    private static Memory<ulong>[] WritableRows(RnsPolynomial p, int start, int count) =>
-        [.. Enumerable.Range(start, count).Select(p.RowMemory)];
 }

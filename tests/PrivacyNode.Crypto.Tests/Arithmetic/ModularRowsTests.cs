@@ -55,6 +55,26 @@ public sealed class ModularRowsTests
         }
     }
 
+    [Fact]
+    public void WideAccumulation_IsExactModulo2To128()
+    {
+        var x = Enumerable.Range(0, Length).Select(i => i == 0 ? ulong.MaxValue : NextWord()).ToArray();
+        var f = new[] { ulong.MaxValue, NextWord(), 1UL };
+        foreach (var vectors in new[] { false, true })
+        {
+            var high = x.Select(v => v >> 1).ToArray();
+            var low = x.Select(v => ~v).ToArray();
+            var expected = x.Select((v, j) => ((UInt128)high[j] << 64) + low[j]).ToArray();
+            foreach (var factor in f)
+            {
+                ModularRows.MultiplyAccumulateWide(high, low, x, factor, vectors);
+                expected = [.. expected.Select((e, j) => e + ((UInt128)x[j] * factor))];
+            }
+
+            Assert.Equal(expected, x.Select((_, j) => ((UInt128)high[j] << 64) + low[j]));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Moduli))]
     public void LazyCorrections_LandInRange(ulong q)
