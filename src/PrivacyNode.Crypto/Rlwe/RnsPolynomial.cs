@@ -10,7 +10,7 @@ namespace PrivacyNode.Crypto.Rlwe;
 /// </summary>
 public sealed class RnsPolynomial
 {
-    private readonly ulong[] _data;
+    private readonly ulong[][] _rows; // one array per prime: rows up to n = 8192 stay off the large-object heap
 
     /// <summary>The zero polynomial over the first <paramref name="primes"/> moduli of <paramref name="basis"/>.</summary>
     public RnsPolynomial(int degree, IReadOnlyList<Modulus> basis, int primes, bool isNtt)
@@ -25,7 +25,11 @@ public sealed class RnsPolynomial
         Basis = basis;
         Primes = primes;
         IsNtt = isNtt;
-        _data = new ulong[degree * primes];
+        _rows = new ulong[primes][];
+        for (var i = 0; i < primes; i++)
+        {
+            _rows[i] = new ulong[degree];
+        }
     }
 
     /// <summary>n.</summary>
@@ -41,10 +45,7 @@ public sealed class RnsPolynomial
     public bool IsNtt { get; private set; }
 
     /// <summary>Row <paramref name="index"/>: n residues modulo prime <paramref name="index"/>.</summary>
-    public Span<ulong> Row(int index) => _data.AsSpan(index * Degree, Degree);
-
-    /// <summary>Row <paramref name="index"/> as memory, for batch conversions.</summary>
-    public Memory<ulong> RowMemory(int index) => _data.AsMemory(index * Degree, Degree);
+    public Span<ulong> Row(int index) => _rows[index];
 
     /// <summary>A polynomial with small signed coefficients (a secret, an error), reduced into each row.</summary>
     public static RnsPolynomial FromSmall(ReadOnlySpan<sbyte> coefficients, IReadOnlyList<Modulus> basis, int primes)
@@ -68,7 +69,10 @@ public sealed class RnsPolynomial
     public RnsPolynomial Clone()
     {
         var copy = new RnsPolynomial(Degree, Basis, Primes, IsNtt);
-        _data.CopyTo(copy._data, 0);
+        for (var i = 0; i < Primes; i++)
+        {
+            _rows[i].CopyTo(copy._rows[i], 0);
+        }
         return copy;
     }
 
@@ -76,7 +80,10 @@ public sealed class RnsPolynomial
     public RnsPolynomial Truncate(int primes)
     {
         var copy = new RnsPolynomial(Degree, Basis, primes, IsNtt);
-        _data.AsSpan(0, primes * Degree).CopyTo(copy._data);
+        for (var i = 0; i < primes; i++)
+        {
+            _rows[i].CopyTo(copy._rows[i], 0);
+        }
         return copy;
     }
 
@@ -162,7 +169,13 @@ public sealed class RnsPolynomial
     internal void DeclareForm(bool isNtt) => IsNtt = isNtt;
 
     /// <summary>Zeroes every residue.</summary>
-    public void Clear() => CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_data.AsSpan()));
+    public void Clear()
+    {
+        foreach (var row in _rows)
+        {
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan()));
+        }
+    }
 
     private void Compatible(RnsPolynomial other)
     {
