@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using PrivacyNode.Crypto.Arithmetic;
@@ -72,17 +73,30 @@ internal sealed class BfvContext
         var t = Parameters.PlainModulus.Value;
         var half = (t + 1) >> 1;
         var level = Level(c0.Primes);
+        var buffer = ArrayPool<ulong>.Shared.Rent(Degree);
+        // round(Q·m / t) − Δ·m = ⌊([Q]_t·m + ⌈t/2⌉) / t⌋, the same for every prime. The quotient of [Q]_t·m by t is
+        // Shoup's estimate ⌊m·⌊[Q]_t·2^64 / t⌋ / 2^64⌋, at most one too small; the remainder (below 2t, plus
+        // ⌈t/2⌉) then adds 0, 1 or 2, without a branch on m.
+        var fix = buffer.AsSpan(0, Degree);
+        var w = level.QModT;
+        var wShoup = Parameters.PlainModulus.ShoupOf(w);
+        for (var j = 0; j < Degree; j++)
+        {
+            var m = plain[j];
+            var estimate = Math.BigMul(m, wShoup, out _);
+            var rest = (m * w) - (estimate * t) + half;
+            fix[j] = estimate + 2 - ((rest - t) >> 63) - ((rest - (2 * t)) >> 63);
+        }
+
         for (var i = 0; i < level.Primes; i++)
         {
             var modulus = Basis[i];
             var row = c0.Row(i);
-            for (var j = 0; j < Degree; j++)
-            {
-                var fix = (ulong)((((UInt128)level.QModT * plain[j]) + half) / t);
-                var scaled = modulus.Add(modulus.Multiply(level.DeltaModQ[i], plain[j]), modulus.Reduce(fix));
-                row[j] = modulus.Add(row[j], scaled);
-            }
+            ModularRows.MultiplyConstantAdd(row, plain, level.DeltaModQ[i], modulus.ShoupOf(level.DeltaModQ[i]), modulus);
+            ModularRows.MultiplyConstantAdd(row, fix, 1, modulus.ShoupOf(1), modulus);
         }
+
+        ArrayPool<ulong>.Shared.Return(buffer);
     }
 
     /// <summary>The plaintext coefficients m in [0, t) lifted into the data primes, negatives (above t/2) as q_i - (t - m).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -18,41 +19,53 @@ public static class SecretSampler
     /// <summary>Fills <paramref name="destination"/> with uniform values in {-1, 0, 1}.</summary>
     public static void Ternary(Span<sbyte> destination)
     {
-        Span<byte> buffer = stackalloc byte[256];
-        var filled = 0;
-        while (filled < destination.Length)
+        // 255 = 3·85 values are uniform mod 3; the byte 255 is dropped (whether it occurred is not secret).
+        // One draw of n bytes and a little more usually suffices; each further draw tops up what is missing.
+        var buffer = ArrayPool<byte>.Shared.Rent(destination.Length + 64);
+        try
         {
-            RandomNumberGenerator.Fill(buffer);
-            for (var i = 0; i < buffer.Length && filled < destination.Length; i++)
+            var filled = 0;
+            while (filled < destination.Length)
             {
-                // 255 = 3·85 values are uniform mod 3; the byte 255 is dropped (whether it occurred is not secret).
-                if (buffer[i] != 255)
+                var bytes = buffer.AsSpan(0, destination.Length - filled + 64);
+                RandomNumberGenerator.Fill(bytes);
+                for (var i = 0; i < bytes.Length && filled < destination.Length; i++)
                 {
-                    destination[filled++] = (sbyte)((buffer[i] % 3) - 1);
+                    if (bytes[i] != 255)
+                    {
+                        destination[filled++] = (sbyte)((bytes[i] % 3) - 1);
+                    }
                 }
             }
         }
-
-        CryptographicOperations.ZeroMemory(buffer);
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Fills <paramref name="destination"/> with centered-binomial values in [-21, 21].</summary>
     public static void CenteredBinomial(Span<sbyte> destination)
     {
-        Span<byte> buffer = stackalloc byte[6 * 64];
-        for (var start = 0; start < destination.Length; start += 64)
+        // 42 random bits per coefficient, read as 6 bytes.
+        var buffer = ArrayPool<byte>.Shared.Rent(6 * destination.Length);
+        try
         {
-            RandomNumberGenerator.Fill(buffer);
-            var count = Math.Min(64, destination.Length - start);
-            for (var i = 0; i < count; i++)
+            var bytes = buffer.AsSpan(0, 6 * destination.Length);
+            RandomNumberGenerator.Fill(bytes);
+            for (var i = 0; i < destination.Length; i++)
             {
-                var bits = BinaryPrimitives.ReadUInt32LittleEndian(buffer.Slice(6 * i, 4)) | ((ulong)BinaryPrimitives.ReadUInt16LittleEndian(buffer.Slice((6 * i) + 4, 2)) << 32);
+                var bits = BinaryPrimitives.ReadUInt32LittleEndian(bytes.Slice(6 * i, 4)) | ((ulong)BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice((6 * i) + 4, 2)) << 32);
                 var a = BitOperations.PopCount(bits & 0x1FFFFF);
                 var b = BitOperations.PopCount((bits >> 21) & 0x1FFFFF);
-                destination[start + i] = (sbyte)(a - b);
+                destination[i] = (sbyte)(a - b);
             }
         }
-
-        CryptographicOperations.ZeroMemory(buffer);
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -11,7 +11,7 @@ public sealed class BfvTests
 {
     private readonly Random _random = new(20261202);
 
-    public static TheoryData<string> Sets => new() { nameof(InsecureTestParameters.InsecureLogN4), nameof(BfvParameterSets.Sec128LogN12LogQ109) };
+    public static TheoryData<string> Sets => new() { nameof(InsecureTestParameters.InsecureLogN4), nameof(InsecureTestParameters.InsecureLogN4LargeT), nameof(BfvParameterSets.Sec128LogN12LogQ109) };
 
     [Theory]
     [MemberData(nameof(Sets))]
@@ -268,9 +268,8 @@ public sealed class BfvTests
         }
     }
 
-    private static BfvParameters Named(string name) => name == nameof(InsecureTestParameters.InsecureLogN4)
-        ? InsecureTestParameters.InsecureLogN4
-        : (BfvParameters)typeof(BfvParameterSets).GetProperty(name)!.GetValue(null)!;
+    private static BfvParameters Named(string name) =>
+        (BfvParameters)(typeof(InsecureTestParameters).GetProperty(name) ?? typeof(BfvParameterSets).GetProperty(name))!.GetValue(null)!;
 
     private ulong[] RandomSlots(BfvParameters parameters) =>
         [.. Enumerable.Range(0, parameters.Degree).Select(i => i == 0 ? parameters.PlainModulus.Value - 1 : (ulong)_random.NextInt64((long)parameters.PlainModulus.Value))];

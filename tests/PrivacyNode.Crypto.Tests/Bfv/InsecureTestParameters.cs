@@ -13,4 +13,13 @@ public static class InsecureTestParameters
         PlainModulus = 97,
         Security = BfvSecurity.None,
     });
+
+    /// <summary>n = 16, four 60-bit primes, t a 40-bit batching prime: plain products and scalings beyond 64 bits.</summary>
+    public static BfvParameters InsecureLogN4LargeT { get; } = BfvParameters.Create(new BfvParametersLiteral
+    {
+        Degree = 16,
+        CoefficientModulusBits = [60, 60, 60, 60],
+        PlainModulus = PrivacyNode.Crypto.Arithmetic.NttPrimes.Generate(40, 1, 16)[0],
+        Security = BfvSecurity.None,
+    });
 }
