@@ -336,9 +336,9 @@ internal static class ModularRows
         }
     }
 
-    /// <summary>a·w − ⌊a·w' / 2^64⌋·q per lane, in [0, 2q), with w' given as its high and low 32-bit halves.</summary>
+    /// <summary><see cref="Modulus.MultiplyShoupLazy"/> per lane: a·w − ⌊a·w' / 2^64⌋·q in [0, 2q), with w' given as its high half and itself (only its low half is read).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> ShoupLazy(Vector512<ulong> a, Vector512<ulong> w, Vector512<ulong> shoupHigh, Vector512<ulong> shoupLow, Vector512<ulong> q) =>
+    internal static Vector512<ulong> ShoupLazy(Vector512<ulong> a, Vector512<ulong> w, Vector512<ulong> shoupHigh, Vector512<ulong> shoupLow, Vector512<ulong> q) =>
         (a * w) - (MultiplyHigh(a, shoupHigh, shoupLow) * q);
 
     /// <summary>The high 64 bits of a·b per lane, for b given as its high half (in the low half of a lane) and b itself (only its low half is read).</summary>

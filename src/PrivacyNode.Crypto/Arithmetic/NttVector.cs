@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -6,10 +5,10 @@ using System.Runtime.Intrinsics.X86;
 namespace PrivacyNode.Crypto.Arithmetic;
 
 /// <summary>
-/// Harvey butterflies eight at a time on AVX-512 (F for VPMULUDQ and VPMINUQ, DQ for VPMULLQ), for NTT stages
-/// whose groups are at least eight wide. The high half of a 64 × 64-bit product, which AVX-512 lacks, is
-/// built from four 32 × 32-bit products. Every lane computes exactly what <see cref="Ntt"/>'s scalar loop
-/// computes, so the two paths give identical outputs.
+/// Harvey butterflies eight at a time on AVX-512 (F for VPMULUDQ, VPMINUQ and VPERMT2Q, DQ for VPMULLQ): stages
+/// whose groups are at least eight wide directly, narrower stages after permuting whole groups into lanes.
+/// Products are <see cref="ModularRows.ShoupLazy"/>. Every lane computes exactly what <see cref="Ntt"/>'s
+/// scalar loop computes, so the two paths give identical outputs.
 /// </summary>
 internal static class NttVector
 {
@@ -24,7 +23,7 @@ internal static class NttVector
     {
         var vw = Vector512.Create(w);
         var shoupHigh = Vector512.Create(wShoup >> 32);
-        var shoupLow = Vector512.Create(wShoup & 0xFFFFFFFF);
+        var shoupLow = Vector512.Create(wShoup );
         var vq = Vector512.Create(q);
         var twoQ = Vector512.Create(2 * q);
         ref var xs = ref MemoryMarshal.GetReference(x);
@@ -34,7 +33,7 @@ internal static class NttVector
             var u = Vector512.LoadUnsafe(ref xs, j);
             var a = Vector512.LoadUnsafe(ref ys, j);
             u = Vector512.Min(u, u - twoQ);
-            var v = MultiplyShoupLazy(a, vw, shoupHigh, shoupLow, vq);
+            var v = ModularRows.ShoupLazy(a, vw, shoupHigh, shoupLow, vq);
             (u + v).StoreUnsafe(ref xs, j);
             (u + twoQ - v).StoreUnsafe(ref ys, j);
         }
@@ -45,7 +44,7 @@ internal static class NttVector
     {
         var vw = Vector512.Create(w);
         var shoupHigh = Vector512.Create(wShoup >> 32);
-        var shoupLow = Vector512.Create(wShoup & 0xFFFFFFFF);
+        var shoupLow = Vector512.Create(wShoup );
         var vq = Vector512.Create(q);
         var twoQ = Vector512.Create(2 * q);
         ref var xs = ref MemoryMarshal.GetReference(x);
@@ -57,7 +56,7 @@ internal static class NttVector
             var t = u + v;
             Vector512.Min(t, t - twoQ).StoreUnsafe(ref xs, j);
             var a = u + twoQ - v;
-            MultiplyShoupLazy(a, vw, shoupHigh, shoupLow, vq).StoreUnsafe(ref ys, j);
+            ModularRows.ShoupLazy(a, vw, shoupHigh, shoupLow, vq).StoreUnsafe(ref ys, j);
         }
     }
 
@@ -66,10 +65,10 @@ internal static class NttVector
     {
         var vs = Vector512.Create(s);
         var sHigh = Vector512.Create(sShoup >> 32);
-        var sLow = Vector512.Create(sShoup & 0xFFFFFFFF);
+        var sLow = Vector512.Create(sShoup );
         var vw = Vector512.Create(w);
         var wHigh = Vector512.Create(wShoup >> 32);
-        var wLow = Vector512.Create(wShoup & 0xFFFFFFFF);
+        var wLow = Vector512.Create(wShoup );
         var vq = Vector512.Create(q);
         var twoQ = Vector512.Create(2 * q);
         ref var xs = ref MemoryMarshal.GetReference(x);
@@ -80,8 +79,8 @@ internal static class NttVector
             var v = Vector512.LoadUnsafe(ref ys, j);
             var sum = u + v;
             var difference = u + twoQ - v;
-            MultiplyShoupLazy(sum, vs, sHigh, sLow, vq).StoreUnsafe(ref xs, j);
-            MultiplyShoupLazy(difference, vw, wHigh, wLow, vq).StoreUnsafe(ref ys, j);
+            ModularRows.ShoupLazy(sum, vs, sHigh, sLow, vq).StoreUnsafe(ref xs, j);
+            ModularRows.ShoupLazy(difference, vw, wHigh, wLow, vq).StoreUnsafe(ref ys, j);
         }
     }
 
@@ -109,7 +108,7 @@ internal static class NttVector
             var x = Avx512F.PermuteVar8x64x2(a, split, b);
             var y = Avx512F.PermuteVar8x64x2(a, split + Vector512.Create((ulong)gap), b);
             x = Vector512.Min(x, x - twoQ);
-            var product = MultiplyShoupLazy(y, w, ws >>> 32, ws, vq);
+            var product = ModularRows.ShoupLazy(y, w, ws >>> 32, ws, vq);
             var xOut = x + product;
             var yOut = x + twoQ - product;
             Avx512F.PermuteVar8x64x2(xOut, joinLow, yOut).StoreUnsafe(ref v, j);
@@ -137,7 +136,7 @@ internal static class NttVector
             var y = Avx512F.PermuteVar8x64x2(a, split + Vector512.Create((ulong)gap), b);
             var sum = x + y;
             var xOut = Vector512.Min(sum, sum - twoQ);
-            var yOut = MultiplyShoupLazy(x + twoQ - y, w, ws >>> 32, ws, vq);
+            var yOut = ModularRows.ShoupLazy(x + twoQ - y, w, ws >>> 32, ws, vq);
             Avx512F.PermuteVar8x64x2(xOut, joinLow, yOut).StoreUnsafe(ref v, j);
             Avx512F.PermuteVar8x64x2(xOut, joinHigh, yOut).StoreUnsafe(ref v, j + Width);
         }
@@ -165,24 +164,5 @@ internal static class NttVector
         }
 
         return (Vector512.Create<ulong>(split), Vector512.Create<ulong>(join[..Width]), Vector512.Create<ulong>(join[Width..]), Vector512.Create<ulong>(spread));
-    }
-
-    /// <summary><see cref="Modulus.MultiplyShoupLazy"/> per lane: a·w - ⌊a·w' / 2^64⌋·q, in [0, 2q).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> MultiplyShoupLazy(Vector512<ulong> a, Vector512<ulong> w, Vector512<ulong> shoupHigh, Vector512<ulong> shoupLow, Vector512<ulong> q) =>
-        (a * w) - (MultiplyHigh(a, shoupHigh, shoupLow) * q);
-
-    /// <summary>The high 64 bits of a·b per lane, for b given as its 32-bit halves (each in the low half of its lane).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> MultiplyHigh(Vector512<ulong> a, Vector512<ulong> bHigh, Vector512<ulong> bLow)
-    {
-        var aHigh = a >>> 32;
-        var lowLow = Avx512F.Multiply(a.AsUInt32(), bLow.AsUInt32());
-        var lowHigh = Avx512F.Multiply(a.AsUInt32(), bHigh.AsUInt32());
-        var highLow = Avx512F.Multiply(aHigh.AsUInt32(), bLow.AsUInt32());
-        var highHigh = Avx512F.Multiply(aHigh.AsUInt32(), bHigh.AsUInt32());
-        var mask = Vector512.Create(0xFFFFFFFFUL);
-        var middle = (lowLow >>> 32) + (lowHigh & mask) + (highLow & mask);
-        return highHigh + (lowHigh >>> 32) + (highLow >>> 32) + (middle >>> 32);
     }
 }
