@@ -27,6 +27,7 @@ public class BfvBenchmarks
     private Ciphertext _tensor = null!;
     private RelinearizationKeys _relinearization = null!;
     private GaloisKeys _galois = null!;
+    private List<PrivacyNode.Crypto.Rlwe.RnsPolynomial> _nttCiphertext = [];
 
     /// <summary>log2 n of the named set.</summary>
     [Params(12, 13, 14)]
@@ -57,6 +58,11 @@ public class BfvBenchmarks
         _relinearization = _generator.CreateRelinearizationKeys(_secretKey);
         _tensor = _evaluator.Multiply(_a, _b);
         _galois = _generator.CreateGaloisKeys(_secretKey, [1], columnSwap: false);
+        _nttCiphertext = [.. _a.Polynomials.Select(p => p.Clone())];
+        foreach (var polynomial in _nttCiphertext)
+        {
+            polynomial.ToNtt(BfvContext.Of(_parameters).Tables);
+        }
     }
 
     [GlobalCleanup]
@@ -105,4 +111,16 @@ public class BfvBenchmarks
     /// <summary>The plaintext in NTT form; the ciphertext is transformed and back, as SEAL's BFV ciphertexts are not kept in NTT form.</summary>
     [Benchmark]
     public Ciphertext MultiplyPlainNttPlaintext() => _evaluator.MultiplyPlain(_a, _nttPlaintext);
+
+    /// <summary>SEAL's "multiply plain, both in NTT form": the pointwise products alone, in place (the ciphertext stays in NTT form).</summary>
+    [Benchmark]
+    public int MultiplyPlainPointwise()
+    {
+        foreach (var polynomial in _nttCiphertext)
+        {
+            polynomial.MultiplyPointwise(_nttPlaintext.Value);
+        }
+
+        return _nttCiphertext.Count;
+    }
 }
