@@ -86,11 +86,12 @@ public sealed class BfvParameters
             throw new ArgumentException($"A {bits}-bit coefficient modulus is above the {MaxBits128[n]} bits that give 128-bit security at degree {n}.", nameof(literal));
         }
 
-        // Below every (prime) q_i, t is coprime to q, as BFV needs.
+        // Below every (prime) data q_i, t is coprime to them, as BFV needs. The special prime only serves key
+        // switching and public-key encryption, where t plays no part, so t need only not be a multiple of it.
         var t = literal.PlainModulus;
-        if (t < 2 || t >= moduli.Min(q => q.Value))
+        if (t < 2 || t >= moduli.SkipLast(1).Min(q => q.Value) || t % moduli[^1].Value == 0)
         {
-            throw new ArgumentException($"The plaintext modulus is at least 2 and below every coefficient prime; got {t}.", nameof(literal));
+            throw new ArgumentException($"The plaintext modulus is at least 2, below every data prime and not a multiple of the special prime; got {t}.", nameof(literal));
         }
 
         return new BfvParameters(n, moduli, new Modulus(t), literal.Security, tables);

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using PrivacyNode.Crypto.Rlwe;
 
 namespace PrivacyNode.Crypto.Bfv;
@@ -46,6 +48,57 @@ public sealed class Encryptor
         var (c0, c1, seed) = _publicKey is not null ? EncryptZeroAsymmetric(_publicKey) : EncryptZeroSymmetric(_secretKey!);
         _context.AddScaledPlain(c0, plaintext.Coefficients);
         return new Ciphertext(_context.Parameters, [c0, c1]) { C1Seed = seed };
+    }
+
+    /// <summary>
+    /// A fresh encryption of <paramref name="plaintext"/> whose error carries an extra term drawn uniformly from
+    /// [−2^b, 2^b) per coefficient, b = <paramref name="floodingBits"/>: noise flooding, which hides the error of a
+    /// ciphertext it is added to from the secret-key holder (circuit privacy), statistically up to
+    /// ‖error‖ / 2^b. Decryption stays correct while 2^b plus the other errors stays below Δ/2.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">b is below 1 or leaves no room for decryption (2^b ≥ Δ/4).</exception>
+    public Ciphertext Encrypt(Plaintext plaintext, int floodingBits)
+    {
+        var level = _context.Level(_context.DataPrimes);
+        var deltaBits = (int)(level.Modulus / _context.Parameters.PlainModulus.Value).GetBitLength() - 1; // ⌊log2 Δ⌋
+        if (floodingBits < 1 || floodingBits > Math.Min(126, deltaBits - 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(floodingBits), floodingBits, $"Flooding takes 1 to {Math.Min(126, deltaBits - 3)} bits under these parameters.");
+        }
+
+        var ciphertext = Encrypt(plaintext);
+        AddFlooding(ciphertext.Polynomials[0], floodingBits); // c1, and so a symmetric ciphertext's seed, is unchanged
+        return ciphertext;
+    }
+
+    /// <summary>c0 += e for e uniform in [−2^b, 2^b)^n, reduced into each prime without a branch on e.</summary>
+    private void AddFlooding(RnsPolynomial c0, int bits)
+    {
+        var n = _context.Degree;
+        var buffer = new byte[16 * n];
+        RandomNumberGenerator.Fill(buffer);
+        var noise = new RnsPolynomial(n, _context.Basis, c0.Primes, isNtt: false);
+        var width = (UInt128.One << (bits + 1)) - 1;
+        var offset = UInt128.One << bits;
+        for (var j = 0; j < n; j++)
+        {
+            var drawn = BinaryPrimitives.ReadUInt128LittleEndian(buffer.AsSpan(16 * j, 16)) & width;
+            // e = drawn − 2^b: |e| and its sign without a branch.
+            var difference = drawn - offset;
+            var negative = (ulong)(difference >> 127);
+            var magnitude = (difference ^ (UInt128.Zero - negative)) + negative;
+            for (var i = 0; i < c0.Primes; i++)
+            {
+                var modulus = _context.Basis[i];
+                var residue = modulus.Reduce((ulong)(magnitude >> 64), (ulong)magnitude);
+                var negated = modulus.Negate(residue);
+                noise.Row(i)[j] = residue ^ ((residue ^ negated) & (0UL - negative));
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(buffer);
+        c0.Add(noise);
+        noise.Clear();
     }
 
     private (RnsPolynomial C0, RnsPolynomial C1, byte[]? Seed) EncryptZeroAsymmetric(PublicKey key)

@@ -56,7 +56,8 @@ public sealed class BfvParametersTests
         ulong[] primes = [0xffffee001, 0xffffc4001];
         Assert.Contains("distinct", Refusal(new() { Degree = 4096, CoefficientModulus = [primes[0], primes[0]], PlainModulus = 65537 }), StringComparison.Ordinal);
         Assert.Contains("not a prime congruent", Refusal(new() { Degree = 4096, CoefficientModulus = [primes[0], 1000003], PlainModulus = 257 }), StringComparison.Ordinal);
-        Assert.Contains("below every coefficient prime", Refusal(new() { Degree = 4096, CoefficientModulus = primes, PlainModulus = primes[1] + 2 }), StringComparison.Ordinal);
+        Assert.Contains("below every data prime", Refusal(new() { Degree = 4096, CoefficientModulus = primes, PlainModulus = primes[0] + 2 }), StringComparison.Ordinal);
+        Assert.Contains("multiple of the special prime", Refusal(new() { Degree = 4096, CoefficientModulus = primes, PlainModulus = primes[1] }), StringComparison.Ordinal);
         Assert.Contains("at least 2", Refusal(new() { Degree = 4096, CoefficientModulus = primes, PlainModulus = 1 }), StringComparison.Ordinal);
         Assert.Contains("not both", Refusal(new() { Degree = 4096, CoefficientModulus = primes, CoefficientModulusBits = [36, 36], PlainModulus = 65537 }), StringComparison.Ordinal);
         Assert.Contains("missing", Refusal(new() { Degree = 4096, PlainModulus = 65537 }), StringComparison.Ordinal);
