@@ -11,16 +11,20 @@ internal static class JobCommands
 {
     public static Command Create(CommandContext context)
     {
-        var kind = new Option<string>("--kind") { Description = "The job kind: row-count, psi, psi-count or psi-payload.", Required = true };
+        var kind = new Option<string>("--kind") { Description = "The job kind: row-count, psi, psi-count, psi-payload or psi-sum.", Required = true };
         var grant = new Option<string>("--grant") { Description = "The grant the job runs under (see: privacynode grant list --held).", Required = true };
-        var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses (PSI: the key column first; psi-payload: then the columns to return)." };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses (PSI: the key column first; psi-payload: then the columns to return; psi-sum: then the value column)." };
         var input = new Option<string?>("--input") { Description = "PSI kinds: this node's dataset and key column to match, as dataset:column." };
         var suite = new Option<string?>("--suite")
         {
             Description = "PSI kinds: the cryptographic suite, ristretto255-sha512 (the default) or sm2-sm3 (national standard: SM2, SM3, SM4-GCM; slower).",
         };
+        var valueRange = new Option<string?>("--value-range")
+        {
+            Description = "psi-sum: the value column's declared range as min:max, with as many decimals as the values have (for example 0.00:1000000.00).",
+        };
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends; exit non-zero unless it succeeds." };
-        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, input, suite, wait };
+        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, input, suite, valueRange, wait };
         context.SetAction(submit, async (parse, node, output, cancellationToken) =>
         {
             var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant)!, PsiSuite = parse.GetValue(suite) ?? string.Empty };
@@ -34,6 +38,17 @@ internal static class JobCommands
                 }
 
                 (spec.InputDataset, spec.InputColumn) = (parts[0], parts[1]);
+            }
+
+            if (parse.GetValue(valueRange) is { } range)
+            {
+                var bounds = range.Split(':');
+                if (bounds.Length != 2)
+                {
+                    throw new CliException(ExitCodes.Usage, $"--value-range takes min:max, for example 0.00:1000000.00; got '{range}'.");
+                }
+
+                (spec.ValueMin, spec.ValueMax) = (bounds[0], bounds[1]);
             }
 
             var response = await node.CallAsync(JobServiceDescriptor.SubmitJob, new SubmitJobRequest { Spec = spec }, cancellationToken);

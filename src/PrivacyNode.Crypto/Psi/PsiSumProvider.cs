@@ -95,7 +95,7 @@ public sealed class PsiSumProvider : IDisposable
     /// <paramref name="minimumCount"/> matched keys, no plane is decrypted and the answer carries no constants.
     /// </summary>
     /// <exception cref="PsiProtocolException">A second request, the wrong number of ciphertexts, or one of the wrong shape.</exception>
-    public PsiSumAnswer Answer(IReadOnlyList<Ciphertext> request, long minimumCount)
+    public PsiSumDecryption Answer(IReadOnlyList<Ciphertext> request, long minimumCount)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (_answered)
@@ -118,7 +118,7 @@ public sealed class PsiSumProvider : IDisposable
         var count = decryptor.Decrypt(request[Planes]).Coefficients[0];
         if (count < (ulong)Math.Max(0, minimumCount))
         {
-            return new PsiSumAnswer((long)count, null);
+            return new PsiSumDecryption((long)count, null);
         }
 
         var constants = new ulong[Planes];
@@ -129,7 +129,7 @@ public sealed class PsiSumProvider : IDisposable
             Array.Clear(plain.Coefficients);
         }
 
-        return new PsiSumAnswer((long)count, constants);
+        return new PsiSumDecryption((long)count, constants);
     }
 
     /// <inheritdoc/>
@@ -139,4 +139,4 @@ public sealed class PsiSumProvider : IDisposable
 /// <summary>The provider's answer: the decrypted count, and the masked plane sums unless the count was below the minimum.</summary>
 /// <param name="Count">The number of matched keys, decrypted from the request.</param>
 /// <param name="PlaneConstants">Per plane, the constant coefficient of its decryption; null when the count was below the minimum.</param>
-public sealed record PsiSumAnswer(long Count, IReadOnlyList<ulong>? PlaneConstants);
+public sealed record PsiSumDecryption(long Count, IReadOnlyList<ulong>? PlaneConstants);

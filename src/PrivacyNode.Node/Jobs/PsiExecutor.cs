@@ -23,11 +23,12 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     public const string Membership = "psi";
     public const string Count = "psi-count";
     public const string Payload = "psi-payload";
+    public const string Sum = "psi-sum";
 
     /// <summary>The longest a PSI call may run; the job's own deadline normally ends it first.</summary>
     private static readonly TimeSpan CallLimit = TimeSpan.FromHours(24);
 
-    public static IReadOnlyList<string> Kinds { get; } = [Membership, Count, Payload];
+    public static IReadOnlyList<string> Kinds { get; } = [Membership, Count, Payload, Sum];
 
     public string Kind => kind;
 
@@ -47,6 +48,13 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         if (string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn))
         {
             return $"A {Kind} job needs this node's input dataset and key column (--input dataset:column).";
+        }
+
+        if (Kind == Sum)
+        {
+            return spec.Columns.Count != 2
+                ? "A psi-sum job names the provider's key column and the value column to sum (--columns key,value)."
+                : ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out _, out var error) ? null : error;
         }
 
         return Kind == Payload && spec.Columns.Count < 2
@@ -90,7 +98,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         {
             throw PeerRefusal.ToJobFailure(ex);
         }
-        catch (PsiProtocolException ex)
+        catch (Exception ex) when (ex is PsiProtocolException or Crypto.Bfv.BfvFormatException)
         {
             throw new JobFailedException("peer-protocol-error", $"The provider sent a malformed PSI message: {ex.Message}");
         }
@@ -116,7 +124,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         await run.ReportAsync(0.05, "blinding and unblinding keys");
         using (var exchange = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var sending = CancelOnFailure(SendBlindedAsync(call, requester, keys, batch, exchange.Token), exchange);
+            var sending = CancelOnFailure(SendBlindedAsync(call, requester, keys, batch, complete: Kind != Sum, exchange.Token), exchange);
             var receiving = CancelOnFailure(ReceiveEvaluationsAsync(run, call, requester, keys.Count, tagIndex, payloadKeys, exchange.Token), exchange);
             try
             {
@@ -126,6 +134,11 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             }
+        }
+
+        if (Kind == Sum)
+        {
+            return await SumAsync(run, call, own, tagIndex, accepted, grant, cancellationToken);
         }
 
         // Match the provider's tags; open the sealed rows of matches.
@@ -192,7 +205,80 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         return new JobOutcome(result, done.ProviderReceipt, details);
     }
 
-    private static async Task SendBlindedAsync(Exchange call, PsiRequester requester, List<byte[]> keys, int batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// psi-sum after the evaluations (docs/protocols/psi-sum.md): selects the matched entries of each block of the
+    /// provider's value ciphertexts, sends the one masked and flooded sum request, and unmasks the answer.
+    /// </summary>
+    private async Task<JobOutcome> SumAsync(JobRun run, Exchange call, KeyedRows own, TagIndex tagIndex, PsiAccepted accepted, Grant grant, CancellationToken cancellationToken)
+    {
+        var spec = run.Job.Spec;
+        ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out var range, out _);
+        var setup = accepted.PsiSum ?? throw new PsiProtocolException("A psi-sum acceptance carries the job's BFV setup.");
+        var parameters = PsiSumParameters.Bfv;
+        var setSize = (long)accepted.ProviderSetSize;
+        var sum = new PsiSumRequester(Crypto.Bfv.BfvSerializer.DeserializePublicKey(parameters, setup.PublicKey.Span), Math.Max(1, setSize), range.Low, range.High);
+        if (setup.Planes != sum.Planes || setup.LimbBits != sum.LimbBits)
+        {
+            throw new PsiProtocolException($"The provider lays the values out in {setup.Planes} planes of {setup.LimbBits} bits; this range and set size give {sum.Planes} of {sum.LimbBits}.");
+        }
+
+        await run.ReportAsync(0.85, "selecting the matched values under encryption");
+        long received = 0;
+        while (received < setSize)
+        {
+            var tags = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Tags, cancellationToken)).Tags;
+            var count = tags.Tags.Length / Oprf.TagSize;
+            if (tags.Tags.Length % Oprf.TagSize != 0 || count > PsiSumParameters.BlockSize || received + count > setSize)
+            {
+                throw new PsiProtocolException($"A psi-sum tags message holds whole tags, at most {PsiSumParameters.BlockSize}, and no more than the {setSize} announced.");
+            }
+
+            var matched = new bool[count];
+            for (var i = 0; i < count; i++)
+            {
+                matched[i] = tagIndex.TryGet(tags.Tags.Span.Slice(i * Oprf.TagSize, Oprf.TagSize), out _);
+            }
+
+            sum.AddBlock(matched, [.. tags.ValueCiphertexts.Select(c => Crypto.Bfv.BfvSerializer.DeserializeCiphertext(parameters, c.Span))]);
+            received += count;
+        }
+
+        var request = new PsiSumRequest();
+        request.Ciphertexts.AddRange(sum.CreateRequest(Crypto.Bfv.BfvSerializer.DeserializeCiphertext(parameters, setup.Ones.Span))
+            .Select(c => ByteString.CopyFrom(Crypto.Bfv.BfvSerializer.Serialize(c))));
+        await call.SendAsync(new PsiRequest { SumRequest = request }, cancellationToken);
+        await call.CompleteAsync();
+        await run.ReportAsync(0.95, "waiting for the provider to decrypt the masked sum");
+        var answer = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.SumAnswer, cancellationToken)).SumAnswer;
+        if ((long)answer.Count != sum.Count)
+        {
+            throw new PsiProtocolException($"The provider decrypted a count of {answer.Count}; {sum.Count} entries matched.");
+        }
+
+        var total = sum.Sum([.. answer.PlaneConstants]);
+        var done = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Done, cancellationToken)).Done;
+        await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, cancellationToken);
+        var check = PolicyDecision.CheckResult(grant, sum.Count);
+        if (!check.Allowed)
+        {
+            throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
+        }
+
+        var result = Result(spec, own, [], accepted.ProviderSetSize);
+        result.Metrics[0].Value = sum.Count;
+        result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
+        result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
+        result.Columns.Add("intersection_size");
+        result.Columns.Add("sum");
+        result.Rows.Add(new ResultRow { Values = { sum.Count.ToString(CultureInfo.InvariantCulture), range.Format(total) } });
+        var details = AuditDetails(own, (int)sum.Count, accepted.ProviderSetSize);
+        details["value_planes"] = sum.Planes.ToString(CultureInfo.InvariantCulture);
+        details["bytes_sent"] = call.BytesSent.ToString(CultureInfo.InvariantCulture);
+        details["bytes_received"] = call.BytesReceived.ToString(CultureInfo.InvariantCulture);
+        return new JobOutcome(result, done.ProviderReceipt, details);
+    }
+
+    private static async Task SendBlindedAsync(Exchange call, PsiRequester requester, List<byte[]> keys, int batch, bool complete, CancellationToken cancellationToken)
     {
         for (var start = 0; start < keys.Count; start += batch)
         {
@@ -202,7 +288,10 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
 
         await call.SendAsync(new PsiRequest { BlindedDone = new PsiBlindedDone { Count = (ulong)keys.Count } }, cancellationToken);
-        await call.CompleteAsync();
+        if (complete)
+        {
+            await call.CompleteAsync();
+        }
     }
 
     /// <summary>Unblinds every evaluation into a tag (in our order, or shuffled for psi-count), indexed by tag, and the payload keys.</summary>
@@ -257,7 +346,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         result.Metrics.Add(new ResultMetric { Name = "requester_rows", Value = own.Rows });
         result.Metrics.Add(new ResultMetric { Name = "requester_invalid_keys", Value = own.Invalid });
         result.Metrics.Add(new ResultMetric { Name = "requester_duplicate_keys", Value = own.Duplicates });
-        if (Kind == Count)
+        if (Kind is Count or Sum)
         {
             return result;
         }
@@ -291,7 +380,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         details["kind"] = Kind;
         details["provider_set_size"] = providerSetSize.ToString(CultureInfo.InvariantCulture);
         details["intersection_size"] = intersection.ToString(CultureInfo.InvariantCulture);
-        details["revealed"] = Kind switch { Count => "intersection_size", Payload => "matched_rows,granted_columns", _ => "matched_rows" };
+        details["revealed"] = Kind switch { Count => "intersection_size", Sum => "intersection_size,sum", Payload => "matched_rows,granted_columns", _ => "matched_rows" };
         return details;
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
@@ -15,8 +16,8 @@ using PrivacyNode.Rpc.Server;
 namespace PrivacyNode.Node.Services;
 
 /// <summary>
-/// PeerJobService.Psi on the peer endpoint: the provider's side of psi, psi-count and psi-payload
-/// (docs/protocols/psi.md). The job is decided against its grant first; then the provider evaluates the
+/// PeerJobService.Psi on the peer endpoint: the provider's side of psi, psi-count, psi-payload
+/// (docs/protocols/psi.md) and psi-sum (docs/protocols/psi-sum.md). The job is decided against its grant first; then the provider evaluates the
 /// requester's blinded keys and sends the tags (and sealed rows) of its own keys: for psi and psi-count
 /// under the key of the dataset's tag cache where its source allows one, otherwise under a fresh key.
 /// </summary>
@@ -47,14 +48,21 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         var spec = admission.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job spec is required.");
         if (!PsiExecutor.Kinds.Contains(spec.Kind) || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64 || spec.Columns.Count == 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "Psi takes a psi, psi-count or psi-payload job with an id and at least the key column.");
+            throw new RpcException(StatusCode.InvalidArgument, "Psi takes a psi, psi-count, psi-payload or psi-sum job with an id and at least the key column.");
+        }
+
+        var isSum = spec.Kind == PsiExecutor.Sum;
+        var range = new ValueRange(0, 0, 0);
+        if (isSum && (spec.Columns.Count != 2 || !ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out range, out _)))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "A psi-sum job names the key column and the value column, and declares the value range.");
         }
 
         await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, cancellationToken);
         var suite = PsiSuite.Find(spec.PsiSuite)
             ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown PSI suite '{spec.PsiSuite}'; this node runs {PsiSuite.Names}.");
         var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
-        var (decision, _, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
+        var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
         if (!decision.Allowed)
         {
             throw PeerRefusal.ToException(decision, record);
@@ -66,13 +74,13 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         CachedTags? cached = null;
         try
         {
-            if (!withPayloads && ProviderTagCache.Covers(dataset!.Source))
+            if (!withPayloads && !isSum && ProviderTagCache.Covers(dataset!.Source))
             {
                 cached = await tagCache.GetAsync(dataset, spec.Columns[0], suite, cancellationToken);
             }
             else
             {
-                own = await KeyedRows.ReadAsync(dataset!, spec.Columns[0], withPayloads ? spec.Columns.Skip(1).ToList() : [], cancellationToken);
+                own = await KeyedRows.ReadAsync(dataset!, spec.Columns[0], withPayloads || isSum ? spec.Columns.Skip(1).ToList() : [], cancellationToken);
             }
         }
         catch (DataSourceException ex)
@@ -85,14 +93,36 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         }
 
         var setSize = cached?.SetSize ?? own!.Entries.Count;
-        await responses.WriteAsync(new PsiResponse { Accepted = new PsiAccepted { ProviderSetSize = (ulong)setSize, MaxBatch = MaxBatch } }, cancellationToken);
+        var values = isSum ? await SumValuesAsync(own!, range, spec, entry, cancellationToken) : null;
+        using var sum = isSum ? new PsiSumProvider(Math.Max(1, setSize), range.Low, range.High) : null;
+        var accepted = new PsiAccepted { ProviderSetSize = (ulong)setSize, MaxBatch = MaxBatch };
+        if (sum is not null)
+        {
+            accepted.PsiSum = new PsiSumSetup
+            {
+                PublicKey = ByteString.CopyFrom(BfvSerializer.Serialize(sum.PublicKey)),
+                Ones = ByteString.CopyFrom(BfvSerializer.Serialize(sum.EncryptOnes())),
+                Planes = (uint)sum.Planes,
+                LimbBits = (uint)sum.LimbBits,
+            };
+        }
+
+        await responses.WriteAsync(new PsiResponse { Accepted = accepted }, cancellationToken);
         using var provider = cached?.CreateProvider() ?? new PsiProvider(suite);
+        PsiSumAnswer? answer = null;
         try
         {
-            await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, spec.Kind == PsiExecutor.Count, cancellationToken);
-            await (cached is not null
-                ? SendCachedTagsAsync(responses, cached, cancellationToken)
-                : SendTagsAsync(responses, provider, own!, withPayloads, cancellationToken));
+            await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, spec.Kind is PsiExecutor.Count or PsiExecutor.Sum, cancellationToken);
+            if (sum is not null)
+            {
+                answer = await SumExchangeAsync(requests, responses, provider, own!, values!, sum, grant!, cancellationToken);
+            }
+            else
+            {
+                await (cached is not null
+                    ? SendCachedTagsAsync(responses, cached, cancellationToken)
+                    : SendTagsAsync(responses, provider, own!, withPayloads, cancellationToken));
+            }
         }
         catch (Exception ex) when (ex is PsiProtocolException or RpcException or OperationCanceledException or IOException)
         {
@@ -117,7 +147,22 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
 
         var details = cached?.Sizes("provider_") ?? own!.Sizes("provider_");
         details["requester_set_size"] = admission.RequesterSetSize.ToString(CultureInfo.InvariantCulture);
-        details["revealed"] = withPayloads ? "oprf-tags,sealed-rows" : "oprf-tags";
+        details["revealed"] = withPayloads ? "oprf-tags,sealed-rows" : isSum ? "oprf-tags,encrypted-values,limb-sums" : "oprf-tags";
+        if (answer is not null)
+        {
+            // The count this node decrypted to enforce the minimum result size: psi-sum's provider learns it.
+            details["intersection_size"] = answer.Count.ToString(CultureInfo.InvariantCulture);
+            details["value_planes"] = sum!.Planes.ToString(CultureInfo.InvariantCulture);
+            var check = PolicyDecision.CheckResult(grant!, (long)answer.Count);
+            if (!check.Allowed)
+            {
+                var denied = await audit.AppendAsync(entry.Does("job.provide", "denied") with { ReasonCode = check.Code, Details = details }, cancellationToken);
+                throw PeerRefusal.ToException(check, denied);
+            }
+
+            await responses.WriteAsync(new PsiResponse { SumAnswer = answer }, cancellationToken);
+        }
+
         details["suite"] = suite.Name;
         details["oprf_key"] = cached is null ? "fresh" : $"cached:{cached.KeyId}";
         if (cached is not null)
@@ -127,6 +172,85 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
 
         var provided = await audit.AppendAsync(entry.Does("job.provide") with { Details = details }, cancellationToken);
         await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided) } }, cancellationToken);
+    }
+
+    /// <summary>
+    /// psi-sum's values, one per key in the order of <paramref name="own"/>'s entries. A key column with repeated keys,
+    /// or a value that is not a decimal in the declared range, refuses the job (the row number is given, never the value).
+    /// </summary>
+    private async Task<long[]> SumValuesAsync(KeyedRows own, ValueRange range, JobSpec spec, AuditedJob entry, CancellationToken cancellationToken)
+    {
+        string? problem = own.Duplicates > 0
+            ? $"psi-sum sums one value per key, and column '{spec.Columns[0]}' repeats keys in {own.Duplicates} rows; register a view with one row per key (GROUP BY)."
+            : null;
+        var values = new long[own.Entries.Count];
+        for (var i = 0; problem is null && i < values.Length; i++)
+        {
+            if (!range.TryRead(own.Entries[i].Extra[0], out values[i]))
+            {
+                problem = $"Row {own.Entries[i].Rows[0]} of column '{spec.Columns[1]}' is not a decimal of at most {range.Scale} places in [{spec.ValueMin}, {spec.ValueMax}].";
+            }
+        }
+
+        if (problem is null)
+        {
+            return values;
+        }
+
+        var failed = await audit.AppendAsync(entry.Does("job.provide", "error") with
+        {
+            ReasonCode = "dataset-unusable", Details = new Dictionary<string, string> { ["error"] = problem },
+        }, cancellationToken);
+        throw PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, problem), failed, StatusCode.FailedPrecondition);
+    }
+
+    /// <summary>
+    /// psi-sum after the evaluations (docs/protocols/psi-sum.md): the tags in a random order, one block per message
+    /// with its value ciphertexts; then the requester's one sum request, decrypted into the count and plane constants.
+    /// </summary>
+    private static async Task<PsiSumAnswer> SumExchangeAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, KeyedRows own, long[] values, PsiSumProvider sum, Grant grant, CancellationToken cancellationToken)
+    {
+        var order = Enumerable.Range(0, own.Entries.Count).ToArray();
+        RandomNumberGenerator.Shuffle(order.AsSpan());
+        for (var start = 0; start < order.Length; start += PsiSumParameters.BlockSize)
+        {
+            var block = order.AsSpan(start, Math.Min(PsiSumParameters.BlockSize, order.Length - start)).ToArray();
+            var tags = PsiParallel.Map(block.Length, Oprf.TagSize, (from, count) =>
+            {
+                var chunk = new byte[count * Oprf.TagSize];
+                provider.Tag([.. block.Skip(from).Take(count).Select(i => System.Text.Encoding.UTF8.GetBytes(own.Entries[i].Key))], chunk, []);
+                return chunk;
+            }, cancellationToken);
+            var message = new PsiTags { Tags = ByteString.CopyFrom(tags) };
+            foreach (var ciphertext in sum.EncryptBlock([.. block.Select(i => values[i])]))
+            {
+                message.ValueCiphertexts.Add(ByteString.CopyFrom(BfvSerializer.Serialize(ciphertext)));
+            }
+
+            await responses.WriteAsync(new PsiResponse { Tags = message }, cancellationToken);
+        }
+
+        var request = (await NextAsync(requests, PsiRequest.MessageOneofCase.SumRequest, cancellationToken)
+            ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the sum request.")).SumRequest;
+        if (request.Ciphertexts.Count != sum.Planes + 1)
+        {
+            throw new PsiProtocolException($"A sum request holds {sum.Planes + 1} ciphertexts; got {request.Ciphertexts.Count}.");
+        }
+
+        Ciphertext[] ciphertexts;
+        try
+        {
+            ciphertexts = [.. request.Ciphertexts.Select(c => BfvSerializer.DeserializeCiphertext(PsiSumParameters.Bfv, c.Span))];
+        }
+        catch (BfvFormatException ex)
+        {
+            throw new PsiProtocolException($"A sum request ciphertext is malformed: {ex.Message}", ex);
+        }
+
+        var decryption = sum.Answer(ciphertexts, grant.MinResultSize);
+        var answer = new PsiSumAnswer { Count = (ulong)decryption.Count };
+        answer.PlaneConstants.AddRange(decryption.PlaneConstants ?? []);
+        return answer;
     }
 
     /// <summary>The cached tags as they lie in the file (sorted, so in an order that depends on the set alone), 1 MiB per message.</summary>
