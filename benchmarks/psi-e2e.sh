@@ -12,7 +12,7 @@
 #
 # PRIVACYNODE_CLI may name an already built privacynode executable.
 set -euo pipefail
-items=${1:?usage: psi-e2e.sh <requester items> [psi|psi-count|psi-payload] [provider items]}
+items=${1:?usage: psi-e2e.sh <requester items> [psi|psi-count|psi-payload|psi-sum] [provider items]}
 kind=${2:-psi}
 provider_items=${3:-$items}
 runs=${RUNS:-1}
@@ -46,19 +46,21 @@ as bureau dataset add theirs --csv "$work/theirs.csv" --grade L2 --sharing condi
   --owner-unit Bureau --responsible Bench >/dev/null
 as insurer dataset add mine --csv "$work/mine.csv" --grade L2 --sharing not-shared --key id_number:cn-resident-id \
   --owner-unit Insurer --responsible Bench >/dev/null
-pn request file --peer bureau --dataset theirs --columns id_number,amount --kinds psi,psi-count,psi-payload \
-  --outputs membership,count,payload --purpose benchmark --purpose-code bench --to 2099-12-31 --responsible Bench \
+pn request file --peer bureau --dataset theirs --columns id_number,amount --kinds psi,psi-count,psi-payload,psi-sum \
+  --outputs membership,count,payload,sum --purpose benchmark --purpose-code bench --to 2099-12-31 --responsible Bench \
   --data-dir "$work/insurer" --token "$analyst" >/dev/null
 request=$(as bureau request list --incoming --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"][0]["id"])')
 as bureau request approve "$request" --peer insurer --max-uses 10 --responsible Bench >/dev/null
 grant=$(pn grant list --json --data-dir "$work/insurer" --token "$analyst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["grants"][0]["id"])')
 columns=id_number
+extra=()
 [ "$kind" = psi-payload ] && columns=id_number,amount
+[ "$kind" = psi-sum ] && columns=id_number,amount && extra=(--value-range 0:9972)
 
 peak() { grep VmHWM "/proc/$(pgrep -P "$1" -f privacynode-node)/status" | awk '{printf "%.0f MiB", $2 / 1024}'; }
 for run in $(seq "$runs"); do
   began=$(date +%s.%N)
-  job=$(pn job submit --kind "$kind" --grant "$grant" --columns "$columns" --input mine:id_number --json \
+  job=$(pn job submit --kind "$kind" --grant "$grant" --columns "$columns" --input mine:id_number "${extra[@]}" --json \
     --data-dir "$work/insurer" --token "$analyst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   if ! pn job watch "$job" --data-dir "$work/insurer" --token "$analyst" >"$work/watch.log"; then
     tail -3 "$work/watch.log"; tail -20 "$work/insurer.log" "$work/bureau.log"; exit 1

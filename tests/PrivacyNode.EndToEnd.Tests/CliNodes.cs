@@ -58,6 +58,33 @@ internal sealed class CliNodes
         return output;
     }
 
+    /// <summary>Starts the insurer and bureau nodes, pairs them, and adds the insurer's analyst li.na: (insurer admin, bureau admin, analyst).</summary>
+    public async Task<(Handle Insurer, Handle Bureau, Handle Analyst)> PairedAsync()
+    {
+        var insurer = await InitAndServeAsync("insurer");
+        var bureau = await InitAndServeAsync("bureau");
+        await CliOkAsync(insurer, "peer", "add", (await CliOkAsync(bureau, "invite")).Trim());
+        await CliOkAsync(bureau, "peer", "add", (await CliOkAsync(insurer, "invite")).Trim());
+        var analyst = insurer with { Token = (await CliOkAsync(insurer, "user", "add", "li.na", "--role", "analyst")).Split('\n')[1].Trim() };
+        return (insurer, bureau, analyst);
+    }
+
+    /// <summary>Submits a job, follows it to its end and returns its result (JSON); the job must succeed.</summary>
+    public static async Task<JsonElement> RunJobAsync(Handle analyst, params string[] args)
+    {
+        var job = JsonDocument.Parse(await CliOkAsync(analyst, ["job", "submit", .. args, "--json"])).RootElement.GetProperty("id").GetString()!;
+        await CliOkAsync(analyst, "job", "watch", job);
+        return JsonDocument.Parse(await CliOkAsync(analyst, "job", "result", job, "--json")).RootElement.GetProperty("result");
+    }
+
+    /// <summary>Submits a job and waits for it, whatever the outcome.</summary>
+    public static Task<(int Code, string Output, string Error)> SubmitJobAsync(Handle analyst, params string[] args) =>
+        CliAsync(analyst, ["job", "submit", .. args, "--wait"]);
+
+    /// <summary>The value of detail <paramref name="name"/> of an exported audit record, or empty.</summary>
+    public static string AuditDetail(JsonElement record, string name) =>
+        record.GetProperty("details").EnumerateArray().Where(d => d.GetProperty("key").GetString() == name).Select(d => d.GetProperty("value").GetString()!).SingleOrDefault(string.Empty);
+
     /// <summary>Stops every node started here, drops their PostgreSQL schemas and deletes <see cref="Root"/>.</summary>
     public async Task StopAllAsync()
     {

@@ -27,11 +27,7 @@ public sealed class PsiJobTests : IAsyncLifetime
     [Fact]
     public async Task PsiKinds_RevealWhatTheGrantAllows()
     {
-        var insurer = await _nodes.InitAndServeAsync("insurer");
-        var bureau = await _nodes.InitAndServeAsync("bureau");
-        await CliNodes.CliOkAsync(insurer, "peer", "add", (await CliNodes.CliOkAsync(bureau, "invite")).Trim());
-        await CliNodes.CliOkAsync(bureau, "peer", "add", (await CliNodes.CliOkAsync(insurer, "invite")).Trim());
-        var analyst = insurer with { Token = (await CliNodes.CliOkAsync(insurer, "user", "add", "li.na", "--role", "analyst")).Split('\n')[1].Trim() };
+        var (insurer, bureau, analyst) = await _nodes.PairedAsync();
 
         // The bureau holds IDs 0..59 with an amount; the insurer's claimants are 40..99, one written in
         // lower case and one duplicated, plus one invalid ID. The intersection is 40..59: 20 people.
@@ -66,7 +62,7 @@ public sealed class PsiJobTests : IAsyncLifetime
         var expected = Enumerable.Range(40, 20).Select(ControlPlaneTests.ResidentId).ToHashSet();
 
         // psi: which of my rows are in the intersection (the duplicate key's two rows both appear).
-        var membership = await RunAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
+        var membership = await CliNodes.RunJobAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
         var rows = membership.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).ToList();
         Assert.Equal(21, rows.Count);
         Assert.Equal(expected, rows.Select(r => r[1].GetString()!).ToHashSet());
@@ -88,37 +84,37 @@ public sealed class PsiJobTests : IAsyncLifetime
         await ProbeMalformedStreamsAsync(insurer, bureau, grant, membership.GetProperty("jobId").GetString()!);
 
         // psi-count: the size only.
-        var count = await RunAsync(analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
+        var count = await CliNodes.RunJobAsync(analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
         Assert.Equal("20", Metric(count, "intersection_size"));
         Assert.False(count.TryGetProperty("rows", out var countRows) && countRows.GetArrayLength() > 0);
 
         // psi-payload: the granted amount for matches; a column outside the grant is refused by the provider.
-        var payload = await RunAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number");
+        var payload = await CliNodes.RunJobAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number");
         var amounts = payload.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).ToDictionary(r => r[0].GetString()!, r => (r[1].GetString()!, r[2].GetString()!));
         Assert.Equal(21, amounts.Count);
         Assert.All(amounts.Values, v => Assert.Equal(ControlPlaneTests.ResidentId(int.Parse(v.Item2, CultureInfo.InvariantCulture) - 1000), v.Item1));
         // The same job on the national-standard suite (SM2, SM3, SM4-GCM) gives the same answer; an unknown suite is refused.
-        var national = await RunAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--suite", "sm2-sm3");
+        var national = await CliNodes.RunJobAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--suite", "sm2-sm3");
         Assert.Equal(
             amounts.OrderBy(a => a.Key).Select(a => (a.Key, a.Value.Item1, a.Value.Item2)),
             national.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).Select(r => (r[0].GetString()!, r[1].GetString()!, r[2].GetString()!)).OrderBy(r => r.Item1));
-        Assert.Contains("sm2-sm3", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number", "--suite", "p256")).Error, StringComparison.Ordinal);
-        var outside = await SubmitAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,hospital", "--input", "claimants:id_number");
+        Assert.Contains("sm2-sm3", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number", "--suite", "p256")).Error, StringComparison.Ordinal);
+        var outside = await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-payload", "--grant", grant, "--columns", "id_number,hospital", "--input", "claimants:id_number");
         Assert.Contains("column-not-granted", outside.Output, StringComparison.Ordinal);
 
         // The grant's floors: a requester set below 50 is refused by the provider; fewer than 5 matches are suppressed by the requester's node.
         await AddInputAsync(insurer, "tiny", Enumerable.Range(40, 10));
         await AddInputAsync(insurer, "sparse", Enumerable.Range(58, 2).Concat(Enumerable.Range(200, 48)));
-        Assert.Contains("requester-set-too-small", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "tiny:id_number")).Output, StringComparison.Ordinal);
-        Assert.Contains("result-below-minimum", (await SubmitAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "sparse:id_number")).Output, StringComparison.Ordinal);
+        Assert.Contains("requester-set-too-small", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "tiny:id_number")).Output, StringComparison.Ordinal);
+        Assert.Contains("result-below-minimum", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "sparse:id_number")).Output, StringComparison.Ordinal);
 
         // psi and psi-count reuse the provider's cached tags until its data changes; then the tags are
         // rebuilt under a fresh OPRF key, and the result follows the data.
-        Assert.Equal("20", Metric(await RunAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number"), "intersection_size"));
+        Assert.Equal("20", Metric(await CliNodes.RunJobAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number"), "intersection_size"));
         var claimsCsv = Path.Combine(_nodes.Root, "claims.csv");
         await File.AppendAllTextAsync(claimsCsv, $"{ControlPlaneTests.ResidentId(60)},1060,H0\nnot-an-id,1,H0\n");
         File.SetLastWriteTimeUtc(claimsCsv, DateTime.UtcNow.AddSeconds(5));
-        var changed = await RunAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
+        var changed = await CliNodes.RunJobAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
         Assert.Equal(("21", "61"), (Metric(changed, "intersection_size"), Metric(changed, "provider_set_size")));
 
         // Both audit logs record sizes for every job, never keys.
@@ -133,8 +129,8 @@ public sealed class PsiJobTests : IAsyncLifetime
         Assert.Equal(7, provided.Count);
         Assert.All(provided, r => Assert.Contains("\"requester_set_size\"", r.GetRawText(), StringComparison.Ordinal));
         Assert.Equal(["ristretto255-sha512", "ristretto255-sha512", "ristretto255-sha512", "sm2-sm3", "ristretto255-sha512", "ristretto255-sha512", "ristretto255-sha512"],
-            provided.Select(r => Detail(r, "suite")));
-        var keys = provided.Select(r => (Detail(r, "oprf_key"), Detail(r, "tag_cache"), Detail(r, "provider_invalid"))).ToList();
+            provided.Select(r => CliNodes.AuditDetail(r, "suite")));
+        var keys = provided.Select(r => (CliNodes.AuditDetail(r, "oprf_key"), CliNodes.AuditDetail(r, "tag_cache"), CliNodes.AuditDetail(r, "provider_invalid"))).ToList();
         var first = keys[0].Item1;
         Assert.StartsWith("cached:", first, StringComparison.Ordinal);
         Assert.Equal(
@@ -192,19 +188,6 @@ public sealed class PsiJobTests : IAsyncLifetime
         await CliNodes.CliOkAsync(node, "dataset", "add", name, "--csv", csv, "--grade", "L2", "--sharing", "not-shared",
             "--key", "id_number:cn-resident-id", "--owner-unit", "Insurer", "--responsible", "Zhao Lei");
     }
-
-    private static async Task<JsonElement> RunAsync(CliNodes.Handle analyst, params string[] args)
-    {
-        var job = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, ["job", "submit", .. args, "--json"])).RootElement.GetProperty("id").GetString()!;
-        await CliNodes.CliOkAsync(analyst, "job", "watch", job);
-        return JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "result", job, "--json")).RootElement.GetProperty("result");
-    }
-
-    private static Task<(int Code, string Output, string Error)> SubmitAsync(CliNodes.Handle analyst, params string[] args) =>
-        CliNodes.CliAsync(analyst, ["job", "submit", .. args, "--wait"]);
-
-    private static string Detail(JsonElement record, string name) =>
-        record.GetProperty("details").EnumerateArray().Where(d => d.GetProperty("key").GetString() == name).Select(d => d.GetProperty("value").GetString()!).SingleOrDefault(string.Empty);
 
     private static string Metric(JsonElement result, string name) =>
         result.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name).GetProperty("value").GetString()!;

@@ -20,11 +20,7 @@ public sealed class PsiSumJobTests : IAsyncLifetime
     [Fact]
     public async Task PsiSum_RevealsTheCountAndTheSumOnly()
     {
-        var insurer = await _nodes.InitAndServeAsync("insurer");
-        var bureau = await _nodes.InitAndServeAsync("bureau");
-        await CliNodes.CliOkAsync(insurer, "peer", "add", (await CliNodes.CliOkAsync(bureau, "invite")).Trim());
-        await CliNodes.CliOkAsync(bureau, "peer", "add", (await CliNodes.CliOkAsync(insurer, "invite")).Trim());
-        var analyst = insurer with { Token = (await CliNodes.CliOkAsync(insurer, "user", "add", "li.na", "--role", "analyst")).Split('\n')[1].Trim() };
+        var (insurer, bureau, analyst) = await _nodes.PairedAsync();
 
         // The bureau settled IDs 0..59 for 1000.50 + i·10.25 yuan; the insurer's claimants are 40..99: 20 in common.
         var settled = new StringBuilder("id_number,amount\n");
@@ -39,30 +35,30 @@ public sealed class PsiSumJobTests : IAsyncLifetime
         await AddAsync(insurer, "sparse", "id_number\n" + string.Join('\n', Enumerable.Range(58, 2).Concat(Enumerable.Range(200, 48)).Select(ControlPlaneTests.ResidentId)) + "\n", "not-shared");
         var grant = await GrantAsync(bureau, analyst, "settled");
 
-        var result = await RunAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--value-range", "0.00:100000.00");
+        var result = await CliNodes.RunJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--value-range", "0.00:100000.00");
         var expected = Enumerable.Range(40, 20).Sum(i => 1000.50m + (i * 10.25m));
         var row = result.GetProperty("rows")[0].GetProperty("values");
         Assert.Equal(("20", expected.ToString("0.00", CultureInfo.InvariantCulture)), (row[0].GetString(), row[1].GetString()));
         Assert.Equal(["intersection_size", "sum"], result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
 
         // Fewer than the grant's 5 matches: the provider decrypts the count, refuses, and no plane is opened.
-        Assert.Contains("result-below-minimum", (await SubmitAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
+        Assert.Contains("result-below-minimum", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
             "--input", "sparse:id_number", "--value-range", "0.00:100000.00")).Output, StringComparison.Ordinal);
         // A value above the declared range is named by its row, never by its value; so is a declared scale the values exceed.
-        var outside = await SubmitAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--value-range", "0.00:1500.00");
+        var outside = await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--value-range", "0.00:1500.00");
         Assert.Contains("Row 50 of column 'amount'", outside.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("1502.75", outside.Output, StringComparison.Ordinal);
-        Assert.Contains("is not a decimal of at most 0 places", (await SubmitAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
+        Assert.Contains("is not a decimal of at most 0 places", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
             "--input", "claimants:id_number", "--value-range", "0:100000")).Output, StringComparison.Ordinal);
         // Bad ranges are refused before anything runs.
-        Assert.Contains("is empty", (await SubmitAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
+        Assert.Contains("is empty", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
             "--input", "claimants:id_number", "--value-range", "5:1")).Error, StringComparison.Ordinal);
-        Assert.Contains("declares the value column's range", (await SubmitAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
+        Assert.Contains("declares the value column's range", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
             "--input", "claimants:id_number")).Error, StringComparison.Ordinal);
 
         // A key column with repeated keys cannot be summed per key: refused, with the advice to group first.
         var repeatedGrant = await GrantAsync(bureau, analyst, "repeated");
-        Assert.Contains("GROUP BY", (await SubmitAsync(analyst, "--kind", "psi-sum", "--grant", repeatedGrant, "--columns", "id_number,amount",
+        Assert.Contains("GROUP BY", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", repeatedGrant, "--columns", "id_number,amount",
             "--input", "claimants:id_number", "--value-range", "0:10")).Output, StringComparison.Ordinal);
 
         // The provider's log records the count it decrypted and what was revealed; neither log holds an ID or an amount.
@@ -71,8 +67,8 @@ public sealed class PsiSumJobTests : IAsyncLifetime
         await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", log);
         var provided = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();
         Assert.Equal(["ok", "denied", "error", "error", "error"], provided.Select(r => r.GetProperty("outcome").GetString()));
-        Assert.Equal(("20", "oprf-tags,encrypted-values,limb-sums"), (Detail(provided[0], "intersection_size"), Detail(provided[0], "revealed")));
-        Assert.Equal(("2", "result-below-minimum"), (Detail(provided[1], "intersection_size"), provided[1].GetProperty("reasonCode").GetString()));
+        Assert.Equal(("20", "oprf-tags,encrypted-values,limb-sums"), (CliNodes.AuditDetail(provided[0], "intersection_size"), CliNodes.AuditDetail(provided[0], "revealed")));
+        Assert.Equal(("2", "result-below-minimum"), (CliNodes.AuditDetail(provided[1], "intersection_size"), provided[1].GetProperty("reasonCode").GetString()));
         var text = File.ReadAllText(log);
         Assert.DoesNotContain("110105", text, StringComparison.Ordinal);
         Assert.DoesNotContain("1410.50", text, StringComparison.Ordinal);
@@ -97,17 +93,4 @@ public sealed class PsiSumJobTests : IAsyncLifetime
         return JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")
             .EnumerateArray().First(g => g.GetProperty("terms").GetProperty("dataset").GetString() == dataset).GetProperty("id").GetString()!;
     }
-
-    private static async Task<JsonElement> RunAsync(CliNodes.Handle analyst, params string[] args)
-    {
-        var job = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, ["job", "submit", .. args, "--json"])).RootElement.GetProperty("id").GetString()!;
-        await CliNodes.CliOkAsync(analyst, "job", "watch", job);
-        return JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "result", job, "--json")).RootElement.GetProperty("result");
-    }
-
-    private static Task<(int Code, string Output, string Error)> SubmitAsync(CliNodes.Handle analyst, params string[] args) =>
-        CliNodes.CliAsync(analyst, ["job", "submit", .. args, "--wait"]);
-
-    private static string Detail(JsonElement record, string name) =>
-        record.GetProperty("details").EnumerateArray().Where(d => d.GetProperty("key").GetString() == name).Select(d => d.GetProperty("value").GetString()!).SingleOrDefault(string.Empty);
 }
