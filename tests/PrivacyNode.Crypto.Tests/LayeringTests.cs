@@ -3,18 +3,18 @@ using System.Text.RegularExpressions;
 namespace PrivacyNode.Crypto.Tests;
 
 /// <summary>
-/// Layers inside PrivacyNode.Crypto point one way: Arithmetic → Rlwe → Bfv, and the groups (Ristretto, Sm2) → Psi.
+/// Layers inside PrivacyNode.Crypto point one way: Arithmetic → Rlwe → Bfv → Aggregate, and the groups (Ristretto, Sm2) → Psi.
 /// Checked on the sources: no file of a layer names a namespace above it.
 /// </summary>
 public sealed partial class LayeringTests
 {
     public static TheoryData<string, string[]> Layers => new()
     {
-        { "Arithmetic", ["Rlwe", "Bfv", "Psi", "Ristretto", "Sm2"] },
-        { "Rlwe", ["Bfv", "Psi", "Ristretto", "Sm2"] },
-        { "Bfv", ["Psi", "Ristretto", "Sm2"] },
-        { "Ristretto", ["Psi", "Sm2", "Rlwe", "Bfv", "Arithmetic"] },
-        { "Sm2", ["Psi", "Ristretto", "Rlwe", "Bfv", "Arithmetic"] },
+        { "Arithmetic", ["Rlwe", "Bfv", "Psi", "Aggregate", "Ristretto", "Sm2"] },
+        { "Rlwe", ["Bfv", "Psi", "Aggregate", "Ristretto", "Sm2"] },
+        { "Bfv", ["Psi", "Aggregate", "Ristretto", "Sm2"] },
+        { "Ristretto", ["Psi", "Aggregate", "Sm2", "Rlwe", "Bfv", "Arithmetic"] },
+        { "Sm2", ["Psi", "Aggregate", "Ristretto", "Rlwe", "Bfv", "Arithmetic"] },
     };
 
     [Theory]
