@@ -133,7 +133,7 @@ internal sealed class AuditVerifier
         }
 
         return new Report(true, records.Count, checkedReceipts, matched, null,
-            $"OK: {records.Count} records of '{header.Node}' chain and verify; {checkedReceipts} peer receipts verified, {matched} matched against peer exports.");
+            $"OK: {records.Count} records of '{header.Node}' chain and verify; {checkedReceipts} peer {(checkedReceipts == 1 ? "receipt" : "receipts")} verified, {matched} matched against peer exports.");
     }
 
     private static (AuditExportHeader Header, List<AuditRecord> Records) Read(IEnumerable<string> lines)
