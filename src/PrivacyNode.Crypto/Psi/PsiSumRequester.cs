@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using PrivacyNode.Crypto.Arithmetic;
 using PrivacyNode.Crypto.Bfv;
@@ -72,24 +73,20 @@ public sealed class PsiSumRequester
         var n = PsiSumParameters.BlockSize;
         var t = PsiSumParameters.Bfv.PlainModulus.Value;
         var selection = new Plaintext(PsiSumParameters.Bfv);
-        var selected = 0;
+        var selected = 0L;
+        var bits = MemoryMarshal.AsBytes(matched); // 0 or 1 per entry: used as numbers, without a branch on them
         for (var j = 0; j < matched.Length; j++)
         {
-            if (matched[j])
-            {
-                var position = j == 0 ? 0 : n - j;
-                selection.Coefficients[position] = j == 0 ? 1 : t - 1;
-                _selectionTotals[position] += j == 0 ? 1 : -1;
-                selected++;
-            }
+            var bit = (ulong)(bits[j] & 1);
+            var position = j == 0 ? 0 : n - j;
+            selection.Coefficients[position] = j == 0 ? bit : (t - 1) & (0UL - bit);
+            _selectionTotals[position] += j == 0 ? (long)bit : -(long)bit;
+            selected += (long)bit;
         }
 
         Count += selected;
-        if (selected == 0)
-        {
-            return;
-        }
 
+        // Every block costs the same products, selected entries or not: the time taken says nothing about the selection.
         var transformed = _evaluator.TransformToNtt(selection);
         for (var p = 0; p < Planes; p++)
         {
