@@ -1,4 +1,3 @@
-using System.Numerics;
 using PrivacyNode.Crypto.Bfv;
 
 namespace PrivacyNode.Crypto.Aggregate;
@@ -29,37 +28,15 @@ public static class HeAggregateParameters
     public static int MaxGroups => Bfv.Degree;
 
     /// <summary>b of the flooding term [−2^b, 2^b): ⌊log2 Δ⌋ − 4, at most the 126 bits the flooding sampler draws.</summary>
-    public static int FloodingBits
-    {
-        get
-        {
-            var data = Bfv.CoefficientModulus.SkipLast(1).Aggregate(BigInteger.One, (q, p) => q * p.Value);
-            return Math.Min(126, (int)(data / Bfv.PlainModulus.Value).GetBitLength() - 1 - 4);
-        }
-    }
+    public static int FloodingBits => Math.Min(126, Bfv.DeltaBits - 4);
 
     /// <summary>The largest b with providers·(2^b − 1) &lt; t, so that a slot's total of limbs over the providers does not wrap.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than one provider, or more than <see cref="MaxProviders"/>.</exception>
-    public static int LimbBits(int providers)
-    {
-        if (providers is < 1 or > MaxProviders)
-        {
-            throw new ArgumentOutOfRangeException(nameof(providers), providers, $"1 to {MaxProviders} providers contribute.");
-        }
-
-        return 63 - BitOperations.LeadingZeroCount(((Bfv.PlainModulus.Value - 1) / (ulong)providers) + 1);
-    }
+    public static int LimbBits(int providers) => providers is < 1 or > MaxProviders
+        ? throw new ArgumentOutOfRangeException(nameof(providers), providers, $"1 to {MaxProviders} providers contribute.")
+        : LimbPlanes.LimbBits(Bfv.PlainModulus, providers);
 
     /// <summary>Planes of <paramref name="limbBits"/>-bit limbs for one provider's group sum of up to 2^24 values v − low, v in [low, high].</summary>
     /// <exception cref="ArgumentException">high is below low.</exception>
-    public static int Planes(long low, long high, int limbBits)
-    {
-        if (high < low)
-        {
-            throw new ArgumentException($"The value range [{low}, {high}] is empty.", nameof(high));
-        }
-
-        var bits = MaxRowsBits + Math.Max(1, 64 - BitOperations.LeadingZeroCount((ulong)(high - low)));
-        return (bits + limbBits - 1) / limbBits;
-    }
+    public static int Planes(long low, long high, int limbBits) => LimbPlanes.Count(MaxRowsBits + Math.Max(1, LimbPlanes.RangeBits(low, high)), limbBits);
 }

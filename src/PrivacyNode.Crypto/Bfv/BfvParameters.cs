@@ -49,6 +49,9 @@ public sealed class BfvParameters
     /// <summary>The sum of the primes' bit counts.</summary>
     public int TotalCoefficientModulusBits { get; }
 
+    /// <summary>⌊log2 Δ⌋ for Δ = ⌊Q/t⌋ over the data primes: the room a fresh ciphertext's message leaves for noise.</summary>
+    public int DeltaBits => (int)(CoefficientModulus.SkipLast(1).Aggregate(System.Numerics.BigInteger.One, (q, p) => q * p.Value) / PlainModulus.Value).GetBitLength() - 1;
+
     /// <summary>A 16-byte identifier of (n, q, t), carried by every serialized object made under these parameters.</summary>
     public ReadOnlyMemory<byte> Id { get; }
 

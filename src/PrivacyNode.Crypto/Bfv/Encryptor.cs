@@ -59,8 +59,7 @@ public sealed class Encryptor
     /// <exception cref="ArgumentOutOfRangeException">b is below 1 or leaves no room for decryption (2^b ≥ Δ/4).</exception>
     public Ciphertext Encrypt(Plaintext plaintext, int floodingBits)
     {
-        var level = _context.Level(_context.DataPrimes);
-        var deltaBits = (int)(level.Modulus / _context.Parameters.PlainModulus.Value).GetBitLength() - 1; // ⌊log2 Δ⌋
+        var deltaBits = _context.Parameters.DeltaBits;
         if (floodingBits < 1 || floodingBits > Math.Min(126, deltaBits - 3))
         {
             throw new ArgumentOutOfRangeException(nameof(floodingBits), floodingBits, $"Flooding takes 1 to {Math.Min(126, deltaBits - 3)} bits under these parameters.");

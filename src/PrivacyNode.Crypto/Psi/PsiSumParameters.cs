@@ -1,4 +1,3 @@
-using System.Numerics;
 using PrivacyNode.Crypto.Arithmetic;
 using PrivacyNode.Crypto.Bfv;
 
@@ -24,42 +23,15 @@ public static class PsiSumParameters
     public static int BlockSize => Bfv.Degree;
 
     /// <summary>b of the flooding term [−2^b, 2^b): ⌊log2 Δ⌋ − 4, as wide as decryption allows with margin.</summary>
-    public static int FloodingBits
-    {
-        get
-        {
-            var data = Bfv.CoefficientModulus.SkipLast(1).Aggregate(BigInteger.One, (q, p) => q * p.Value);
-            return (int)(data / Bfv.PlainModulus.Value).GetBitLength() - 1 - 4;
-        }
-    }
+    public static int FloodingBits => Bfv.DeltaBits - 4;
 
     /// <summary>The largest b with m·(2^b − 1) &lt; t for the provider's <paramref name="providerKeys"/> distinct keys m (at least 1).</summary>
     /// <exception cref="ArgumentOutOfRangeException">m is below 1 or so large that not even one bit fits.</exception>
-    public static int LimbBits(long providerKeys)
-    {
-        if (providerKeys < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(providerKeys), providerKeys, "The provider holds at least one key.");
-        }
-
-        var perKey = (Bfv.PlainModulus.Value - 1) / (ulong)providerKeys; // 2^b − 1 ≤ (t − 1) / m
-        var bits = 63 - BitOperations.LeadingZeroCount(perKey + 1);
-        return bits >= 1 ? bits : throw new ArgumentOutOfRangeException(nameof(providerKeys), providerKeys, "Too many keys for one plane of one bit.");
-    }
+    public static int LimbBits(long providerKeys) => LimbPlanes.LimbBits(Bfv.PlainModulus, providerKeys);
 
     /// <summary>The planes of <paramref name="limbBits"/>-bit limbs that hold v − low for every v in [low, high].</summary>
     /// <exception cref="ArgumentException">high is below low.</exception>
-    public static int Planes(long low, long high, int limbBits)
-    {
-        if (high < low)
-        {
-            throw new ArgumentException($"The value range [{low}, {high}] is empty.", nameof(high));
-        }
-
-        var span = (ulong)(high - low); // wraps to the right unsigned width
-        var bits = Math.Max(1, 64 - BitOperations.LeadingZeroCount(span));
-        return (bits + limbBits - 1) / limbBits;
-    }
+    public static int Planes(long low, long high, int limbBits) => LimbPlanes.Count(LimbPlanes.RangeBits(low, high), limbBits);
 
     private static ulong LargestPrimeBelow(ulong bound)
     {
