@@ -285,11 +285,11 @@ internal static class ModularRows
         if (vectors && IsSupported)
         {
             var vq = Vector512.Create(q);
-            var vTwoQ = Vector512.Create(2 * q);
+            var vTwoQ = Vector512.Create(belowTwoQ ? 0 : 2 * q); // min(x, x − 0) = x: the first step does nothing below 2q
             for (; j + Width <= values.Length; j += Width)
             {
                 var x = Load(values, j);
-                x = belowTwoQ ? x : Vector512.Min(x, x - vTwoQ);
+                x = Vector512.Min(x, x - vTwoQ);
                 Store(Vector512.Min(x, x - vq), values, j);
             }
         }

@@ -90,7 +90,15 @@ internal static class NttVector
     /// <see cref="Forward"/> does with each lane's own root (roots[i] for group i, with its Shoup operand),
     /// and permuted back.
     /// </summary>
-    public static void ForwardNarrow(Span<ulong> values, int gap, ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> shoups, ulong q)
+    public static void ForwardNarrow(Span<ulong> values, int gap, ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> shoups, ulong q) =>
+        Narrow<CooleyTukey>(values, gap, roots, shoups, q);
+
+    /// <summary>One inverse stage narrower than eight (gap 1, 2 or 4; n ≥ 16), lane by lane as <see cref="Inverse"/>, grouped as in <see cref="ForwardNarrow"/>.</summary>
+    public static void InverseNarrow(Span<ulong> values, int gap, ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> shoups, ulong q) =>
+        Narrow<GentlemanSande>(values, gap, roots, shoups, q);
+
+    private static void Narrow<TButterfly>(Span<ulong> values, int gap, ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> shoups, ulong q)
+        where TButterfly : struct, IButterfly
     {
         var (split, joinLow, joinHigh, spread) = Permutations(gap);
         var vq = Vector512.Create(q);
@@ -105,40 +113,36 @@ internal static class NttVector
             var b = Vector512.LoadUnsafe(ref v, j + Width);
             var w = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref r, group), spread);
             var ws = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref s, group), spread);
-            var x = Avx512F.PermuteVar8x64x2(a, split, b);
-            var y = Avx512F.PermuteVar8x64x2(a, split + Vector512.Create((ulong)gap), b);
-            x = Vector512.Min(x, x - twoQ);
-            var product = ModularRows.ShoupLazy(y, w, ws >>> 32, ws, vq);
-            var xOut = x + product;
-            var yOut = x + twoQ - product;
-            Avx512F.PermuteVar8x64x2(xOut, joinLow, yOut).StoreUnsafe(ref v, j);
-            Avx512F.PermuteVar8x64x2(xOut, joinHigh, yOut).StoreUnsafe(ref v, j + Width);
+            var (x, y) = TButterfly.Apply(Avx512F.PermuteVar8x64x2(a, split, b), Avx512F.PermuteVar8x64x2(a, split + Vector512.Create((ulong)gap), b), w, ws, vq, twoQ);
+            Avx512F.PermuteVar8x64x2(x, joinLow, y).StoreUnsafe(ref v, j);
+            Avx512F.PermuteVar8x64x2(x, joinHigh, y).StoreUnsafe(ref v, j + Width);
         }
     }
 
-    /// <summary>One inverse stage narrower than eight (gap 1, 2 or 4; n ≥ 16), lane by lane as <see cref="Inverse"/>, grouped as in <see cref="ForwardNarrow"/>.</summary>
-    public static void InverseNarrow(Span<ulong> values, int gap, ReadOnlySpan<ulong> roots, ReadOnlySpan<ulong> shoups, ulong q)
+    /// <summary>A butterfly on eight (x, y) lanes with per-lane roots w (Shoup operands ws).</summary>
+    private interface IButterfly
     {
-        var (split, joinLow, joinHigh, spread) = Permutations(gap);
-        var vq = Vector512.Create(q);
-        var twoQ = Vector512.Create(2 * q);
-        ref var v = ref MemoryMarshal.GetReference(values);
-        ref var r = ref MemoryMarshal.GetReference(roots);
-        ref var s = ref MemoryMarshal.GetReference(shoups);
-        var groupsPerBlock = (nuint)(Width / gap);
-        for (nuint j = 0, group = 0; j < (nuint)values.Length; j += 2 * Width, group += groupsPerBlock)
+        static abstract (Vector512<ulong> X, Vector512<ulong> Y) Apply(Vector512<ulong> x, Vector512<ulong> y, Vector512<ulong> w, Vector512<ulong> ws, Vector512<ulong> q, Vector512<ulong> twoQ);
+    }
+
+    /// <summary><see cref="Forward"/>'s butterfly.</summary>
+    private readonly struct CooleyTukey : IButterfly
+    {
+        public static (Vector512<ulong> X, Vector512<ulong> Y) Apply(Vector512<ulong> x, Vector512<ulong> y, Vector512<ulong> w, Vector512<ulong> ws, Vector512<ulong> q, Vector512<ulong> twoQ)
         {
-            var a = Vector512.LoadUnsafe(ref v, j);
-            var b = Vector512.LoadUnsafe(ref v, j + Width);
-            var w = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref r, group), spread);
-            var ws = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref s, group), spread);
-            var x = Avx512F.PermuteVar8x64x2(a, split, b);
-            var y = Avx512F.PermuteVar8x64x2(a, split + Vector512.Create((ulong)gap), b);
+            var u = Vector512.Min(x, x - twoQ);
+            var product = ModularRows.ShoupLazy(y, w, ws >>> 32, ws, q);
+            return (u + product, u + twoQ - product);
+        }
+    }
+
+    /// <summary><see cref="Inverse"/>'s butterfly.</summary>
+    private readonly struct GentlemanSande : IButterfly
+    {
+        public static (Vector512<ulong> X, Vector512<ulong> Y) Apply(Vector512<ulong> x, Vector512<ulong> y, Vector512<ulong> w, Vector512<ulong> ws, Vector512<ulong> q, Vector512<ulong> twoQ)
+        {
             var sum = x + y;
-            var xOut = Vector512.Min(sum, sum - twoQ);
-            var yOut = ModularRows.ShoupLazy(x + twoQ - y, w, ws >>> 32, ws, vq);
-            Avx512F.PermuteVar8x64x2(xOut, joinLow, yOut).StoreUnsafe(ref v, j);
-            Avx512F.PermuteVar8x64x2(xOut, joinHigh, yOut).StoreUnsafe(ref v, j + Width);
+            return (Vector512.Min(sum, sum - twoQ), ModularRows.ShoupLazy(x + twoQ - y, w, ws >>> 32, ws, q));
         }
     }
 
