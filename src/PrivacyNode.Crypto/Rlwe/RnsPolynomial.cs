@@ -32,6 +32,25 @@ public sealed class RnsPolynomial
         }
     }
 
+    /// <summary>A copy of the first <paramref name="primes"/> rows of <paramref name="source"/>.</summary>
+    private RnsPolynomial(RnsPolynomial source, int primes)
+    {
+        if (primes < 1 || primes > source.Primes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(primes), primes, $"Between 1 and {source.Primes} primes.");
+        }
+
+        Degree = source.Degree;
+        Basis = source.Basis;
+        Primes = primes;
+        IsNtt = source.IsNtt;
+        _rows = new ulong[primes][];
+        for (var i = 0; i < primes; i++)
+        {
+            _rows[i] = (ulong[])source._rows[i].Clone();
+        }
+    }
+
     /// <summary>n.</summary>
     public int Degree { get; }
 
@@ -66,26 +85,10 @@ public sealed class RnsPolynomial
     }
 
     /// <summary>A copy.</summary>
-    public RnsPolynomial Clone()
-    {
-        var copy = new RnsPolynomial(Degree, Basis, Primes, IsNtt);
-        for (var i = 0; i < Primes; i++)
-        {
-            _rows[i].CopyTo(copy._rows[i], 0);
-        }
-        return copy;
-    }
+    public RnsPolynomial Clone() => Truncate(Primes);
 
     /// <summary>A copy of the first <paramref name="primes"/> rows.</summary>
-    public RnsPolynomial Truncate(int primes)
-    {
-        var copy = new RnsPolynomial(Degree, Basis, primes, IsNtt);
-        for (var i = 0; i < primes; i++)
-        {
-            _rows[i].CopyTo(copy._rows[i], 0);
-        }
-        return copy;
-    }
+    public RnsPolynomial Truncate(int primes) => new(this, primes);
 
     /// <summary>Transforms every row to NTT form with <paramref name="tables"/> (one per prime).</summary>
     public void ToNtt(IReadOnlyList<NttTables> tables)
