@@ -1,6 +1,5 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using PrivacyNode.Crypto.Bfv;
+using PrivacyNode.Crypto.Rlwe;
 
 namespace PrivacyNode.Crypto.Aggregate;
 
@@ -61,12 +60,12 @@ public sealed class HeAggregator : IDisposable
         Ciphertext Finish(Func<HeAggregateContribution, Ciphertext> part)
         {
             var sum = contributions.Skip(1).Aggregate(part(contributions[0]), (acc, c) => evaluator.Add(acc, part(c)));
+            var random = new ulong[suppressed.Count];
+            SecretSampler.Uniform(random, parameters.PlainModulus);
             var pad = new ulong[parameters.Degree];
-            var random = RandomNumberGenerator.GetBytes(16 * suppressed.Count);
             for (var i = 0; i < suppressed.Count; i++)
             {
-                var word = BinaryPrimitives.ReadUInt128LittleEndian(random.AsSpan(16 * i, 16));
-                pad[suppressed[i]] = parameters.PlainModulus.Reduce((ulong)(word >> 64), (ulong)word);
+                pad[suppressed[i]] = random[i];
             }
 
             return evaluator.Add(sum, flooding.Encrypt(encoder.Encode(pad), HeAggregateParameters.FloodingBits));
@@ -91,8 +90,7 @@ public sealed class HeAggregator : IDisposable
     internal static void CheckShape(Ciphertext ciphertext)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
-        if (!ciphertext.Parameters.Id.Span.SequenceEqual(HeAggregateParameters.Bfv.Id.Span) || ciphertext.Size != 2
-            || ciphertext.Level != HeAggregateParameters.Bfv.CoefficientModulus.Count - 1)
+        if (!ciphertext.HasFreshShape(HeAggregateParameters.Bfv))
         {
             throw new ArgumentException("An he-aggregate ciphertext is for the he-aggregate parameters, of size 2, at the top level.", nameof(ciphertext));
         }

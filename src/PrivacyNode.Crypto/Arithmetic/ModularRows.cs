@@ -225,29 +225,8 @@ internal static class ModularRows
     }
 
     /// <summary>d ← x mod q for any 64-bit values x.</summary>
-    public static void Reduce(Span<ulong> d, ReadOnlySpan<ulong> x, Modulus modulus, bool vectors = true)
-    {
-        var j = 0;
-        if (vectors && IsSupported)
-        {
-            // Reducing x is multiplying it by 1, whose Shoup operand is floor(2^64 / q).
-            var vq = Vector512.Create(modulus.Value);
-            var one = Vector512<ulong>.One;
-            var shoup = modulus.ShoupOf(1);
-            var high = Vector512.Create(shoup >> 32);
-            var low = Vector512.Create(shoup);
-            for (; j + Width <= d.Length; j += Width)
-            {
-                var r = ShoupLazy(Load(x, j), one, high, low, vq);
-                Store(Vector512.Min(r, r - vq), d, j);
-            }
-        }
-
-        for (; j < d.Length; j++)
-        {
-            d[j] = modulus.Reduce(x[j]);
-        }
-    }
+    public static void Reduce(Span<ulong> d, ReadOnlySpan<ulong> x, Modulus modulus, bool vectors = true) =>
+        MultiplyConstant(d, x, 1, modulus.ShoupOf(1), modulus, vectors); // reducing is multiplying by 1
 
     /// <summary>(high·2^64 + low) ← (high·2^64 + low) + x·f per element, modulo 2^128 (no modulus involved).</summary>
     public static void MultiplyAccumulateWide(Span<ulong> high, Span<ulong> low, ReadOnlySpan<ulong> x, ulong f, bool vectors = true)

@@ -28,6 +28,7 @@ public sealed class BfvParameters
         _tables = tables;
         SupportsBatching = (plainModulus.Value - 1) % (2UL * (ulong)degree) == 0 && NttPrimes.IsPrime(plainModulus.Value);
         TotalCoefficientModulusBits = coefficientModulus.Sum(q => q.BitCount);
+        DeltaBits = (int)(coefficientModulus.SkipLast(1).Aggregate(System.Numerics.BigInteger.One, (q, p) => q * p.Value) / plainModulus.Value).GetBitLength() - 1;
         Id = ComputeId(degree, coefficientModulus, plainModulus);
     }
 
@@ -50,7 +51,7 @@ public sealed class BfvParameters
     public int TotalCoefficientModulusBits { get; }
 
     /// <summary>⌊log2 Δ⌋ for Δ = ⌊Q/t⌋ over the data primes: the room a fresh ciphertext's message leaves for noise.</summary>
-    public int DeltaBits => (int)(CoefficientModulus.SkipLast(1).Aggregate(System.Numerics.BigInteger.One, (q, p) => q * p.Value) / PlainModulus.Value).GetBitLength() - 1;
+    public int DeltaBits { get; }
 
     /// <summary>A 16-byte identifier of (n, q, t), carried by every serialized object made under these parameters.</summary>
     public ReadOnlyMemory<byte> Id { get; }

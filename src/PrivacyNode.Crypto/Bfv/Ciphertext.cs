@@ -28,6 +28,10 @@ public sealed class Ciphertext
     /// <summary>For a fresh symmetric ciphertext, the seed c1 was expanded from (its compact form); otherwise null.</summary>
     internal byte[]? C1Seed { get; init; }
 
+    /// <summary>Whether this is a ciphertext of <paramref name="parameters"/> with a fresh one's shape: size 2, every data prime.</summary>
+    internal bool HasFreshShape(BfvParameters parameters) =>
+        Parameters.Id.Span.SequenceEqual(parameters.Id.Span) && Size == 2 && Level == parameters.CoefficientModulus.Count - 1;
+
     /// <summary>A deep copy.</summary>
     public Ciphertext Clone() => new(Parameters, [.. Polynomials.Select(p => p.Clone())]);
 }

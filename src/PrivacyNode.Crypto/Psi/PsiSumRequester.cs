@@ -1,8 +1,7 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using PrivacyNode.Crypto.Arithmetic;
 using PrivacyNode.Crypto.Bfv;
+using PrivacyNode.Crypto.Rlwe;
 
 namespace PrivacyNode.Crypto.Psi;
 
@@ -160,26 +159,16 @@ public sealed class PsiSumRequester
     /// <summary>Throws unless <paramref name="ciphertext"/> is a fresh-shaped psi-sum ciphertext: the set, size 2, every data prime.</summary>
     internal static void CheckShape(Ciphertext ciphertext)
     {
-        if (ciphertext is null || !ciphertext.Parameters.Id.Span.SequenceEqual(PsiSumParameters.Bfv.Id.Span) || ciphertext.Size != 2
-            || ciphertext.Level != PsiSumParameters.Bfv.CoefficientModulus.Count - 1)
+        if (ciphertext is null || !ciphertext.HasFreshShape(PsiSumParameters.Bfv))
         {
             throw new PsiProtocolException("A psi-sum ciphertext is for the psi-sum parameters, of size 2, at the top level.");
         }
     }
 
-    /// <summary>Coefficients uniform mod t: 128 random bits reduced, a bias below t / 2^128.</summary>
     private static Plaintext UniformPlaintext(Modulus t)
     {
         var plaintext = new Plaintext(PsiSumParameters.Bfv);
-        var random = new byte[16 * plaintext.Coefficients.Length];
-        RandomNumberGenerator.Fill(random);
-        for (var j = 0; j < plaintext.Coefficients.Length; j++)
-        {
-            var word = BinaryPrimitives.ReadUInt128LittleEndian(random.AsSpan(16 * j, 16));
-            plaintext.Coefficients[j] = t.Reduce((ulong)(word >> 64), (ulong)word);
-        }
-
-        CryptographicOperations.ZeroMemory(random);
+        SecretSampler.Uniform(plaintext.Coefficients, t);
         return plaintext;
     }
 }

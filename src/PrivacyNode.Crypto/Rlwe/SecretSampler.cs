@@ -2,13 +2,14 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
+using PrivacyNode.Crypto.Arithmetic;
 
 namespace PrivacyNode.Crypto.Rlwe;
 
 /// <summary>
-/// Small secret polynomials from the OS CSPRNG: ternary secrets (uniform over {-1, 0, 1}) and errors from the
+/// Secret samples from the OS CSPRNG: ternary secrets (uniform over {-1, 0, 1}) and errors from the
 /// centered binomial distribution with k = 21 (the difference of two sums of 21 fair bits: standard deviation
-/// √(21/2) ≈ 3.24, bounded by 21), as the HE standard's σ ≈ 3.2 asks. Coefficients are computed without
+/// √(21/2) ≈ 3.24, bounded by 21), as the HE standard's σ ≈ 3.2 asks, and masks uniform mod q. Coefficients are computed without
 /// secret-dependent branches; callers zero the outputs after use.
 /// </summary>
 public static class SecretSampler
@@ -60,6 +61,28 @@ public static class SecretSampler
                 var a = BitOperations.PopCount(bits & 0x1FFFFF);
                 var b = BitOperations.PopCount((bits >> 21) & 0x1FFFFF);
                 destination[i] = (sbyte)(a - b);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with values uniform mod q: 128 random bits each, reduced (bias below q / 2^128).</summary>
+    public static void Uniform(Span<ulong> destination, Modulus modulus)
+    {
+        ArgumentNullException.ThrowIfNull(modulus);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * destination.Length);
+        try
+        {
+            var bytes = buffer.AsSpan(0, 16 * destination.Length);
+            RandomNumberGenerator.Fill(bytes);
+            for (var i = 0; i < destination.Length; i++)
+            {
+                var word = BinaryPrimitives.ReadUInt128LittleEndian(bytes.Slice(16 * i, 16));
+                destination[i] = modulus.Reduce((ulong)(word >> 64), (ulong)word);
             }
         }
         finally

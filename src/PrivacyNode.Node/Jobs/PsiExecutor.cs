@@ -3,6 +3,7 @@ using System.Text;
 using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
@@ -98,7 +99,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         {
             throw PeerRefusal.ToJobFailure(ex);
         }
-        catch (Exception ex) when (ex is PsiProtocolException or Crypto.Bfv.BfvFormatException)
+        catch (Exception ex) when (ex is PsiProtocolException or BfvFormatException)
         {
             throw new JobFailedException("peer-protocol-error", $"The provider sent a malformed PSI message: {ex.Message}");
         }
@@ -195,7 +196,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
         }
 
-        var result = Result(spec, own, matches, accepted.ProviderSetSize);
+        var result = Result(spec, own, matches, matches.Count, accepted.ProviderSetSize);
         result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
         result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
         var details = AuditDetails(own, matches.Count, accepted.ProviderSetSize);
@@ -216,7 +217,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         var setup = accepted.PsiSum ?? throw new PsiProtocolException("A psi-sum acceptance carries the job's BFV setup.");
         var parameters = PsiSumParameters.Bfv;
         var setSize = (long)accepted.ProviderSetSize;
-        var sum = new PsiSumRequester(Crypto.Bfv.BfvSerializer.DeserializePublicKey(parameters, setup.PublicKey.Span), Math.Max(1, setSize), range.Low, range.High);
+        var sum = new PsiSumRequester(BfvSerializer.DeserializePublicKey(parameters, setup.PublicKey.Span), Math.Max(1, setSize), range.Low, range.High);
         if (setup.Planes != sum.Planes || setup.LimbBits != sum.LimbBits)
         {
             throw new PsiProtocolException($"The provider lays the values out in {setup.Planes} planes of {setup.LimbBits} bits; this range and set size give {sum.Planes} of {sum.LimbBits}.");
@@ -239,13 +240,13 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
                 matched[i] = tagIndex.TryGet(tags.Tags.Span.Slice(i * Oprf.TagSize, Oprf.TagSize), out _);
             }
 
-            sum.AddBlock(matched, [.. tags.ValueCiphertexts.Select(c => Crypto.Bfv.BfvSerializer.DeserializeCiphertext(parameters, c.Span))]);
+            sum.AddBlock(matched, [.. tags.ValueCiphertexts.Select(c => BfvSerializer.DeserializeCiphertext(parameters, c.Span))]);
             received += count;
         }
 
         var request = new PsiSumRequest();
-        request.Ciphertexts.AddRange(sum.CreateRequest(Crypto.Bfv.BfvSerializer.DeserializeCiphertext(parameters, setup.Ones.Span))
-            .Select(c => ByteString.CopyFrom(Crypto.Bfv.BfvSerializer.Serialize(c))));
+        request.Ciphertexts.AddRange(sum.CreateRequest(BfvSerializer.DeserializeCiphertext(parameters, setup.Ones.Span))
+            .Select(c => ByteString.CopyFrom(BfvSerializer.Serialize(c))));
         await call.SendAsync(new PsiRequest { SumRequest = request }, cancellationToken);
         await call.CompleteAsync();
         await run.ReportAsync(0.95, "waiting for the provider to decrypt the masked sum");
@@ -264,8 +265,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
         }
 
-        var result = Result(spec, own, [], accepted.ProviderSetSize);
-        result.Metrics[0].Value = sum.Count;
+        var result = Result(spec, own, [], sum.Count, accepted.ProviderSetSize);
         result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
         result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
         result.Columns.Add("intersection_size");
@@ -337,10 +337,10 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     }
 
     /// <summary>Metrics always; for psi one row per matched input row (row number, key); for psi-payload also the provider's columns.</summary>
-    private JobResult Result(JobSpec spec, KeyedRows own, SortedDictionary<int, string[]> matches, ulong providerSetSize)
+    private JobResult Result(JobSpec spec, KeyedRows own, SortedDictionary<int, string[]> matches, long intersection, ulong providerSetSize)
     {
         var result = new JobResult();
-        result.Metrics.Add(new ResultMetric { Name = "intersection_size", Value = matches.Count });
+        result.Metrics.Add(new ResultMetric { Name = "intersection_size", Value = intersection });
         result.Metrics.Add(new ResultMetric { Name = "requester_set_size", Value = own.Entries.Count });
         result.Metrics.Add(new ResultMetric { Name = "provider_set_size", Value = (long)providerSetSize });
         result.Metrics.Add(new ResultMetric { Name = "requester_rows", Value = own.Rows });
