@@ -11,4 +11,8 @@ public static class PeerJobServiceDescriptor
     public static readonly Method<RowCountRequest, RowCountResponse> RowCount = ProtobufMethod.Create<RowCountRequest, RowCountResponse>(Service, "RowCount");
 
     public static readonly Method<PsiRequest, PsiResponse> Psi = ProtobufMethod.Create<PsiRequest, PsiResponse>(Service, "Psi");
+
+    public static readonly Method<AggregateRequest, AggregateResponse> Aggregate = ProtobufMethod.Create<AggregateRequest, AggregateResponse>(Service, "Aggregate");
+
+    public static readonly Method<ContributeRequest, ContributeResponse> Contribute = ProtobufMethod.Create<ContributeRequest, ContributeResponse>(Service, "Contribute");
 }

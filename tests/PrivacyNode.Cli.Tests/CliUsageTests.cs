@@ -12,6 +12,12 @@ public sealed class CliUsageTests
     [InlineData("user", "add", "li.na")]
     [InlineData("user", "add", "li.na", "--role", "wizard")]
     [InlineData("peer", "list", "--bogus")]
+    [InlineData("job", "submit", "--kind", "psi", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "psi", "--grant", "grt-1", "--part", "grt-2:v", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "he-aggregate", "--grant", "grt-1", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:a,b,c", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:v,g", "--groups", "@/nonexistent/groups.txt", "--node", "http://127.0.0.1:1")]
     public async Task InvalidCommandLine_IsUsageError(params string[] args)
     {
         var (code, _, error) = await new CliRunner().RunAsync(args);

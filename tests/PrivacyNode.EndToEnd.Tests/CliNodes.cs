@@ -12,7 +12,7 @@ namespace PrivacyNode.EndToEnd.Tests;
 /// <summary>Nodes initialized and served in-process under one temporary root, driven through the CLI's in-process entry point.</summary>
 internal sealed class CliNodes
 {
-    private readonly List<NodeHost> _hosts = [];
+    private readonly Dictionary<string, NodeHost> _hosts = new(StringComparer.Ordinal);
     private readonly List<TestPostgres> _schemas = [];
 
     public string Root { get; } = Directory.CreateTempSubdirectory("pn-e2e-").FullName;
@@ -39,7 +39,7 @@ internal sealed class CliNodes
         var code = await NodeProgram.RunAsync(args, output, error, CancellationToken.None);
         Assert.True(code == ExitCodes.Success, $"init exited {code}: {error}");
         var token = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("adminToken").GetString()!;
-        _hosts.Add(await NodeHost.StartAsync(directory, configureLogging: _ => { }));
+        _hosts.Add(directory, await NodeHost.StartAsync(directory, configureLogging: _ => { }));
         return new Handle(directory, token, postgres);
     }
 
@@ -63,10 +63,28 @@ internal sealed class CliNodes
     {
         var insurer = await InitAndServeAsync("insurer");
         var bureau = await InitAndServeAsync("bureau");
-        await CliOkAsync(insurer, "peer", "add", (await CliOkAsync(bureau, "invite")).Trim());
-        await CliOkAsync(bureau, "peer", "add", (await CliOkAsync(insurer, "invite")).Trim());
-        var analyst = insurer with { Token = (await CliOkAsync(insurer, "user", "add", "li.na", "--role", "analyst")).Split('\n')[1].Trim() };
-        return (insurer, bureau, analyst);
+        await PairAsync(insurer, bureau);
+        return (insurer, bureau, await AddUserAsync(insurer, "li.na", "analyst"));
+    }
+
+    /// <summary>Pairs two nodes both ways, each admin adding the other's invitation.</summary>
+    public static async Task PairAsync(Handle first, Handle second)
+    {
+        await CliOkAsync(first, "peer", "add", (await CliOkAsync(second, "invite")).Trim());
+        await CliOkAsync(second, "peer", "add", (await CliOkAsync(first, "invite")).Trim());
+    }
+
+    /// <summary>Adds a user to the node; the handle calls as that user.</summary>
+    public static async Task<Handle> AddUserAsync(Handle admin, string name, string role) =>
+        admin with { Token = (await CliOkAsync(admin, "user", "add", name, "--role", role)).Split('\n')[1].Trim() };
+
+    /// <summary>Stops one node, as if its agency went offline.</summary>
+    public async Task StopAsync(Handle node)
+    {
+        if (_hosts.Remove(node.DataDirectory, out var host))
+        {
+            await host.DisposeAsync();
+        }
     }
 
     /// <summary>Submits a job, follows it to its end and returns its result (JSON); the job must succeed.</summary>
@@ -88,7 +106,7 @@ internal sealed class CliNodes
     /// <summary>Stops every node started here, drops their PostgreSQL schemas and deletes <see cref="Root"/>.</summary>
     public async Task StopAllAsync()
     {
-        foreach (var host in _hosts)
+        foreach (var host in _hosts.Values)
         {
             await host.DisposeAsync();
         }

@@ -11,8 +11,17 @@ internal static class JobCommands
 {
     public static Command Create(CommandContext context)
     {
-        var kind = new Option<string>("--kind") { Description = "The job kind: row-count, psi, psi-count, psi-payload or psi-sum.", Required = true };
-        var grant = new Option<string>("--grant") { Description = "The grant the job runs under (see: privacynode grant list --held).", Required = true };
+        var kind = new Option<string>("--kind") { Description = "The job kind: row-count, psi, psi-count, psi-payload, psi-sum or he-aggregate.", Required = true };
+        var grant = new Option<string?>("--grant") { Description = "The grant the job runs under (see: privacynode grant list --held). Every kind but he-aggregate." };
+        var parts = new Option<string[]>("--part")
+        {
+            Description = "he-aggregate: one provider, as grant:value_column[,group_column]; two or more, the first is the aggregator. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var groups = new Option<string?>("--groups")
+        {
+            Description = "he-aggregate with group columns: the group codes, comma-separated, or @file with one code per line. Results come in this order.",
+        };
         var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses (PSI: the key column first; psi-payload: then the columns to return; psi-sum: then the value column)." };
         var input = new Option<string?>("--input") { Description = "PSI kinds: this node's dataset and key column to match, as dataset:column." };
         var suite = new Option<string?>("--suite")
@@ -21,13 +30,26 @@ internal static class JobCommands
         };
         var valueRange = new Option<string?>("--value-range")
         {
-            Description = "psi-sum: the value column's declared range as min:max, with as many decimals as the values have (for example 0.00:1000000.00).",
+            Description = "psi-sum and he-aggregate: the value column's declared range as min:max, with as many decimals as the values have (for example 0.00:1000000.00).",
         };
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends; exit non-zero unless it succeeds." };
-        var submit = new Command("submit", "Submit a job to run with a provider under a grant. Analyst.") { kind, grant, columns, input, suite, valueRange, wait };
+        var submit = new Command("submit", "Submit a job to run with a provider under a grant (he-aggregate: with several, one --part each). Analyst.")
+        {
+            kind, grant, columns, input, suite, valueRange, parts, groups, wait,
+        };
         context.SetAction(submit, async (parse, node, output, cancellationToken) =>
         {
-            var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant)!, PsiSuite = parse.GetValue(suite) ?? string.Empty };
+            var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant) ?? string.Empty, PsiSuite = parse.GetValue(suite) ?? string.Empty };
+            var partValues = parse.GetValue(parts) ?? [];
+            if (spec.Kind == "he-aggregate" ? spec.GrantId.Length > 0 || partValues.Length == 0 : spec.GrantId.Length == 0 || partValues.Length > 0)
+            {
+                throw new CliException(ExitCodes.Usage, spec.Kind == "he-aggregate"
+                    ? "An he-aggregate job names its providers with --part grant:value_column[,group_column], one each, not --grant."
+                    : "--grant is required; --part is for he-aggregate jobs.");
+            }
+
+            spec.Parts.AddRange(partValues.Select(Part));
+            spec.GroupDomain.AddRange(Groups(parse.GetValue(groups)));
             spec.Columns.AddRange(Text.List(parse.GetValue(columns)));
             if (parse.GetValue(input) is { } given)
             {
@@ -73,7 +95,7 @@ internal static class JobCommands
 
             output.WriteTable(["id", "kind", "peer", "dataset", "state", "progress", "submitted", "by", "failure"], response.Jobs.Select(j => (IReadOnlyList<string>)
             [
-                j.Id, j.Spec.Kind, j.Spec.Peer, j.Spec.Dataset, Text.State(j.State), j.Progress.ToString("P0", CultureInfo.InvariantCulture),
+                j.Id, j.Spec.Kind, PerPart(j.Spec, p => p.Peer, j.Spec.Peer), PerPart(j.Spec, p => p.Dataset, j.Spec.Dataset), Text.State(j.State), j.Progress.ToString("P0", CultureInfo.InvariantCulture),
                 Text.Time(j.SubmittedAt), j.SubmittedBy, j.FailureCode,
             ]));
             return ExitCodes.Success;
@@ -138,6 +160,39 @@ internal static class JobCommands
         });
 
         return new Command("job", "Run jobs with providers under grants.") { submit, list, show, watch, cancel, result };
+    }
+
+    /// <summary>A --part value, grant:value_column[,group_column].</summary>
+    private static JobPart Part(string text)
+    {
+        var fields = text.Split(':', 2);
+        var columns = fields.Length == 2 ? Text.List(fields[1]) : [];
+        if (fields[0].Trim().Length == 0 || columns.Length is < 1 or > 2)
+        {
+            throw new CliException(ExitCodes.Usage, $"--part takes grant:value_column[,group_column], for example grt-1a2b:subsidy,district; got '{text}'.");
+        }
+
+        var part = new JobPart { GrantId = fields[0].Trim() };
+        part.Columns.AddRange(columns);
+        return part;
+    }
+
+    /// <summary>The --groups codes: comma-separated, or @file with one per line (blank lines skipped).</summary>
+    private static IEnumerable<string> Groups(string? text)
+    {
+        if (text is null || !text.StartsWith('@'))
+        {
+            return Text.List(text);
+        }
+
+        try
+        {
+            return File.ReadAllLines(text[1..]).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new CliException(ExitCodes.Usage, $"--groups {text}: cannot read the file: {ex.Message}");
+        }
     }
 
     public static Command CreateResult(CommandContext context)
@@ -214,6 +269,10 @@ internal static class JobCommands
         return last;
     }
 
+    /// <summary>A field of a job's provider, or for he-aggregate every part's, comma-separated.</summary>
+    private static string PerPart(JobSpec spec, Func<JobPart, string> field, string single) =>
+        spec.Parts.Count > 0 ? string.Join(",", spec.Parts.Select(field)) : single;
+
     private static string StatusLine(Job job) =>
         $"{job.Id} {Text.State(job.State)} {job.Progress.ToString("P0", CultureInfo.InvariantCulture)} {job.Stage}".TrimEnd();
 
@@ -240,7 +299,10 @@ internal static class JobCommands
             return;
         }
 
-        output.WriteLine($"Job {job.Id}: {job.Spec.Kind} with '{job.Spec.Peer}' on '{job.Spec.Dataset}' under {job.Spec.GrantId}: {Text.State(job.State)} {job.Progress.ToString("P0", CultureInfo.InvariantCulture)} {job.Stage}".TrimEnd());
+        var with = job.Spec.Parts.Count > 0
+            ? string.Join(", ", job.Spec.Parts.Select(p => $"'{p.Peer}' on '{p.Dataset}' under {p.GrantId}"))
+            : $"'{job.Spec.Peer}' on '{job.Spec.Dataset}' under {job.Spec.GrantId}";
+        output.WriteLine($"Job {job.Id}: {job.Spec.Kind} with {with}: {Text.State(job.State)} {job.Progress.ToString("P0", CultureInfo.InvariantCulture)} {job.Stage}".TrimEnd());
         if (job.State == JobState.Failed)
         {
             output.WriteLine($"Failed: {job.FailureCode}: {job.FailureMessage}");

@@ -29,6 +29,20 @@ public static class ContributionSeal
         return [0x04, .. point.X!, .. point.Y!];
     }
 
+    /// <summary>Whether <paramref name="point"/> is a P-256 public key as <see cref="PublicKeyOf"/> writes it: uncompressed and on the curve.</summary>
+    public static bool IsPublicKey(ReadOnlySpan<byte> point)
+    {
+        try
+        {
+            using var key = Import(point);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Seals <paramref name="plaintext"/> to the recipient <paramref name="recipientPublicKey"/>, bound to <paramref name="associatedData"/>.</summary>
     /// <exception cref="CryptographicException">The public key is not a valid P-256 point.</exception>
     public static byte[] Seal(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext)

@@ -9,7 +9,7 @@ namespace PrivacyNode.Crypto.Aggregate;
 /// </summary>
 public sealed class HeAggregateContribution
 {
-    private HeAggregateContribution(IReadOnlyList<Ciphertext> sumPlanes, Ciphertext counts, Ciphertext countsForAggregatorKey)
+    private HeAggregateContribution(IReadOnlyList<Ciphertext> sumPlanes, Ciphertext counts, Ciphertext? countsForAggregatorKey)
     {
         SumPlanes = sumPlanes;
         Counts = counts;
@@ -22,8 +22,8 @@ public sealed class HeAggregateContribution
     /// <summary>Each group's row count, under the requester's key.</summary>
     public Ciphertext Counts { get; }
 
-    /// <summary>Each group's row count, under the aggregator's count key.</summary>
-    public Ciphertext CountsForAggregatorKey { get; }
+    /// <summary>Each group's row count, under the aggregator's count key; null in a contribution the aggregator reassembled (it never sees this part).</summary>
+    public Ciphertext? CountsForAggregatorKey { get; }
 
     /// <summary>
     /// Encrypts a provider's totals: <paramref name="counts"/>[g] rows in group g, with <paramref name="offsetSums"/>[g] = Σ (v − low)
@@ -72,16 +72,16 @@ public sealed class HeAggregateContribution
             new Encryptor(aggregatorKey).Encrypt(countPlain));
     }
 
-    /// <summary>Reassembles a contribution from its ciphertexts (after transport), checking their shapes.</summary>
+    /// <summary>Reassembles, at the aggregator, the part of a contribution sealed to it, checking the ciphertexts' shapes.</summary>
     /// <exception cref="ArgumentException">A ciphertext is for other parameters or not fresh-shaped.</exception>
-    public static HeAggregateContribution From(IReadOnlyList<Ciphertext> sumPlanes, Ciphertext counts, Ciphertext countsForAggregatorKey)
+    public static HeAggregateContribution From(IReadOnlyList<Ciphertext> sumPlanes, Ciphertext counts)
     {
         ArgumentNullException.ThrowIfNull(sumPlanes);
-        foreach (var ciphertext in sumPlanes.Append(counts).Append(countsForAggregatorKey))
+        foreach (var ciphertext in sumPlanes.Append(counts))
         {
             HeAggregator.CheckShape(ciphertext);
         }
 
-        return new HeAggregateContribution(sumPlanes, counts, countsForAggregatorKey);
+        return new HeAggregateContribution(sumPlanes, counts, null);
     }
 }

@@ -30,6 +30,13 @@ public static class HeAggregateParameters
     /// <summary>b of the flooding term [−2^b, 2^b): ⌊log2 Δ⌋ − 4, at most the 126 bits the flooding sampler draws.</summary>
     public static int FloodingBits => Math.Min(126, Bfv.DeltaBits - 4);
 
+    /// <summary>Whether <paramref name="ciphertext"/> is one he-aggregate exchanges: of <see cref="Bfv"/>, size 2, at the top level.</summary>
+    public static bool IsJobCiphertext(Ciphertext ciphertext)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        return ciphertext.HasFreshShape(Bfv);
+    }
+
     /// <summary>The largest b with providers·(2^b − 1) &lt; t, so that a slot's total of limbs over the providers does not wrap.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than one provider, or more than <see cref="MaxProviders"/>.</exception>
     public static int LimbBits(int providers) => providers is < 1 or > MaxProviders

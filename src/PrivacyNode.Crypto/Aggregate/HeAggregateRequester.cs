@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using PrivacyNode.Crypto.Bfv;
 
 namespace PrivacyNode.Crypto.Aggregate;
@@ -12,6 +13,7 @@ public sealed class HeAggregateRequester : IDisposable
     private readonly SecretKey _secretKey;
     private readonly int _groups;
     private readonly long _low;
+    private readonly UInt128 _span;
     private readonly int _limbBits;
 
     /// <summary>A requester of totals over <paramref name="groups"/> groups from <paramref name="providers"/> providers, values in [<paramref name="low"/>, <paramref name="high"/>].</summary>
@@ -24,7 +26,7 @@ public sealed class HeAggregateRequester : IDisposable
 
         _limbBits = HeAggregateParameters.LimbBits(providers);
         Planes = HeAggregateParameters.Planes(low, high, _limbBits);
-        (_groups, _low) = (groups, low);
+        (_groups, _low, _span) = (groups, low, (ulong)(high - low));
         var generator = new KeyGenerator(HeAggregateParameters.Bfv);
         _secretKey = generator.CreateSecretKey();
         PublicKey = generator.CreatePublicKey(_secretKey);
@@ -57,14 +59,23 @@ public sealed class HeAggregateRequester : IDisposable
         return countsForAggregatorKey.Skip(1).Aggregate(countsForAggregatorKey[0], evaluator.Add);
     }
 
-    /// <summary>Per group, its total row count and Σ v, or null where the aggregator suppressed it.</summary>
-    /// <exception cref="ArgumentException">The result has the wrong number of planes or foreign ciphertexts.</exception>
-    public IReadOnlyList<(long Count, Int128 Sum)?> Decrypt(HeAggregateResult result)
+    /// <summary>
+    /// Per group, its total row count and Σ v, or null where the aggregator suppressed it. The providers summed
+    /// <paramref name="totalRows"/> rows in all; a total that so many rows in the range cannot make is refused.
+    /// </summary>
+    /// <exception cref="ArgumentException">The result has the wrong number of planes, foreign ciphertexts or suppressed groups outside the domain.</exception>
+    /// <exception cref="CryptographicException">A total is impossible for the rows summed: the ciphertexts were not made under this job's keys.</exception>
+    public IReadOnlyList<(long Count, Int128 Sum)?> Decrypt(HeAggregateResult result, long totalRows)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (result.SumPlanes.Count != Planes)
         {
             throw new ArgumentException($"The result holds {result.SumPlanes.Count} planes; this job has {Planes}.", nameof(result));
+        }
+
+        if (result.Suppressed.Any(g => g < 0 || g >= _groups))
+        {
+            throw new ArgumentException($"A suppressed group lies outside the job's {_groups} groups.", nameof(result));
         }
 
         foreach (var ciphertext in result.SumPlanes.Append(result.Counts))
@@ -85,13 +96,18 @@ public sealed class HeAggregateRequester : IDisposable
                 continue;
             }
 
-            Int128 sum = 0;
+            UInt128 offsetSum = 0;
             for (var p = 0; p < Planes; p++)
             {
-                sum += (Int128)planes[p][g] << (p * _limbBits);
+                offsetSum += (UInt128)planes[p][g] << (p * _limbBits);
             }
 
-            totals[g] = ((long)counts[g], sum + ((long)counts[g] * (Int128)_low));
+            if (counts[g] > (ulong)totalRows || offsetSum > _span * counts[g])
+            {
+                throw new CryptographicException($"Group {g}'s total is impossible for {totalRows} rows in the declared range: the totals were not encrypted under this job's keys.");
+            }
+
+            totals[g] = ((long)counts[g], (Int128)offsetSum + ((long)counts[g] * (Int128)_low));
         }
 
         return totals;

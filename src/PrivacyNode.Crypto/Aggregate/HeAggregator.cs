@@ -12,18 +12,17 @@ public sealed class HeAggregator : IDisposable
 {
     private readonly SecretKey _countKey;
     private readonly int _groups;
-    private readonly long _minimumCount;
 
-    /// <summary>An aggregator of <paramref name="groups"/> groups that suppresses totals of fewer than <paramref name="minimumCount"/> rows.</summary>
+    /// <summary>An aggregator of <paramref name="groups"/> groups, with a fresh count key.</summary>
     /// <exception cref="ArgumentOutOfRangeException">No groups, or more than one ciphertext holds.</exception>
-    public HeAggregator(int groups, long minimumCount)
+    public HeAggregator(int groups)
     {
         if (groups < 1 || groups > HeAggregateParameters.MaxGroups)
         {
             throw new ArgumentOutOfRangeException(nameof(groups), groups, $"1 to {HeAggregateParameters.MaxGroups} groups.");
         }
 
-        (_groups, _minimumCount) = (groups, minimumCount);
+        _groups = groups;
         var generator = new KeyGenerator(HeAggregateParameters.Bfv);
         _countKey = generator.CreateSecretKey();
         CountKey = generator.CreatePublicKey(_countKey);
@@ -35,10 +34,11 @@ public sealed class HeAggregator : IDisposable
     /// <summary>
     /// Adds the contributions' sums and counts (under <paramref name="requesterKey"/>), reads the total counts from
     /// <paramref name="countTotal"/> (the requester's sum of every contribution's counts under the count key), and
-    /// returns the totals with suppressed groups padded by uniform masks, each ciphertext flooded.
+    /// returns the totals with every group of 0 or fewer than <paramref name="minimumCount"/> rows padded by a uniform mask,
+    /// each ciphertext flooded.
     /// </summary>
     /// <exception cref="ArgumentException">No contributions, or contributions of different plane counts or foreign ciphertexts.</exception>
-    public HeAggregateResult Combine(PublicKey requesterKey, IReadOnlyList<HeAggregateContribution> contributions, Ciphertext countTotal)
+    public HeAggregateResult Combine(PublicKey requesterKey, IReadOnlyList<HeAggregateContribution> contributions, Ciphertext countTotal, long minimumCount)
     {
         ArgumentNullException.ThrowIfNull(contributions);
         CheckKey(requesterKey, nameof(requesterKey));
@@ -52,7 +52,7 @@ public sealed class HeAggregator : IDisposable
         var evaluator = new Evaluator(parameters);
         var encoder = new BatchEncoder(parameters);
         var totals = encoder.Decode(new Decryptor(_countKey).Decrypt(countTotal));
-        var suppressed = Enumerable.Range(0, _groups).Where(g => totals[g] == 0 || (long)totals[g] < _minimumCount).ToList();
+        var suppressed = Enumerable.Range(0, _groups).Where(g => totals[g] == 0 || (long)totals[g] < minimumCount).ToList();
 
         // Suppressed slots get a fresh uniform mask (a one-time pad in Z_t); the others are left alone. Only additions of
         // fresh encryptions are involved, and the flooded mask encryption also drowns their value-dependent rounding.
@@ -90,15 +90,9 @@ public sealed class HeAggregator : IDisposable
     internal static void CheckShape(Ciphertext ciphertext)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
-        if (!ciphertext.HasFreshShape(HeAggregateParameters.Bfv))
+        if (!HeAggregateParameters.IsJobCiphertext(ciphertext))
         {
             throw new ArgumentException("An he-aggregate ciphertext is for the he-aggregate parameters, of size 2, at the top level.", nameof(ciphertext));
         }
     }
 }
-
-/// <summary>The aggregator's answer: the masked, flooded totals under the requester's key, and the groups it suppressed.</summary>
-/// <param name="SumPlanes">Per plane, the total limb sums of each group (uniform noise where suppressed).</param>
-/// <param name="Counts">The total row count of each group (uniform noise where suppressed).</param>
-/// <param name="Suppressed">The groups whose total count was below the minimum, in order.</param>
-public sealed record HeAggregateResult(IReadOnlyList<Ciphertext> SumPlanes, Ciphertext Counts, IReadOnlyList<int> Suppressed);

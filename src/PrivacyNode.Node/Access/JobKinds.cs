@@ -16,6 +16,9 @@ public static class JobKinds
         ["he-aggregate"] = "sum",
     };
 
+    /// <summary>The kinds that match a set of the requester's keys, to which a grant's minimum requester set size applies.</summary>
+    public static IReadOnlySet<string> WithRequesterSet { get; } = new HashSet<string>(StringComparer.Ordinal) { "psi", "psi-count", "psi-payload", "psi-sum" };
+
     /// <summary>The output modes: count (sizes only), membership (which requester rows match), payload (granted provider columns for matches), sum (aggregates).</summary>
     public static IReadOnlyList<string> OutputModes { get; } = ["count", "membership", "payload", "sum"];
 }

@@ -117,7 +117,7 @@ public static class PolicyDecision
             return Decision.Deny(DenyReason.PurposeMismatch, $"Grant '{grant.Id}' is for purpose '{terms.PurposeCode}', not '{ask.PurposeCode}'.");
         }
 
-        if (ask.RequesterSetSize < grant.MinRequesterSetSize)
+        if (JobKinds.WithRequesterSet.Contains(ask.Kind) && ask.RequesterSetSize < grant.MinRequesterSetSize)
         {
             return Decision.Deny(DenyReason.RequesterSetTooSmall, $"Grant '{grant.Id}' needs a requester set of at least {grant.MinRequesterSetSize} keys; this job has {ask.RequesterSetSize}.");
         }

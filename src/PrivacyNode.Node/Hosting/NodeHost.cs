@@ -116,7 +116,13 @@ public sealed class NodeHost : IAsyncDisposable
             }
         });
         var logger = loggerFactory.CreateLogger("PrivacyNode.Node");
-        var runner = new JobRunner(jobs, jobEvents, [new RowCountExecutor(peerClient, peerKeys), .. PsiExecutor.Kinds.Select(kind => new PsiExecutor(kind, peerClient, peerKeys, datasets, access))], clock,
+        IJobExecutor[] executors =
+        [
+            new RowCountExecutor(peerClient, peerKeys),
+            .. PsiExecutor.Kinds.Select(kind => new PsiExecutor(kind, peerClient, peerKeys, datasets, access)),
+            new HeAggregateExecutor(peerClient, peerKeys, audit),
+        ];
+        var runner = new JobRunner(jobs, jobEvents, executors, clock,
             TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
         var tagCache = new ProviderTagCache(directory.PsiCacheDirectory, TimeSpan.FromDays(options.Jobs.PsiKeyLifetimeDays), clock);
         var catalog = new CatalogRpcService(datasets, tagCache, peerClient, clock);
@@ -129,6 +135,7 @@ public sealed class NodeHost : IAsyncDisposable
         accessService.MapPeer(peerRouter);
         new PeerJobRpcService(access, audit, peerKeys).Map(peerRouter);
         new PeerPsiRpcService(access, audit, peerKeys, tagCache).Map(peerRouter);
+        new PeerAggregateRpcService(access, audit, peerKeys).Map(peerRouter);
         peerHealth.LearnServices(peerRouter);
 
         var localRouter = new RpcRouter(serverOptions, localAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.LocalEndpoint"), localAccess.RecordRefusalAsync);

@@ -123,19 +123,11 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         var tagIndex = new TagIndex(keys.Count);
         var payloadKeys = withPayloads ? new byte[keys.Count * Oprf.PayloadKeySize] : [];
         await run.ReportAsync(0.05, "blinding and unblinding keys");
-        using (var exchange = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            var sending = CancelOnFailure(SendBlindedAsync(call, requester, keys, batch, complete: Kind != Sum, exchange.Token), exchange);
-            var receiving = CancelOnFailure(ReceiveEvaluationsAsync(run, call, requester, keys.Count, tagIndex, payloadKeys, exchange.Token), exchange);
-            try
-            {
-                await Task.WhenAll(sending, receiving);
-            }
-            catch when (new[] { sending, receiving }.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) is { } cause)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
-            }
-        }
+        await Concurrently.RunAsync(
+            [
+                token => SendBlindedAsync(call, requester, keys, batch, complete: Kind != Sum, token),
+                token => ReceiveEvaluationsAsync(run, call, requester, keys.Count, tagIndex, payloadKeys, token),
+            ], cancellationToken);
 
         if (Kind == Sum)
         {
@@ -319,20 +311,6 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
 
             received += count;
             await run.ReportAsync(0.05 + (0.8 * received / Math.Max(1, expected)), "blinding and unblinding keys");
-        }
-    }
-
-    /// <summary>Cancels the other half of the exchange when this half fails, so neither waits forever.</summary>
-    private static async Task CancelOnFailure(Task task, CancellationTokenSource exchange)
-    {
-        try
-        {
-            await task;
-        }
-        catch
-        {
-            await exchange.CancelAsync();
-            throw;
         }
     }
 

@@ -4,7 +4,7 @@ using System.Numerics;
 namespace PrivacyNode.Node.Jobs;
 
 /// <summary>
-/// A psi-sum value column's declared range, [Low, High] in units of 10^−Scale: decimals with a fixed number of
+/// A psi-sum or he-aggregate value column's declared range, [Low, High] in units of 10^−Scale: decimals with a fixed number of
 /// places, held exactly as 64-bit integers. The scale is the larger number of decimals written in the bounds.
 /// </summary>
 public sealed record ValueRange(long Low, long High, int Scale)
@@ -17,7 +17,7 @@ public sealed record ValueRange(long Low, long High, int Scale)
         range = new ValueRange(0, 0, 0);
         if (string.IsNullOrWhiteSpace(min) || string.IsNullOrWhiteSpace(max))
         {
-            error = "A psi-sum job declares the value column's range (--value-range min:max, for example 0.00:1000000.00).";
+            error = "A psi-sum or he-aggregate job declares the value column's range (--value-range min:max, for example 0.00:1000000.00).";
             return false;
         }
 

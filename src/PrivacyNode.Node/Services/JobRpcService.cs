@@ -56,8 +56,29 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             throw new RpcException(StatusCode.InvalidArgument, problem);
         }
 
-        var grant = await access.GetHeldGrantAsync(spec.GrantId, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"This node holds no grant '{spec.GrantId}'. See: privacynode grant list");
+        var grants = spec.Kind == HeAggregateSpec.Kind
+            ? await ResolvePartsAsync(spec, context.CancellationToken)
+            : [await ResolveAsync(spec, context.CancellationToken)];
+
+        var caller = context.GetLocalCaller();
+        var job = new Job
+        {
+            Id = "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            Spec = spec,
+            State = JobState.Pending,
+            SubmittedBy = caller.Name,
+            SubmittedAt = JobRun.Now(clock),
+            Stage = "queued",
+            ResultExpiresAt = grants.Select(g => g.Terms.ValidTo).Min(),
+        };
+        await runner.SubmitAsync(job, Actor.Local(caller), context.CancellationToken);
+        return new SubmitJobResponse { Job = job };
+    }
+
+    /// <summary>The grant of a job with one provider; fills in the provider, dataset and purpose from it.</summary>
+    private async Task<Grant> ResolveAsync(JobSpec spec, CancellationToken cancellationToken)
+    {
+        var grant = await HeldGrantAsync(spec.GrantId, cancellationToken);
         if (string.IsNullOrEmpty(spec.Peer))
         {
             spec.Peer = grant.Provider;
@@ -77,20 +98,62 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             spec.PurposeCode = grant.Terms.PurposeCode;
         }
 
-        var caller = context.GetLocalCaller();
-        var job = new Job
-        {
-            Id = "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
-            Spec = spec,
-            State = JobState.Pending,
-            SubmittedBy = caller.Name,
-            SubmittedAt = JobRun.Now(clock),
-            Stage = "queued",
-            ResultExpiresAt = grant.Terms.ValidTo,
-        };
-        await runner.SubmitAsync(job, Actor.Local(caller), context.CancellationToken);
-        return new SubmitJobResponse { Job = job };
+        return grant;
     }
+
+    /// <summary>
+    /// he-aggregate: every part's provider and dataset from its grant, and the job checked against each grant as far as
+    /// this node can, so that no provider spends a use on a job another is bound to refuse. The spec's own provider,
+    /// grant, dataset and columns become the aggregator's (the first part's).
+    /// </summary>
+    private async Task<List<Grant>> ResolvePartsAsync(JobSpec spec, CancellationToken cancellationToken)
+    {
+        var grants = new List<Grant>();
+        foreach (var part in spec.Parts)
+        {
+            var grant = await HeldGrantAsync(part.GrantId, cancellationToken);
+            if ((part.Peer.Length > 0 && part.Peer != grant.Provider) || (part.Dataset.Length > 0 && part.Dataset != grant.Terms.Dataset))
+            {
+                throw new RpcException(StatusCode.InvalidArgument, $"Grant '{grant.Id}' covers dataset '{grant.Terms.Dataset}' at '{grant.Provider}', not '{part.Dataset}' at '{part.Peer}'.");
+            }
+
+            (part.Peer, part.Dataset) = (grant.Provider, grant.Terms.Dataset);
+            grants.Add(grant);
+        }
+
+        if (spec.Parts.GroupBy(p => p.Peer, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"Each provider takes part in an he-aggregate job once; '{twice.Key}' is named {twice.Count()} times.");
+        }
+
+        if (string.IsNullOrEmpty(spec.PurposeCode))
+        {
+            spec.PurposeCode = grants[0].Terms.PurposeCode;
+        }
+
+        var now = clock.GetUtcNow();
+        for (var i = 0; i < grants.Count; i++)
+        {
+            var part = spec.Parts[i];
+            var ask = new JobAsk(grants[i].Requester, part.GrantId, spec.Kind, part.Dataset, part.Columns, spec.OutputMode, spec.PurposeCode, 0);
+            // The dataset's sharing attribute is the provider's to check: assume it still allows grants.
+            var decision = PolicyDecision.Decide(grants[i], Sharing.Conditional, ask, grants[i].Uses, now);
+            if (!decision.Allowed)
+            {
+                throw new RpcException(StatusCode.FailedPrecondition, $"Part {i + 1} ('{part.Peer}') would be refused: {decision.Code}: {decision.Message}");
+            }
+        }
+
+        var aggregator = spec.Parts[0];
+        (spec.Peer, spec.GrantId, spec.Dataset) = (aggregator.Peer, aggregator.GrantId, aggregator.Dataset);
+        spec.Columns.Clear();
+        spec.Columns.AddRange(aggregator.Columns);
+        return grants;
+    }
+
+    private async Task<Grant> HeldGrantAsync(string grantId, CancellationToken cancellationToken) =>
+        await access.GetHeldGrantAsync(grantId, cancellationToken)
+            ?? throw new RpcException(StatusCode.NotFound, $"This node holds no grant '{grantId}'. See: privacynode grant list");
 
     private async Task<Job> VisibleJobAsync(string jobId, ServerCallContext context)
     {

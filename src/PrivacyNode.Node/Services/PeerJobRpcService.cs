@@ -30,33 +30,21 @@ public sealed class PeerJobRpcService(AccessStore access, AuditLog audit, PeerAu
             throw new RpcException(StatusCode.InvalidArgument, "RowCount takes a row-count job with an id.");
         }
 
-        await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, context.CancellationToken);
-        var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
-        var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, context.CancellationToken);
-        if (!decision.Allowed)
-        {
-            throw PeerRefusal.ToException(decision, record);
-        }
-
+        var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, context.CancellationToken);
         long rows;
         try
         {
-            rows = await DatasetProfile.CountRowsAsync(dataset!.Source, context.CancellationToken);
+            rows = await DatasetProfile.CountRowsAsync(job.Dataset.Source, context.CancellationToken);
         }
         catch (DataSourceException ex)
         {
-            var failed = await audit.AppendAsync(Actor.Peer(peer).Does("job.provide", "error") with
-            {
-                ReasonCode = "dataset-unreadable", Dataset = spec.Dataset, GrantId = spec.GrantId, JobId = admission.JobId, PurposeCode = spec.PurposeCode,
-                Details = new Dictionary<string, string> { ["error"] = ex.Message },
-            }, context.CancellationToken);
-            throw PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, "The provider cannot read the granted dataset now."), failed, StatusCode.FailedPrecondition);
+            throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot read the granted dataset now: {ex.Message}", context.CancellationToken);
         }
 
-        var check = PolicyDecision.CheckResult(grant!, rows);
-        var provided = await audit.AppendAsync(Actor.Peer(peer).Does("job.provide", check.Allowed ? "ok" : "deny") with
+        var check = PolicyDecision.CheckResult(job.Grant, rows);
+        var provided = await audit.AppendAsync(job.Does("job.provide", check.Allowed ? "ok" : "deny") with
         {
-            ReasonCode = check.Code, Dataset = spec.Dataset, GrantId = spec.GrantId, JobId = admission.JobId, PurposeCode = spec.PurposeCode,
+            ReasonCode = check.Code,
             Details = check.Allowed
                 ? new Dictionary<string, string> { ["revealed"] = "row_count", ["row_count"] = rows.ToString(CultureInfo.InvariantCulture) }
                 : new Dictionary<string, string> { ["revealed"] = "nothing", ["suppressed"] = "row_count" },

@@ -58,42 +58,30 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             throw new RpcException(StatusCode.InvalidArgument, "A psi-sum job names the key column and the value column, and declares the value range.");
         }
 
-        await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, cancellationToken);
         var suite = PsiSuite.Find(spec.PsiSuite)
             ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown PSI suite '{spec.PsiSuite}'; this node runs {PsiSuite.Names}.");
-        var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
-        var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
-        if (!decision.Allowed)
-        {
-            throw PeerRefusal.ToException(decision, record);
-        }
-
-        var entry = Audited(spec, admission.JobId, peer);
+        var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, cancellationToken);
         var withPayloads = spec.Kind == PsiExecutor.Payload;
         KeyedRows? own = null;
         CachedTags? cached = null;
         try
         {
-            if (!withPayloads && !isSum && ProviderTagCache.Covers(dataset!.Source))
+            if (!withPayloads && !isSum && ProviderTagCache.Covers(job.Dataset.Source))
             {
-                cached = await tagCache.GetAsync(dataset, spec.Columns[0], suite, cancellationToken);
+                cached = await tagCache.GetAsync(job.Dataset, spec.Columns[0], suite, cancellationToken);
             }
             else
             {
-                own = await KeyedRows.ReadAsync(dataset!, spec.Columns[0], withPayloads || isSum ? spec.Columns.Skip(1).ToList() : [], cancellationToken);
+                own = await KeyedRows.ReadAsync(job.Dataset, spec.Columns[0], withPayloads || isSum ? spec.Columns.Skip(1).ToList() : [], cancellationToken);
             }
         }
         catch (DataSourceException ex)
         {
-            var failed = await audit.AppendAsync(entry.Does("job.provide", "error") with
-            {
-                ReasonCode = "dataset-unreadable", Details = new Dictionary<string, string> { ["error"] = ex.Message },
-            }, cancellationToken);
-            throw PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, $"The provider cannot use the granted dataset now: {ex.Message}"), failed, StatusCode.FailedPrecondition);
+            throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot use the granted dataset now: {ex.Message}", cancellationToken);
         }
 
         var setSize = cached?.SetSize ?? own!.Entries.Count;
-        var values = isSum ? await SumValuesAsync(own!, range, spec, entry, cancellationToken) : null;
+        var values = isSum ? await SumValuesAsync(own!, range, job, cancellationToken) : null;
         using var sum = isSum ? new PsiSumProvider(Math.Max(1, setSize), range.Low, range.High) : null;
         var accepted = new PsiAccepted { ProviderSetSize = (ulong)setSize, MaxBatch = MaxBatch };
         if (sum is not null)
@@ -115,7 +103,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, spec.Kind is PsiExecutor.Count or PsiExecutor.Sum, cancellationToken);
             if (sum is not null)
             {
-                answer = await SumExchangeAsync(requests, responses, provider, own!, values!, sum, grant!, cancellationToken);
+                answer = await SumExchangeAsync(requests, responses, provider, own!, values!, sum, job.Grant, cancellationToken);
             }
             else
             {
@@ -126,20 +114,11 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         }
         catch (Exception ex) when (ex is PsiProtocolException or RpcException or OperationCanceledException or IOException)
         {
-            // The exchange broke off: record why before the call ends, even when the call itself was cancelled.
-            var reason = ex switch
+            var malformed = ex is PsiProtocolException ? new RpcException(StatusCode.InvalidArgument, ex.Message) : null;
+            await job.BrokenOffAsync(malformed ?? ex, new Dictionary<string, string> { ["suite"] = suite.Name });
+            if (malformed is not null)
             {
-                PsiProtocolException or RpcException { StatusCode: StatusCode.InvalidArgument } => "malformed-message",
-                RpcException rpc => KebabCase.Of(rpc.StatusCode.ToString()),
-                _ => "requester-gone",
-            };
-            await audit.AppendAsync(entry.Does("job.provide", "error") with
-            {
-                ReasonCode = reason, Details = new Dictionary<string, string> { ["error"] = ex.Message, ["suite"] = suite.Name },
-            }, CancellationToken.None);
-            if (ex is PsiProtocolException)
-            {
-                throw new RpcException(StatusCode.InvalidArgument, ex.Message);
+                throw malformed;
             }
 
             throw;
@@ -153,11 +132,10 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             // The count this node decrypted to enforce the minimum result size: psi-sum's provider learns it.
             details["intersection_size"] = answer.Count.ToString(CultureInfo.InvariantCulture);
             details["value_planes"] = sum!.Planes.ToString(CultureInfo.InvariantCulture);
-            var check = PolicyDecision.CheckResult(grant!, (long)answer.Count);
+            var check = PolicyDecision.CheckResult(job.Grant, (long)answer.Count);
             if (!check.Allowed)
             {
-                var denied = await audit.AppendAsync(entry.Does("job.provide", "denied") with { ReasonCode = check.Code, Details = details }, cancellationToken);
-                throw PeerRefusal.ToException(check, denied);
+                throw await job.DeniedAsync(check, details, cancellationToken);
             }
 
             await responses.WriteAsync(new PsiResponse { SumAnswer = answer }, cancellationToken);
@@ -170,7 +148,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             details["tag_cache"] = cached.Built ? "built" : "hit";
         }
 
-        var provided = await audit.AppendAsync(entry.Does("job.provide") with { Details = details }, cancellationToken);
+        var provided = await job.ProvidedAsync(details, cancellationToken);
         await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided) } }, cancellationToken);
     }
 
@@ -178,8 +156,9 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
     /// psi-sum's values, one per key in the order of <paramref name="own"/>'s entries. A key column with repeated keys,
     /// or a value that is not a decimal in the declared range, refuses the job (the row number is given, never the value).
     /// </summary>
-    private async Task<long[]> SumValuesAsync(KeyedRows own, ValueRange range, JobSpec spec, AuditedJob entry, CancellationToken cancellationToken)
+    private static async Task<long[]> SumValuesAsync(KeyedRows own, ValueRange range, ProvidedJob job, CancellationToken cancellationToken)
     {
+        var spec = job.Spec;
         string? problem = own.Duplicates > 0
             ? $"psi-sum sums one value per key, and column '{spec.Columns[0]}' repeats keys in {own.Duplicates} rows; register a view with one row per key (GROUP BY)."
             : null;
@@ -197,11 +176,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             return values;
         }
 
-        var failed = await audit.AppendAsync(entry.Does("job.provide", "error") with
-        {
-            ReasonCode = "dataset-unusable", Details = new Dictionary<string, string> { ["error"] = problem },
-        }, cancellationToken);
-        throw PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, problem), failed, StatusCode.FailedPrecondition);
+        throw await job.DatasetProblemAsync("dataset-unusable", problem, cancellationToken);
     }
 
     /// <summary>
@@ -394,16 +369,5 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         return expected is null || message.MessageCase == expected
             ? message
             : throw new RpcException(StatusCode.InvalidArgument, $"Expected {expected}, got {message.MessageCase}.");
-    }
-
-    /// <summary>The audit fields every provider record of this job carries.</summary>
-    private static AuditedJob Audited(JobSpec spec, string jobId, string peer) => new(Actor.Peer(peer), spec, jobId);
-
-    private sealed record AuditedJob(Actor Actor, JobSpec Spec, string JobId)
-    {
-        public AuditEntry Does(string action, string outcome = "ok") => Actor.Does(action, outcome) with
-        {
-            Dataset = Spec.Dataset, GrantId = Spec.GrantId, JobId = JobId, PurposeCode = Spec.PurposeCode,
-        };
     }
 }

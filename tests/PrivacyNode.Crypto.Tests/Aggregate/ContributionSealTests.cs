@@ -39,6 +39,10 @@ public sealed class ContributionSealTests
         offCurve[^1] ^= 0x01;
         Assert.ThrowsAny<CryptographicException>(() => ContributionSeal.Seal(offCurve, Job, [1, 2, 3]));
         Assert.ThrowsAny<CryptographicException>(() => ContributionSeal.Seal(offCurve.AsSpan(0, 33), Job, [1, 2, 3]));
+        Assert.True(ContributionSeal.IsPublicKey(ContributionSeal.PublicKeyOf(recipient)));
+        Assert.False(ContributionSeal.IsPublicKey(offCurve));
+        Assert.False(ContributionSeal.IsPublicKey(offCurve.AsSpan(0, 33)));
+        Assert.False(ContributionSeal.IsPublicKey(new byte[65]));
 
         var sealedBytes = ContributionSeal.Seal(ContributionSeal.PublicKeyOf(recipient), Job, [1, 2, 3]);
         sealedBytes[64] ^= 0x01; // the ephemeral point's last byte

@@ -19,16 +19,16 @@ public sealed class HeAggregateTests
         const long low = -1_000;
         const long high = 1_000_000_000_000;
         using var requester = new HeAggregateRequester(groups, providers, low, high);
-        using var aggregator = new HeAggregator(groups, minimumCount: 5);
+        using var aggregator = new HeAggregator(groups);
 
         // Rows per provider: group g gets g % 7 rows at each provider (so groups with 0 or 3 rows in all are suppressed).
         var rows = Enumerable.Range(0, providers).Select(_ => Enumerable.Range(0, groups).SelectMany(g => Enumerable.Range(0, (g % 7 == 1 ? 1 : g % 7)).Select(_ => (Group: g, Value: _random.NextInt64(low, high)))).ToList()).ToList();
         rows[0].Add((Group: 0, Value: high)); // group 0: only this row in all, suppressed
         var contributions = rows.Select(r => Contribute(requester, aggregator, providers, low, high, groups, r)).ToList();
 
-        var countTotal = HeAggregateRequester.SumCounts([.. contributions.Select(c => c.CountsForAggregatorKey)]);
-        var result = aggregator.Combine(requester.PublicKey, contributions, countTotal);
-        var totals = requester.Decrypt(result);
+        var countTotal = HeAggregateRequester.SumCounts([.. contributions.Select(c => c.CountsForAggregatorKey!)]);
+        var result = aggregator.Combine(requester.PublicKey, contributions, countTotal, minimumCount: 5);
+        var totals = requester.Decrypt(result, rows.Sum(r => r.Count));
 
         var all = rows.SelectMany(r => r).ToList();
         for (var g = 0; g < groups; g++)
@@ -52,10 +52,10 @@ public sealed class HeAggregateTests
     public void SuppressedSlots_ArePaddedUniformly_ForTheKeyHolder()
     {
         using var requester = new HeAggregateRequester(100, 2, 0, 100);
-        using var aggregator = new HeAggregator(100, minimumCount: 50);
+        using var aggregator = new HeAggregator(100);
         var rows = Enumerable.Range(0, 100).Select(g => (Group: g, Value: 7L)).ToList();
         var contributions = new[] { Contribute(requester, aggregator, 2, 0, 100, 100, rows), Contribute(requester, aggregator, 2, 0, 100, 100, rows) };
-        var result = aggregator.Combine(requester.PublicKey, contributions, HeAggregateRequester.SumCounts([.. contributions.Select(c => c.CountsForAggregatorKey)]));
+        var result = aggregator.Combine(requester.PublicKey, contributions, HeAggregateRequester.SumCounts([.. contributions.Select(c => c.CountsForAggregatorKey!)]), minimumCount: 50);
         Assert.Equal(100, result.Suppressed.Count);
 
         // Every group had 2 rows summing to 14: the padded slots look nothing like that.
@@ -63,14 +63,14 @@ public sealed class HeAggregateTests
         var t = HeAggregateParameters.Bfv.PlainModulus.Value;
         var counts = encoder.Decode(new Decryptor(requester.SecretKeyForTests).Decrypt(result.Counts));
         Assert.True(counts.Take(100).Count(c => c > t / 4 && c < t - (t / 4)) > 30);
-        Assert.All(requester.Decrypt(result), total => Assert.Null(total));
+        Assert.All(requester.Decrypt(result, 200), total => Assert.Null(total));
     }
 
     [Fact]
     public void BadInput_IsRefused()
     {
         using var requester = new HeAggregateRequester(10, 2, 0, 10);
-        using var aggregator = new HeAggregator(10, 1);
+        using var aggregator = new HeAggregator(10);
         var foreign = new KeyGenerator(BfvParameterSets.Sec128LogN13LogQ218);
         var foreignKey = foreign.CreatePublicKey(foreign.CreateSecretKey());
         long[] counts = [1, 0];
@@ -80,18 +80,26 @@ public sealed class HeAggregateTests
         Assert.Throws<ArgumentException>(() => HeAggregateContribution.Create(requester.PublicKey, aggregator.CountKey, 2, 0, 10, counts, [11, 0])); // above 1 × 10
         Assert.Throws<ArgumentException>(() => HeAggregateContribution.Create(requester.PublicKey, aggregator.CountKey, 2, 0, 10, [1], sums));
         Assert.Throws<ArgumentException>(() => HeAggregateContribution.Create(requester.PublicKey, aggregator.CountKey, 2, 0, 10, [1L << 24, 0], sums));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HeAggregator(0, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HeAggregator(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => HeAggregateParameters.LimbBits(0));
         Assert.Throws<ArgumentException>(() => HeAggregateParameters.Planes(2, 1, 30));
 
         var good = HeAggregateContribution.Create(requester.PublicKey, aggregator.CountKey, 2, 0, 10, counts, sums);
-        var morePlanes = HeAggregateContribution.From([good.SumPlanes[0], good.SumPlanes[0]], good.Counts, good.CountsForAggregatorKey);
-        Assert.Throws<ArgumentException>(() => aggregator.Combine(requester.PublicKey, [good, morePlanes], good.CountsForAggregatorKey));
-        Assert.Throws<ArgumentException>(() => aggregator.Combine(requester.PublicKey, [], good.CountsForAggregatorKey));
+        var morePlanes = HeAggregateContribution.From([good.SumPlanes[0], good.SumPlanes[0]], good.Counts);
+        Assert.Throws<ArgumentException>(() => aggregator.Combine(requester.PublicKey, [good, morePlanes], good.CountsForAggregatorKey!, 1));
+        Assert.Throws<ArgumentException>(() => aggregator.Combine(requester.PublicKey, [], good.CountsForAggregatorKey!, 1));
         var wrongSet = new Encryptor(foreignKey).Encrypt(new Plaintext(BfvParameterSets.Sec128LogN13LogQ218));
-        Assert.Throws<ArgumentException>(() => HeAggregateContribution.From(good.SumPlanes, wrongSet, good.CountsForAggregatorKey));
-        var result = aggregator.Combine(requester.PublicKey, [good], good.CountsForAggregatorKey);
-        Assert.Throws<ArgumentException>(() => requester.Decrypt(result with { SumPlanes = [] }));
+        Assert.Throws<ArgumentException>(() => HeAggregateContribution.From(good.SumPlanes, wrongSet));
+        var result = aggregator.Combine(requester.PublicKey, [good], good.CountsForAggregatorKey!, 1);
+        Assert.Equal((1L, (Int128)5), requester.Decrypt(result, 1)[0]);
+        Assert.Throws<ArgumentException>(() => requester.Decrypt(result with { SumPlanes = [] }, 1));
+        Assert.Throws<ArgumentException>(() => requester.Decrypt(result with { Suppressed = [10] }, 1));
+
+        // Totals encrypted under another requester's key decrypt to noise, which no count of rows in the range can make.
+        using var other = new HeAggregateRequester(10, 2, 0, 10);
+        var misdirected = HeAggregateContribution.Create(other.PublicKey, aggregator.CountKey, 2, 0, 10, counts, sums);
+        var wrongKey = aggregator.Combine(requester.PublicKey, [misdirected], misdirected.CountsForAggregatorKey!, 1);
+        Assert.Throws<System.Security.Cryptography.CryptographicException>(() => requester.Decrypt(wrongKey, 1));
     }
 
     private static HeAggregateContribution Contribute(HeAggregateRequester requester, HeAggregator aggregator, int providers, long low, long high, int groups, IEnumerable<(int Group, long Value)> rows)

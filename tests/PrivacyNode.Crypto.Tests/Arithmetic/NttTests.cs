@@ -89,19 +89,19 @@ public sealed class NttTests
     [InlineData(1024, 0x1fffffffffffd801UL)]
     public void VectorStages_GiveTheScalarOutputsExactly(int degree, ulong q)
     {
-        // On a machine without AVX-512 both runs are scalar and the test shows nothing; CI machines have it.
+        // On a machine without AVX-512 both runs are scalar and the test shows nothing (the vector code cannot run there).
         var tables = new NttTables(degree, new Modulus(q));
         var input = RandomPolynomial(degree, q).Select((v, i) => i % 3 == 0 ? v + (2 * q) : v).ToArray(); // lazy inputs up to 3q
         var scalar = (ulong[])input.Clone();
         var vector = (ulong[])input.Clone();
         Ntt.ForwardLazy(scalar, tables, vectors: false);
-        Ntt.ForwardLazy(vector, tables, vectors: true);
+        Ntt.ForwardLazy(vector, tables, vectors: NttVector.IsSupported);
         Assert.Equal(scalar, vector);
 
         var back = scalar.Select(v => v % (2 * q)).ToArray();
         var backVector = (ulong[])back.Clone();
         Ntt.InverseLazy(back, tables, vectors: false);
-        Ntt.InverseLazy(backVector, tables, vectors: true);
+        Ntt.InverseLazy(backVector, tables, vectors: NttVector.IsSupported);
         Assert.Equal(back, backVector);
     }
 

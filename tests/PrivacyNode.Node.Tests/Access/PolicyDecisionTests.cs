@@ -79,6 +79,17 @@ public sealed class PolicyDecisionTests
     }
 
     [Fact]
+    public void MinimumRequesterSet_AppliesOnlyToKindsThatMatchARequesterSet()
+    {
+        var grant = Grant();
+        grant.Terms.JobKinds.Add("he-aggregate");
+        grant.Terms.OutputModes.Add("sum");
+        var aggregate = new JobAsk("insurer", "grt-1", "he-aggregate", "claims", ["id_number"], "sum", "fraud-check", 0);
+        Assert.True(PolicyDecision.Decide(grant, Sharing.Conditional, aggregate, 0, Now).Allowed);
+        Assert.Equal(DenyReason.RequesterSetTooSmall, PolicyDecision.Decide(grant, Sharing.Conditional, aggregate with { Kind = "psi-count", OutputMode = "count" }, 0, Now).Reason);
+    }
+
+    [Fact]
     public void OtherPeersGrant_IsNotConfirmedToExist()
     {
         var decision = PolicyDecision.Decide(Grant(), Sharing.Conditional, new JobAsk("telecom", "grt-1", "psi-count", "claims", [], "count", "fraud-check", 5000), 0, Now);

@@ -1,0 +1,137 @@
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Aggregate;
+
+namespace PrivacyNode.Node.Jobs;
+
+/// <summary>
+/// The shape of an he-aggregate job (docs/protocols/he-aggregate.md), checked the same way by the requester at submit
+/// and by every provider at admission: two or more parts with distinct grants, the aggregator first, each naming its
+/// value column and, when the job groups, its group-by column; the declared value range; and the group domain.
+/// </summary>
+public sealed class HeAggregateSpec
+{
+    public const string Kind = "he-aggregate";
+
+    /// <summary>The most providers of one job.</summary>
+    public const int MaxParts = 64;
+
+    /// <summary>The longest group code, in characters.</summary>
+    public const int MaxGroupCodeLength = 128;
+
+    /// <summary>The name of the one group of a job without a group-by column.</summary>
+    public const string AllRows = "(all)";
+
+    private HeAggregateSpec(IReadOnlyList<JobPart> parts, ValueRange range, IReadOnlyList<string> groups, bool grouped)
+    {
+        Parts = parts;
+        Range = range;
+        Groups = groups;
+        Grouped = grouped;
+    }
+
+    /// <summary>The providers, the aggregator first.</summary>
+    public IReadOnlyList<JobPart> Parts { get; }
+
+    public ValueRange Range { get; }
+
+    /// <summary>The group codes in result order (slot order), or just <see cref="AllRows"/>.</summary>
+    public IReadOnlyList<string> Groups { get; }
+
+    /// <summary>Whether the parts name a group-by column.</summary>
+    public bool Grouped { get; }
+
+    /// <summary>Reads and checks an he-aggregate spec; false with a reason the analyst can act on.</summary>
+    public static bool TryParse(JobSpec spec, out HeAggregateSpec parsed, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        parsed = null!;
+        error = Problem(spec) ?? string.Empty;
+        if (error.Length > 0 || !ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out var range, out error))
+        {
+            return false;
+        }
+
+        var grouped = spec.Parts[0].Columns.Count == 2;
+        parsed = new HeAggregateSpec(spec.Parts, range, grouped ? spec.GroupDomain : [AllRows], grouped);
+        return true;
+    }
+
+    /// <summary>The spec as part <paramref name="index"/>'s provider receives it: peer, grant, dataset and columns are that part's.</summary>
+    public static JobSpec ForPart(JobSpec spec, int index)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var part = spec.Parts[index];
+        var copy = spec.Clone();
+        (copy.Peer, copy.GrantId, copy.Dataset) = (part.Peer, part.GrantId, part.Dataset);
+        copy.Columns.Clear();
+        copy.Columns.AddRange(part.Columns);
+        return copy;
+    }
+
+    /// <summary>
+    /// The position among the parts of the one a provider received (its peer, grant, dataset and columns match), or −1.
+    /// </summary>
+    public int IndexOfReceived(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        for (var i = 0; i < Parts.Count; i++)
+        {
+            var part = Parts[i];
+            if (part.GrantId == spec.GrantId && part.Dataset == spec.Dataset && part.Columns.SequenceEqual(spec.Columns))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string? Problem(JobSpec spec)
+    {
+        if (spec.Parts.Count is < 2 or > MaxParts)
+        {
+            return $"An he-aggregate job names 2 to {MaxParts} providers, one --part grant:value_column[,group_column] each (the first is the aggregator); got {spec.Parts.Count}.";
+        }
+
+        if (spec.Parts.Any(p => string.IsNullOrEmpty(p.GrantId)) || spec.Parts.Select(p => p.GrantId).Distinct(StringComparer.Ordinal).Count() != spec.Parts.Count)
+        {
+            return "Each part of an he-aggregate job names its own grant, and no grant twice.";
+        }
+
+        if (spec.Parts.Any(p => p.Columns.Count is < 1 or > 2 || p.Columns.Any(string.IsNullOrEmpty)))
+        {
+            return "Each part of an he-aggregate job names its value column and, if the job groups, its group-by column (grant:value_column[,group_column]).";
+        }
+
+        var grouped = spec.Parts[0].Columns.Count == 2;
+        if (spec.Parts.Any(p => (p.Columns.Count == 2) != grouped))
+        {
+            return "Either every part of an he-aggregate job names a group-by column, or none does.";
+        }
+
+        if (grouped != (spec.GroupDomain.Count > 0))
+        {
+            return grouped
+                ? "A grouped he-aggregate job declares its group codes (--groups code1,code2,... or --groups @file with one code per line)."
+                : "Group codes are declared only when the parts name a group-by column.";
+        }
+
+        if (spec.GroupDomain.Count > HeAggregateParameters.MaxGroups)
+        {
+            return $"An he-aggregate job sums at most {HeAggregateParameters.MaxGroups} groups; {spec.GroupDomain.Count} were declared.";
+        }
+
+        if (spec.GroupDomain.FirstOrDefault(g => g.Length is 0 or > MaxGroupCodeLength || g != g.Trim()) is { } bad)
+        {
+            return $"Group code '{(bad.Length > MaxGroupCodeLength ? bad[..MaxGroupCodeLength] + "…" : bad)}' is empty, longer than {MaxGroupCodeLength} characters, or padded with spaces.";
+        }
+
+        if (spec.GroupDomain.Distinct(StringComparer.Ordinal).Count() != spec.GroupDomain.Count)
+        {
+            var repeated = spec.GroupDomain.GroupBy(g => g, StringComparer.Ordinal).First(g => g.Count() > 1).Key;
+            return $"Group code '{repeated}' is declared twice.";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Aggregate;
+using PrivacyNode.Crypto.Bfv;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Security;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Server;
+
+namespace PrivacyNode.Node.Services;
+
+/// <summary>
+/// PeerJobService.Aggregate and Contribute on the peer endpoint: the providers' side of he-aggregate
+/// (docs/protocols/he-aggregate.md). Each provider decides the job against its own grant and reads its dataset once.
+/// A contributor returns its per-group totals encrypted under the job's keys and sealed to the aggregator; the
+/// aggregator opens the relayed contributions, adds its own, suppresses small groups and returns the padded totals.
+/// Malformed keys, seals and ciphertexts are refused with INVALID_ARGUMENT; everything after admission is audited.
+/// </summary>
+public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys)
+{
+    public void Map(RpcRouter router)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        router.MapDuplexStreaming(PeerJobServiceDescriptor.Aggregate, AggregateAsync);
+        router.MapUnary(PeerJobServiceDescriptor.Contribute, ContributeAsync);
+    }
+
+    private async Task<ContributeResponse> ContributeAsync(ContributeRequest request, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var shape = Check(request.Admission, aggregator: false);
+        var requesterKey = ReadKey(request.RequesterKey, "requester key");
+        var countKey = ReadKey(request.CountKey, "count key");
+        if (!ContributionSeal.IsPublicKey(request.SealKey.Span))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "The aggregator's sealing key is not an uncompressed P-256 point.");
+        }
+
+        var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, request.Admission, access, peerKeys, audit, cancellationToken);
+        GroupTotals totals;
+        try
+        {
+            totals = await ReadTotalsAsync(job, shape, cancellationToken);
+        }
+        catch (OperationCanceledException ex)
+        {
+            await job.BrokenOffAsync(ex);
+            throw;
+        }
+
+        var contribution = HeAggregateContribution.Create(requesterKey, countKey, shape.Parts.Count, shape.Range.Low, shape.Range.High, totals.Counts, totals.OffsetSums);
+        var content = new SealedContribution
+        {
+            GrantId = job.Spec.GrantId,
+            Counts = Serialize(contribution.Counts),
+            MinResultSize = job.Grant.MinResultSize,
+            KeysDigest = ByteString.CopyFrom(KeysDigest(request.RequesterKey.Span, request.CountKey.Span)),
+        };
+        content.SumPlanes.AddRange(contribution.SumPlanes.Select(Serialize));
+        var sealedContribution = ContributionSeal.Seal(request.SealKey.Span, AssociatedData(job.Admission.JobId), content.ToByteArray());
+
+        var details = Sizes(shape, totals, contribution.SumPlanes.Count);
+        details["role"] = "contributor";
+        details["revealed"] = "row_count,encrypted-group-totals";
+        var provided = await job.ProvidedAsync(details, cancellationToken);
+        return new ContributeResponse
+        {
+            SealedContribution = ByteString.CopyFrom(sealedContribution),
+            CountsForAggregator = Serialize(contribution.CountsForAggregatorKey!),
+            Rows = (ulong)totals.Rows,
+            ProviderReceipt = AuditFormat.ReceiptOf(provided),
+        };
+    }
+
+    private async Task AggregateAsync(IAsyncStreamReader<AggregateRequest> requests, IAsyncStreamWriter<AggregateResponse> responses, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var open = (await NextAsync(requests, AggregateRequest.MessageOneofCase.Open, cancellationToken)
+            ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the job was opened.")).Open;
+        var shape = Check(open.Admission, aggregator: true);
+        var requesterKey = ReadKey(open.RequesterKey, "requester key");
+        var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, open.Admission, access, peerKeys, audit, cancellationToken);
+
+        using var aggregator = new HeAggregator(shape.Groups.Count);
+        using var sealing = ContributionSeal.CreateRecipient();
+        var countKey = BfvSerializer.Serialize(aggregator.CountKey);
+        var relayed = new Relayed(shape, job.Admission.JobId, sealing, KeysDigest(open.RequesterKey.Span, countKey));
+        await responses.WriteAsync(new AggregateResponse
+        {
+            Opened = new AggregateOpened { CountKey = ByteString.CopyFrom(countKey), SealKey = ByteString.CopyFrom(ContributionSeal.PublicKeyOf(sealing)) },
+        }, cancellationToken);
+        GroupTotals? own = null;
+        await Concurrently.RunAsync(
+            [
+                async token => own = await ReadTotalsAsync(job, shape, token),
+                async token =>
+                {
+                    try
+                    {
+                        await relayed.ReceiveAsync(requests, token);
+                    }
+                    catch (Exception ex) when (ex is RpcException or IOException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                    {
+                        // The exchange broke off (not: our own data failed, which cancelled this half and is audited already).
+                        await job.BrokenOffAsync(ex);
+                        throw;
+                    }
+                },
+            ], cancellationToken);
+
+        var mine = HeAggregateContribution.Create(requesterKey, aggregator.CountKey, shape.Parts.Count, shape.Range.Low, shape.Range.High, own!.Counts, own.OffsetSums);
+        var minimum = relayed.MinResultSizes.Append(job.Grant.MinResultSize).Max();
+        var result = aggregator.Combine(requesterKey, [mine, .. relayed.Contributions], HeAggregateRequester.SumCounts([relayed.CountTotal!, mine.CountsForAggregatorKey!]), minimum);
+
+        var details = Sizes(shape, own, mine.SumPlanes.Count);
+        details["role"] = "aggregator";
+        details["providers"] = shape.Parts.Count.ToString(CultureInfo.InvariantCulture);
+        details["min_result_size"] = minimum.ToString(CultureInfo.InvariantCulture);
+        details["suppressed_groups"] = result.Suppressed.Count.ToString(CultureInfo.InvariantCulture);
+        details["learned"] = "group-row-counts";
+        details["revealed"] = "row_count,suppressed-groups,encrypted-group-totals";
+        var provided = await job.ProvidedAsync(details, cancellationToken);
+        var totals = new AggregateTotals { Counts = Serialize(result.Counts), Rows = (ulong)own.Rows, ProviderReceipt = AuditFormat.ReceiptOf(provided) };
+        totals.SumPlanes.AddRange(result.SumPlanes.Select(Serialize));
+        totals.Suppressed.AddRange(result.Suppressed.Select(g => (uint)g));
+        await responses.WriteAsync(new AggregateResponse { Totals = totals }, cancellationToken);
+    }
+
+    /// <summary>The job's shape, if the admission is well formed and names the part this call serves.</summary>
+    private static HeAggregateSpec Check(JobAdmission? admission, bool aggregator)
+    {
+        var spec = admission?.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job admission with its spec is required.");
+        if (spec.Kind != HeAggregateSpec.Kind || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "Aggregate and Contribute take an he-aggregate job with an id.");
+        }
+
+        if (!HeAggregateSpec.TryParse(spec, out var shape, out var error))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, error);
+        }
+
+        var index = shape.IndexOfReceived(spec);
+        return (aggregator ? index == 0 : index > 0)
+            ? shape
+            : throw new RpcException(StatusCode.InvalidArgument, aggregator
+                ? "The admission's grant, dataset and columns are not those of the job's first part, the aggregator."
+                : "The admission's grant, dataset and columns are not those of one of the job's contributing parts.");
+    }
+
+    private static PublicKey ReadKey(ByteString bytes, string what)
+    {
+        try
+        {
+            return BfvSerializer.DeserializePublicKey(HeAggregateParameters.Bfv, bytes.Span);
+        }
+        catch (BfvFormatException ex)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"The {what} is not a BFV public key for he-aggregate: {ex.Message}");
+        }
+    }
+
+    private static Ciphertext ReadCiphertext(ByteString bytes, string what)
+    {
+        Ciphertext ciphertext;
+        try
+        {
+            ciphertext = BfvSerializer.DeserializeCiphertext(HeAggregateParameters.Bfv, bytes.Span);
+        }
+        catch (BfvFormatException ex)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"{what} is not a BFV ciphertext for he-aggregate: {ex.Message}");
+        }
+
+        return HeAggregateParameters.IsJobCiphertext(ciphertext)
+            ? ciphertext
+            : throw new RpcException(StatusCode.InvalidArgument, $"{what} is not a fresh he-aggregate ciphertext (size 2, every data prime).");
+    }
+
+    private static ByteString Serialize(Ciphertext ciphertext) => ByteString.CopyFrom(BfvSerializer.Serialize(ciphertext));
+
+    /// <summary>SHA-256 of the requester key then the count key: what a contribution was encrypted under.</summary>
+    private static byte[] KeysDigest(ReadOnlySpan<byte> requesterKey, ReadOnlySpan<byte> countKey)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(requesterKey);
+        hash.AppendData(countKey);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>A seal's associated data: the job it belongs to.</summary>
+    private static byte[] AssociatedData(string jobId) => Encoding.UTF8.GetBytes("he-aggregate " + jobId);
+
+    /// <summary>This provider's totals; a dataset that cannot serve the job refuses it, audited.</summary>
+    private static async Task<GroupTotals> ReadTotalsAsync(ProvidedJob job, HeAggregateSpec shape, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GroupTotals.ReadAsync(job.Dataset, shape, job.Spec.Columns, cancellationToken);
+        }
+        catch (DataSourceException ex)
+        {
+            throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot use the granted dataset now: {ex.Message}", cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw await job.DatasetProblemAsync("dataset-unusable", ex.Message, cancellationToken);
+        }
+    }
+
+    private static Dictionary<string, string> Sizes(HeAggregateSpec shape, GroupTotals totals, int planes) => new()
+    {
+        ["kind"] = HeAggregateSpec.Kind,
+        ["provider_rows"] = totals.Rows.ToString(CultureInfo.InvariantCulture),
+        ["groups"] = shape.Groups.Count.ToString(CultureInfo.InvariantCulture),
+        ["value_planes"] = planes.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static async Task<AggregateRequest?> NextAsync(IAsyncStreamReader<AggregateRequest> requests, AggregateRequest.MessageOneofCase expected, CancellationToken cancellationToken)
+    {
+        if (!await requests.MoveNextAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var message = requests.Current;
+        return message.MessageCase == expected
+            ? message
+            : throw new RpcException(StatusCode.InvalidArgument, $"Expected {expected}, got {message.MessageCase}.");
+    }
+
+    /// <summary>The contributions the requester relays to the aggregator, opened and checked, and their count total.</summary>
+    private sealed class Relayed(HeAggregateSpec shape, string jobId, ECDiffieHellman sealing, byte[] keysDigest)
+    {
+        public List<HeAggregateContribution> Contributions { get; } = [];
+
+        /// <summary>The minimum result size of each contributor's grant.</summary>
+        public List<long> MinResultSizes { get; } = [];
+
+        /// <summary>The contributors' counts under the count key, as the requester added them up.</summary>
+        public Ciphertext? CountTotal { get; private set; }
+
+        /// <summary>One sealed contribution per contributing part, each grant once, then the count total.</summary>
+        /// <exception cref="RpcException">INVALID_ARGUMENT: a message is missing, out of order, altered, for another job or keys, or malformed.</exception>
+        public async Task ReceiveAsync(IAsyncStreamReader<AggregateRequest> requests, CancellationToken cancellationToken)
+        {
+            var expectedGrants = shape.Parts.Skip(1).Select(p => p.GrantId).ToHashSet(StringComparer.Ordinal);
+            var planes = HeAggregateParameters.Planes(shape.Range.Low, shape.Range.High, HeAggregateParameters.LimbBits(shape.Parts.Count));
+            var associatedData = AssociatedData(jobId);
+            for (var i = 1; i < shape.Parts.Count; i++)
+            {
+                var message = await NextAsync(requests, AggregateRequest.MessageOneofCase.SealedContribution, cancellationToken)
+                    ?? throw new RpcException(StatusCode.InvalidArgument, $"The call ended after {i - 1} of {shape.Parts.Count - 1} contributions.");
+                SealedContribution content;
+                try
+                {
+                    content = SealedContribution.Parser.ParseFrom(ContributionSeal.Open(sealing, associatedData, message.SealedContribution.Span));
+                }
+                catch (Exception ex) when (ex is CryptographicException or InvalidProtocolBufferException)
+                {
+                    throw new RpcException(StatusCode.InvalidArgument, $"Contribution {i} does not open under this job's sealing key: it was altered, or sealed for another job.");
+                }
+
+                if (!CryptographicOperations.FixedTimeEquals(content.KeysDigest.Span, keysDigest))
+                {
+                    throw new RpcException(StatusCode.InvalidArgument, $"Contribution {i} was encrypted under other keys than this job's.");
+                }
+
+                if (!expectedGrants.Remove(content.GrantId))
+                {
+                    throw new RpcException(StatusCode.InvalidArgument, $"Contribution {i} is not from one of the job's contributing grants, or repeats one.");
+                }
+
+                if (content.SumPlanes.Count != planes)
+                {
+                    throw new RpcException(StatusCode.InvalidArgument, $"Contribution {i} holds {content.SumPlanes.Count} value planes; this job has {planes}.");
+                }
+
+                Contributions.Add(HeAggregateContribution.From(
+                    [.. content.SumPlanes.Select(p => ReadCiphertext(p, $"A value plane of contribution {i}"))],
+                    ReadCiphertext(content.Counts, $"The counts of contribution {i}")));
+                MinResultSizes.Add(content.MinResultSize);
+            }
+
+            var total = await NextAsync(requests, AggregateRequest.MessageOneofCase.CountTotal, cancellationToken)
+                ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the count total.");
+            CountTotal = ReadCiphertext(total.CountTotal, "The count total");
+        }
+    }
+}

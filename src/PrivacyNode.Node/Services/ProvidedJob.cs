@@ -1,0 +1,97 @@
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Jobs;
+using PrivacyNode.Rpc;
+
+namespace PrivacyNode.Node.Services;
+
+/// <summary>
+/// A job this node serves for a peer once its grant admitted it: the grant and dataset, the fields every provider
+/// record of the job carries, and the audited ways the job ends early.
+/// </summary>
+internal sealed class ProvidedJob
+{
+    private readonly AuditLog _audit;
+
+    private ProvidedJob(string peer, JobAdmission admission, Grant grant, DatasetStore.Entry dataset, AuditLog audit)
+    {
+        (Peer, Admission, Grant, Dataset, _audit) = (peer, admission, grant, dataset, audit);
+    }
+
+    /// <summary>The requester.</summary>
+    public string Peer { get; }
+
+    public JobAdmission Admission { get; }
+
+    public JobSpec Spec => Admission.Spec;
+
+    public Grant Grant { get; }
+
+    public DatasetStore.Entry Dataset { get; }
+
+    /// <summary>
+    /// Checks the requester's receipt, then decides the admission against its grant (the decision is audited either way).
+    /// </summary>
+    /// <exception cref="RpcException">The receipt is invalid, or the grant refuses the job (PERMISSION_DENIED with the reason and receipt trailers).</exception>
+    public static async Task<ProvidedJob> AdmitAsync(string peer, JobAdmission admission, AccessStore access, PeerAuditKeys peerKeys, AuditLog audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(admission);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(peerKeys);
+        await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, cancellationToken);
+        var spec = admission.Spec;
+        var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
+        var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
+        return decision.Allowed ? new ProvidedJob(peer, admission, grant!, dataset!, audit) : throw PeerRefusal.ToException(decision, record);
+    }
+
+    /// <summary>An audit entry about this job, by the requesting peer.</summary>
+    public AuditEntry Does(string action, string outcome = "ok") => Actor.Peer(Peer).Does(action, outcome) with
+    {
+        Dataset = Spec.Dataset, GrantId = Spec.GrantId, JobId = Admission.JobId, PurposeCode = Spec.PurposeCode,
+    };
+
+    /// <summary>Writes this job's <c>job.provide</c> record; returns it.</summary>
+    public Task<AuditRecord> ProvidedAsync(IReadOnlyDictionary<string, string> details, CancellationToken cancellationToken) =>
+        _audit.AppendAsync(Does("job.provide") with { Details = details }, cancellationToken);
+
+    /// <summary>
+    /// Audits that the granted dataset cannot serve the job (<paramref name="reasonCode"/>: dataset-unreadable or
+    /// dataset-unusable) and returns the refusal to throw: FAILED_PRECONDITION, dataset-unavailable, with the receipt.
+    /// </summary>
+    public async Task<RpcException> DatasetProblemAsync(string reasonCode, string message, CancellationToken cancellationToken)
+    {
+        var failed = await _audit.AppendAsync(Does("job.provide", "error") with
+        {
+            ReasonCode = reasonCode, Details = new Dictionary<string, string> { ["error"] = message },
+        }, cancellationToken);
+        return PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, message), failed, StatusCode.FailedPrecondition);
+    }
+
+    /// <summary>Audits a refusal after the computation (a result below the grant's minimum); returns the refusal to throw.</summary>
+    public async Task<RpcException> DeniedAsync(Decision decision, IReadOnlyDictionary<string, string> details, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var denied = await _audit.AppendAsync(Does("job.provide", "denied") with { ReasonCode = decision.Code, Details = details }, cancellationToken);
+        return PeerRefusal.ToException(decision, denied);
+    }
+
+    /// <summary>
+    /// Audits that the exchange broke off (a malformed message, or the requester gone), even when the call itself was
+    /// cancelled. Malformed messages are INVALID_ARGUMENT on the wire.
+    /// </summary>
+    public Task BrokenOffAsync(Exception ex, IReadOnlyDictionary<string, string>? details = null)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var reason = ex switch
+        {
+            RpcException { StatusCode: StatusCode.InvalidArgument } => "malformed-message",
+            RpcException rpc => KebabCase.Of(rpc.StatusCode.ToString()),
+            _ => "requester-gone",
+        };
+        var all = new Dictionary<string, string>(details ?? new Dictionary<string, string>()) { ["error"] = ex.Message };
+        return _audit.AppendAsync(Does("job.provide", "error") with { ReasonCode = reason, Details = all }, CancellationToken.None);
+    }
+}
