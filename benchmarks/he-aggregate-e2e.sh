@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end he-aggregate benchmark: a requester (finance) and three providers (civil, hr, housing) on loopback, all on
 # this machine's shared cores. Each provider holds N rows (default 2^20) spread over G groups (default 1,000), with a
-# value of up to 100000.00. Runs one he-aggregate job over the three, then a row-count job at one provider (which reads
-# its whole dataset and nothing else: the cost of reading alone), and prints their times and each node's peak RSS.
+# value of up to 100000.00. Runs an he-aggregate job over the three RUNS times (default 2: the first includes the nodes'
+# warm-up), then a row-count job at one provider (which reads its whole CSV and nothing else: the cost of reading alone),
+# and prints their times and each node's peak RSS. "job" is the job's run time at the requester, from start to end.
 #
-#   bash benchmarks/he-aggregate-e2e.sh                 # 3 x 1M rows, 1,000 groups
-#   bash benchmarks/he-aggregate-e2e.sh 100000 50
+#   bash benchmarks/he-aggregate-e2e.sh                 # 3 x 2^20 rows, 1,000 groups
+#   RUNS=1 bash benchmarks/he-aggregate-e2e.sh 100000 50
 #
 # PRIVACYNODE_CLI may name an already built privacynode executable.
 set -euo pipefail
 rows=${1:-1048576}
 groups=${2:-1000}
+runs=${RUNS:-2}
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/samples/local-nodes.sh"
 
@@ -62,7 +64,7 @@ run() { # kind args...: submit, follow, print the job's time and metrics
 
 parts=()
 for name in "${providers[@]}"; do parts+=(--part "$(grant "$name"):amount,district"); done
-run --kind he-aggregate "${parts[@]}" --value-range 0.00:100000.00 --groups "@$work/groups.txt"
+for _ in $(seq "$runs"); do run --kind he-aggregate "${parts[@]}" --value-range 0.00:100000.00 --groups-file "$work/groups.txt"; done
 run --kind row-count --grant "$(grant civil)"
 
 peak() { grep VmHWM "/proc/$(pgrep -P "$1" -f privacynode-node)/status" | awk '{printf "%.0f MiB", $2 / 1024}'; }

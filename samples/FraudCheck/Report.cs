@@ -51,29 +51,50 @@ internal sealed class Report(TextWriter output, List<Flag> flags, Dictionary<str
         AllFoundWithoutFalseFlags = right == planted.Count && right == flagged;
     }
 
+    /// <summary>The fund's total over the claimed stays, from psi-sum, equals the generator's books.</summary>
+    public bool FundTotalAgrees { get; private set; }
+
+    /// <summary>psi-sum's answer (how many claimed stays the bureau settled, and the fund's total for them) beside the generator's books.</summary>
+    public void WriteFundTotal(JsonElement fundPaid, decimal expected)
+    {
+        var row = fundPaid.GetProperty("rows")[0].GetProperty("values");
+        var total = decimal.Parse(row[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        FundTotalAgrees = total == expected;
+        output.WriteLine();
+        output.WriteLine("The fund's exposure on the claimed stays (psi-sum with the bureau: totals only, no stay or amount):");
+        output.WriteLine($"  {Scenario.Metric(fundPaid, "intersection_size"):N0} claimed stays were settled by the bureau; its fund paid {total:N2} yuan for them in all");
+        output.WriteLine($"  the generator's books say {expected:N2} yuan: {(FundTotalAgrees ? "they agree" : "THEY DISAGREE")}");
+    }
+
     /// <summary>The insurer's side from its job results; the providers' side from their own audit logs.</summary>
-    public void WriteLearned(JsonElement settledInFull, JsonElement openSettlements, JsonElement presentDays, IReadOnlyDictionary<string, string> auditExports)
+    public void WriteLearned(JsonElement settledInFull, JsonElement openSettlements, JsonElement presentDays, JsonElement fundPaid, IReadOnlyDictionary<string, string> auditExports)
     {
         output.WriteLine();
         output.WriteLine("What each party learned:");
         output.WriteLine($"  insurer   which {Scenario.Metric(settledInFull, "intersection_size"):N0} of its {Scenario.Metric(settledInFull, "requester_set_size"):N0} claimed stays the bureau settled in full;");
         output.WriteLine($"            the self-paid amount of the {Scenario.Metric(openSettlements, "intersection_size"):N0} claimed stays with an open settlement;");
-        output.WriteLine($"            on which {Scenario.Metric(presentDays, "intersection_size"):N0} of its {Scenario.Metric(presentDays, "requester_set_size"):N0} stay days the claimant's phone was in the hospital's city.");
+        output.WriteLine($"            on which {Scenario.Metric(presentDays, "intersection_size"):N0} of its {Scenario.Metric(presentDays, "requester_set_size"):N0} stay days the claimant's phone was in the hospital's city;");
+        output.WriteLine($"            how many of its claimed stays the bureau settled ({Scenario.Metric(fundPaid, "intersection_size"):N0}) and the fund's total for them, not which nor any one amount.");
         output.WriteLine($"            Of the bureau's other stays and the operator's other {Scenario.Metric(presentDays, "provider_set_size") - Scenario.Metric(presentDays, "intersection_size"):N0} phone-days, only how many there are.");
         foreach (var (provider, export) in auditExports.Where(e => e.Key != "insurer"))
         {
             var served = File.ReadLines(export).Skip(1).Select(l => JsonDocument.Parse(l).RootElement)
                 .Where(r => r.GetProperty("action").GetString() == "job.provide" && r.GetProperty("outcome").GetString() == "ok")
-                .Select(r => (Dataset: r.GetProperty("dataset").GetString(), Size: Detail(r, "requester_set_size")))
+                .Select(r => (Dataset: r.GetProperty("dataset").GetString(), Size: Detail(r, "requester_set_size"), Counted: Detail(r, "intersection_size")))
                 .ToList();
-            var asked = string.Join(" and ", served.Select(s => $"{long.Parse(s.Size, System.Globalization.CultureInfo.InvariantCulture):N0} keys ({s.Dataset})"));
+            var asked = string.Join(", ", served.Select(s => $"{long.Parse(s.Size, System.Globalization.CultureInfo.InvariantCulture):N0} keys ({s.Dataset})"));
             output.WriteLine($"  {provider,-9} that the insurer asked about {asked}, blinded so it cannot read them;");
+            foreach (var (dataset, _, counted) in served.Where(s => s.Counted.Length > 0))
+            {
+                output.WriteLine($"            how many of the {dataset} keys matched ({long.Parse(counted, System.Globalization.CultureInfo.InvariantCulture):N0}), decrypted to enforce its minimum result size;");
+            }
+
             output.WriteLine("            not which of them matched, and no claim, amount or phone number.");
         }
     }
 
     private static string Detail(JsonElement record, string name) =>
-        record.GetProperty("details").EnumerateArray().Where(d => d.GetProperty("key").GetString() == name).Select(d => d.GetProperty("value").GetString()!).Single();
+        record.GetProperty("details").EnumerateArray().Where(d => d.GetProperty("key").GetString() == name).Select(d => d.GetProperty("value").GetString()!).SingleOrDefault(string.Empty);
 
     private static string Name(Fraud? kind) => kind switch
     {

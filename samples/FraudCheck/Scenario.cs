@@ -8,9 +8,10 @@ namespace PrivacyNode.Samples.FraudCheck;
 
 /// <summary>
 /// The 惠民保 direct-claims fraud check: an insurer asks the medical-insurance bureau and a telecom operator,
-/// through their nodes and under grants they approved, the three questions that expose its planted fraud,
-/// and every party's audit log is verified at the end. Every step is a CLI command the agency's staff
-/// would type; the report says what was found, how well, what each party learned, and how long it took.
+/// through their nodes and under grants they approved, the three questions that expose its planted fraud and
+/// one about the fund's total exposure on the claimed stays, and every party's audit log is verified at the end.
+/// Every step is a CLI command the agency's staff would type; the report says what was found, how well, what
+/// each party learned, and how long it took.
 /// </summary>
 public sealed class Scenario(TextWriter output, int claims, int seed, string? keep)
 {
@@ -25,7 +26,7 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
 
     private readonly List<(string Step, TimeSpan Took)> _timings = [];
 
-    /// <summary>Runs every step and writes the report; 0 when every planted fraud is flagged and nothing else is.</summary>
+    /// <summary>Runs every step and writes the report; 0 when every planted fraud is flagged, nothing else is, and the fund's total is right.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var root = keep ?? Directory.CreateTempSubdirectory("privacynode-fraud-check-").FullName;
@@ -51,6 +52,7 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
 
     private async Task<int> RunAsync(string root, List<Agency> agencies, CancellationToken ct)
     {
+        var fundPaidOnClaimedStays = 0m;
         output.WriteLine($"PrivacyNode fraud check: an insurer, the medical-insurance bureau and a telecom operator (seed {seed}, {claims:N0} claims)");
         output.WriteLine("The insurer screens its claims against the bureau's settlements and the operator's phone presence.");
         output.WriteLine("Each agency's rows stay on its own node; the nodes run private set intersection jobs under grants.");
@@ -60,6 +62,8 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
         {
             var data = Generator.Generate(claims, seed);
             var files = SyntheticFiles.Write(data, Path.Combine(root, "data"), seed);
+            // The generator's books, which no node reads: what the fund paid for the claimed stays.
+            fundPaidOnClaimedStays = data.Claims.Select(c => c.Stay).Distinct().Sum(s => s.FundPaid);
             return Task.FromResult((files, $"{data.Claims.Count:N0} claims ({files.NoisyClaims:N0} hand-keyed with formatting noise), {data.Settlements.Count:N0} settled stays, {files.PresenceRows:N0} phone-days"));
         });
 
@@ -99,17 +103,19 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
             await AddDatasetAsync(insurer, "claim-days", ["--csv", claimDays], "not-shared", $"{DayKey}:{DayKeyTypes}", "Claims department", "Zhao Lei");
             await AddDatasetAsync(bureau, "settled-in-full", ["--sqlite", files.BureauDatabase, "--table", SyntheticFiles.SettledInFullView], "conditional", $"{StayKey}:{StayKeyTypes}", "Settlement division", "Wang Fang");
             await AddDatasetAsync(bureau, "open-settlements", ["--sqlite", files.BureauDatabase, "--table", SyntheticFiles.OpenSettlementsView], "conditional", $"{StayKey}:{StayKeyTypes}", "Settlement division", "Wang Fang");
+            await AddDatasetAsync(bureau, "fund-paid", ["--sqlite", files.BureauDatabase, "--table", SyntheticFiles.FundPaidView], "conditional", $"{StayKey}:{StayKeyTypes}", "Settlement division", "Wang Fang");
             await AddDatasetAsync(telco, "presence", ["--csv", files.Presence], "conditional", $"{DayKey}:{DayKeyTypes}", "Big-data office", "Chen Jie");
-            return (true, $"insurer: claims, claim-days ({stays:N0} stay days); bureau: settled-in-full, open-settlements (views of one table); operator: presence");
+            return (true, $"insurer: claims, claim-days ({stays:N0} stay days); bureau: settled-in-full, open-settlements, fund-paid (views of one table); operator: presence");
         });
 
-        var grants = await StepAsync("File the three requests and have the providers approve them", async () =>
+        var grants = await StepAsync("File the four requests and have the providers approve them", async () =>
         {
             var asks = new[]
             {
                 (Provider: bureau, Dataset: "settled-in-full", Columns: StayKey, Kind: "psi", Output: "membership"),
                 (Provider: bureau, Dataset: "open-settlements", Columns: StayKey + ",self_paid", Kind: "psi-payload", Output: "payload"),
                 (Provider: telco, Dataset: "presence", Columns: DayKey, Kind: "psi", Output: "membership"),
+                (Provider: bureau, Dataset: "fund-paid", Columns: StayKey + ",fund_paid", Kind: "psi-sum", Output: "sum"),
             };
             var granted = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var ask in asks)
@@ -136,6 +142,8 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
             "psi-payload", StayKey + ",self_paid", $"claims:{StayKey}", ct);
         var presentDays = await JobAsync("Job 3, psi with the operator: on which stay days was the claimant's phone in the hospital's city?", insurer, grants["presence"],
             "psi", DayKey, $"claim-days:{DayKey}", ct);
+        var fundPaid = await JobAsync("Job 4, psi-sum with the bureau: how many claimed stays did the bureau settle, and what did its fund pay for them in all?", insurer,
+            grants["fund-paid"], "psi-sum", StayKey + ",fund_paid", $"claims:{StayKey}", ct, "--value-range", "0.00:10000000.00");
 
         var audit = await StepAsync("Export and verify all three audit logs", async () =>
         {
@@ -162,7 +170,8 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
         var report = new Report(output, findings, Findings.ReadTruth(files.Truth));
         report.WriteFlags();
         report.WriteScore();
-        report.WriteLearned(settledInFull, openSettlements, presentDays, audit.exports);
+        report.WriteFundTotal(fundPaid, fundPaidOnClaimedStays);
+        report.WriteLearned(settledInFull, openSettlements, presentDays, fundPaid, audit.exports);
         output.WriteLine();
         output.WriteLine("Audit logs (hash chains, Ed25519 signatures, cross-node receipts):");
         foreach (var line in audit.lines)
@@ -172,13 +181,13 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
 
         output.WriteLine();
         output.WriteLine($"Total {_timings.Aggregate(TimeSpan.Zero, (a, t) => a + t.Took).TotalSeconds:0.0} s." + (keep is null ? string.Empty : $" Nodes, data and audit exports are kept in {keep}."));
-        return report.AllFoundWithoutFalseFlags ? 0 : 1;
+        return report.AllFoundWithoutFalseFlags && report.FundTotalAgrees ? 0 : 1;
     }
 
-    private async Task<JsonElement> JobAsync(string step, Agency insurer, string grant, string kind, string columns, string input, CancellationToken ct) =>
+    private async Task<JsonElement> JobAsync(string step, Agency insurer, string grant, string kind, string columns, string input, CancellationToken ct, params string[] extra) =>
         await StepAsync(step, async () =>
         {
-            var submitted = await insurer.JsonAsync("li.na", ct, "job", "submit", "--kind", kind, "--grant", grant, "--columns", columns, "--input", input);
+            var submitted = await insurer.JsonAsync("li.na", ct, ["job", "submit", "--kind", kind, "--grant", grant, "--columns", columns, "--input", input, .. extra]);
             var id = Text(submitted, "id");
             await insurer.RunAsync("li.na", ct, "job", "watch", id);
             var result = (await insurer.JsonAsync("li.na", ct, "job", "result", id)).GetProperty("result");

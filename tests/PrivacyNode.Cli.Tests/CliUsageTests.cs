@@ -17,7 +17,8 @@ public sealed class CliUsageTests
     [InlineData("job", "submit", "--kind", "he-aggregate", "--grant", "grt-1", "--node", "http://127.0.0.1:1")]
     [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1", "--node", "http://127.0.0.1:1")]
     [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:a,b,c", "--node", "http://127.0.0.1:1")]
-    [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:v,g", "--groups", "@/nonexistent/groups.txt", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:v,g", "--groups-file", "/nonexistent/groups.txt", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:v,g", "--groups-file", "/etc/hostname", "--groups", "a", "--node", "http://127.0.0.1:1")]
     public async Task InvalidCommandLine_IsUsageError(params string[] args)
     {
         var (code, _, error) = await new CliRunner().RunAsync(args);

@@ -29,9 +29,9 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         var bureau = await _nodes.InitAndServeAsync("bureau", storage);
         await CliNodes.CliOkAsync(insurer, "peer", "add", (await CliNodes.CliOkAsync(bureau, "invite")).Trim());
         await CliNodes.CliOkAsync(bureau, "peer", "add", (await CliNodes.CliOkAsync(insurer, "invite")).Trim());
-        var analyst = insurer with { Token = await AddUserAsync(insurer, "li.na", "analyst") };
-        var insurerAuditor = insurer with { Token = await AddUserAsync(insurer, "audit.a", "auditor") };
-        var bureauAuditor = bureau with { Token = await AddUserAsync(bureau, "audit.b", "auditor") };
+        var analyst = await CliNodes.AddUserAsync(insurer, "li.na", "analyst");
+        var insurerAuditor = await CliNodes.AddUserAsync(insurer, "audit.a", "auditor");
+        var bureauAuditor = await CliNodes.AddUserAsync(bureau, "audit.b", "auditor");
 
         // The bureau registers 40 claim rows, two of them with invalid IDs and one duplicate.
         var csv = Path.Combine(_nodes.Root, "claims.csv");
@@ -141,7 +141,4 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }
-
-    private static async Task<string> AddUserAsync(CliNodes.Handle node, string name, string role) =>
-        (await CliNodes.CliOkAsync(node, "user", "add", name, "--role", role)).Split('\n')[1].Trim();
 }

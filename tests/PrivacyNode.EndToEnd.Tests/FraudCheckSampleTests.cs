@@ -3,7 +3,7 @@ using PrivacyNode.Samples.FraudCheck;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
-/// <summary>Replays samples/FraudCheck at a small size: three nodes find every planted fraud, flag nothing else, and all audit logs verify.</summary>
+/// <summary>Replays samples/FraudCheck at a small size: three nodes find every planted fraud, flag nothing else, total the fund's payments right, and all audit logs verify.</summary>
 public sealed class FraudCheckSampleTests
 {
     [Fact]
@@ -20,6 +20,8 @@ public sealed class FraudCheckSampleTests
         Assert.Contains("precision 100.0% (9 of 9", report, StringComparison.Ordinal);
         Assert.Contains("recall    100.0% (9 of 9", report, StringComparison.Ordinal);
         Assert.DoesNotContain("no settlement on record", report, StringComparison.Ordinal);
+        Assert.Contains("the generator's books say", report, StringComparison.Ordinal);
+        Assert.Contains("they agree", report, StringComparison.Ordinal);
         Assert.Equal(3, report.Split('\n').Count(l => l.Contains(" OK: ", StringComparison.Ordinal) && l.Contains("chain and verify", StringComparison.Ordinal)));
     }
 

@@ -118,7 +118,7 @@ public sealed class PsiJobTests : IAsyncLifetime
         Assert.Equal(("21", "61"), (Metric(changed, "intersection_size"), Metric(changed, "provider_set_size")));
 
         // Both audit logs record sizes for every job, never keys.
-        var bureauAuditor = bureau with { Token = (await CliNodes.CliOkAsync(bureau, "user", "add", "audit.b", "--role", "auditor")).Split('\n')[1].Trim() };
+        var bureauAuditor = await CliNodes.AddUserAsync(bureau, "audit.b", "auditor");
         var log = Path.Combine(_nodes.Root, "bureau.jsonl");
         await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", log);
         var records = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();
@@ -144,7 +144,7 @@ public sealed class PsiJobTests : IAsyncLifetime
     /// <summary>Speaks PeerJobService.Psi as the insurer would, with a real start receipt, but with broken messages after the admission.</summary>
     private async Task ProbeMalformedStreamsAsync(CliNodes.Handle insurer, CliNodes.Handle bureau, string grant, string startedJob)
     {
-        var auditor = insurer with { Token = (await CliNodes.CliOkAsync(insurer, "user", "add", "audit.a", "--role", "auditor")).Split('\n')[1].Trim() };
+        var auditor = await CliNodes.AddUserAsync(insurer, "audit.a", "auditor");
         var log = Path.Combine(_nodes.Root, "insurer-probe.jsonl");
         await CliNodes.CliOkAsync(auditor, "audit", "export", "--out", log);
         var start = File.ReadLines(log).Skip(1).Select(l => Google.Protobuf.JsonParser.Default.Parse<AuditRecord>(l)).Single(r => r.Action == "job.start" && r.JobId == startedJob);

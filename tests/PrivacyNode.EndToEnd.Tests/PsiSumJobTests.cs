@@ -62,7 +62,7 @@ public sealed class PsiSumJobTests : IAsyncLifetime
             "--input", "claimants:id_number", "--value-range", "0:10")).Output, StringComparison.Ordinal);
 
         // The provider's log records the count it decrypted and what was revealed; neither log holds an ID or an amount.
-        var bureauAuditor = bureau with { Token = (await CliNodes.CliOkAsync(bureau, "user", "add", "audit.b", "--role", "auditor")).Split('\n')[1].Trim() };
+        var bureauAuditor = await CliNodes.AddUserAsync(bureau, "audit.b", "auditor");
         var log = Path.Combine(_nodes.Root, "bureau.jsonl");
         await CliNodes.CliOkAsync(bureauAuditor, "audit", "export", "--out", log);
         var provided = File.ReadLines(log).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("action").GetString() == "job.provide").ToList();

@@ -8,7 +8,7 @@ namespace PrivacyNode.Benchmarks.He;
 /// step by step: what one provider, the aggregator and the requester compute once their data is read.
 /// </summary>
 [MemoryDiagnoser]
-public class HeAggregateBenchmarks
+public class HeAggregateBenchmarks : IDisposable
 {
     private const int Groups = 1000;
     private const int Providers = 3;
@@ -35,10 +35,11 @@ public class HeAggregateBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public void Dispose()
     {
         _requester.Dispose();
         _aggregator.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>One provider: encode and encrypt its limb planes and counts, and its counts again under the count key.</summary>

@@ -6,7 +6,7 @@ namespace PrivacyNode.Samples.FraudCheck.Synthetic;
 
 /// <summary>
 /// Writes each agency's data where its own node reads it: the insurer's claims as CSV (with the formatting
-/// noise of hand-keyed claims), the bureau's settlements in a SQLite database with two views, and the
+/// noise of hand-keyed claims), the bureau's settlements in a SQLite database with three views, and the
 /// operator's daily presence as CSV. The planted truth goes to a separate file only the report reads.
 /// </summary>
 internal static class SyntheticFiles
@@ -14,6 +14,7 @@ internal static class SyntheticFiles
     public const string BureauTable = "settlements";
     public const string SettledInFullView = "settled_in_full";
     public const string OpenSettlementsView = "open_settlements";
+    public const string FundPaidView = "fund_paid";
 
     private static readonly string[] ParameterNames = ["$id", "$person", "$hospital", "$admitted", "$discharged", "$total", "$fund", "$direct", "$self"];
 
@@ -88,6 +89,7 @@ internal static class SyntheticFiles
                     direct_paid TEXT NOT NULL, self_paid TEXT NOT NULL);
                 CREATE VIEW {SettledInFullView} AS SELECT settlement_id, id_number, hospital, admitted, discharged FROM {BureauTable} WHERE CAST(self_paid AS REAL) = 0;
                 CREATE VIEW {OpenSettlementsView} AS SELECT settlement_id, id_number, hospital, admitted, discharged, self_paid FROM {BureauTable} WHERE CAST(self_paid AS REAL) > 0;
+                CREATE VIEW {FundPaidView} AS SELECT settlement_id, id_number, hospital, admitted, discharged, fund_paid FROM {BureauTable};
                 """;
             create.ExecuteNonQuery();
         }

@@ -20,7 +20,11 @@ internal static class JobCommands
         };
         var groups = new Option<string?>("--groups")
         {
-            Description = "he-aggregate with group columns: the group codes, comma-separated, or @file with one code per line. Results come in this order.",
+            Description = "he-aggregate with group columns: the group codes, comma-separated. Results come in this order.",
+        };
+        var groupsFile = new Option<FileInfo?>("--groups-file")
+        {
+            Description = "he-aggregate with group columns: a UTF-8 file with one group code per line (blank lines skipped), instead of --groups.",
         };
         var columns = new Option<string?>("--columns") { Description = "Comma-separated provider columns the job uses (PSI: the key column first; psi-payload: then the columns to return; psi-sum: then the value column)." };
         var input = new Option<string?>("--input") { Description = "PSI kinds: this node's dataset and key column to match, as dataset:column." };
@@ -35,7 +39,7 @@ internal static class JobCommands
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends; exit non-zero unless it succeeds." };
         var submit = new Command("submit", "Submit a job to run with a provider under a grant (he-aggregate: with several, one --part each). Analyst.")
         {
-            kind, grant, columns, input, suite, valueRange, parts, groups, wait,
+            kind, grant, columns, input, suite, valueRange, parts, groups, groupsFile, wait,
         };
         context.SetAction(submit, async (parse, node, output, cancellationToken) =>
         {
@@ -49,7 +53,7 @@ internal static class JobCommands
             }
 
             spec.Parts.AddRange(partValues.Select(Part));
-            spec.GroupDomain.AddRange(Groups(parse.GetValue(groups)));
+            spec.GroupDomain.AddRange(Groups(parse.GetValue(groups), parse.GetValue(groupsFile)));
             spec.Columns.AddRange(Text.List(parse.GetValue(columns)));
             if (parse.GetValue(input) is { } given)
             {
@@ -177,21 +181,26 @@ internal static class JobCommands
         return part;
     }
 
-    /// <summary>The --groups codes: comma-separated, or @file with one per line (blank lines skipped).</summary>
-    private static IEnumerable<string> Groups(string? text)
+    /// <summary>The group codes: from --groups (comma-separated) or --groups-file (one per line, blank lines skipped).</summary>
+    private static IEnumerable<string> Groups(string? list, FileInfo? file)
     {
-        if (text is null || !text.StartsWith('@'))
+        if (file is null)
         {
-            return Text.List(text);
+            return Text.List(list);
+        }
+
+        if (list is not null)
+        {
+            throw new CliException(ExitCodes.Usage, "Give the group codes with --groups or --groups-file, not both.");
         }
 
         try
         {
-            return File.ReadAllLines(text[1..]).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            return File.ReadAllLines(file.FullName).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliException(ExitCodes.Usage, $"--groups {text}: cannot read the file: {ex.Message}");
+            throw new CliException(ExitCodes.Usage, $"--groups-file {file}: cannot read it: {ex.Message}");
         }
     }
 

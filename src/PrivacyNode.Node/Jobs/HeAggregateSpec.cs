@@ -112,7 +112,7 @@ public sealed class HeAggregateSpec
         if (grouped != (spec.GroupDomain.Count > 0))
         {
             return grouped
-                ? "A grouped he-aggregate job declares its group codes (--groups code1,code2,... or --groups @file with one code per line)."
+                ? "A grouped he-aggregate job declares its group codes (--groups code1,code2,... or --groups-file with one code per line)."
                 : "Group codes are declared only when the parts name a group-by column.";
         }
 

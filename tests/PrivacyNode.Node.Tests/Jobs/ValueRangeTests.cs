@@ -2,7 +2,7 @@ using PrivacyNode.Node.Jobs;
 
 namespace PrivacyNode.Node.Tests.Jobs;
 
-/// <summary>psi-sum's declared value ranges: decimals held exactly at the bounds' scale, and what is refused.</summary>
+/// <summary>The declared value ranges of psi-sum and he-aggregate: decimals held exactly at the bounds' scale, and what is refused.</summary>
 public sealed class ValueRangeTests
 {
     [Theory]
@@ -45,6 +45,12 @@ public sealed class ValueRangeTests
         Assert.False(range.TryRead("", out _));
         Assert.False(range.TryRead("12,5", out _));
         Assert.False(range.TryRead(null, out _));
+        Assert.True(range.TryRead(" +7 ", out value));
+        Assert.Equal(700, value);
+        foreach (var malformed in new[] { ".5", "5.", "--5", "1.2.3", "+", "-", "٣", "1 2" })
+        {
+            Assert.False(range.TryRead(malformed, out _), malformed);
+        }
     }
 
     [Fact]
