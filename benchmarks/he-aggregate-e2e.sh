@@ -2,8 +2,9 @@
 # End-to-end he-aggregate benchmark: a requester (finance) and three providers (civil, hr, housing) on loopback, all on
 # this machine's shared cores. Each provider holds N rows (default 2^20) spread over G groups (default 1,000), with a
 # value of up to 100000.00. Runs an he-aggregate job over the three RUNS times (default 2: the first includes the nodes'
-# warm-up), then a row-count job at one provider (which reads its whole CSV and nothing else: the cost of reading alone),
-# and prints their times and each node's peak RSS. "job" is the job's run time at the requester, from start to end.
+# warm-up) with relayed contributions, then RUNS times with a threshold key (--threshold), then a row-count job at one
+# provider (which reads its whole CSV and nothing else: the cost of reading alone), and prints their times and each
+# node's peak RSS. "job" is the job's run time at the requester, from start to end.
 #
 #   bash benchmarks/he-aggregate-e2e.sh                 # 3 x 2^20 rows, 1,000 groups
 #   RUNS=1 bash benchmarks/he-aggregate-e2e.sh 100000 50
@@ -43,7 +44,7 @@ for name in "${providers[@]}"; do
   an request file --peer "$name" --dataset subsidies --columns amount,district --kinds he-aggregate,row-count --outputs sum,count \
     --purpose benchmark --purpose-code bench --to 2099-12-31 --responsible Bench >/dev/null
   request=$(as "$name" request list --incoming --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"][0]["id"])')
-  as "$name" request approve "$request" --peer finance --max-uses 10 --min-result-size 10 --responsible Bench >/dev/null
+  as "$name" request approve "$request" --peer finance --max-uses 20 --min-result-size 10 --responsible Bench >/dev/null
 done
 grant() { an grant list --json | python3 -c "import json,sys; print([g['id'] for g in json.load(sys.stdin)['grants'] if g['provider'] == '$1'][0])"; }
 
@@ -59,12 +60,16 @@ run() { # kind args...: submit, follow, print the job's time and metrics
   if ! an job watch "$job" >"$work/watch.log"; then tail -3 "$work/watch.log"; tail -20 "$work"/*.log; exit 1; fi
   ended=$(date +%s.%N)
   metrics=$(an job result "$job" --json | python3 -c 'import json,sys; print(" ".join(m["name"] + "=" + m["value"] for m in json.load(sys.stdin)["result"]["metrics"]))')
-  echo "$2 wall=$(python3 -c "print(f'{$ended - $began:.2f} s')") job=$(job_time "$job") $metrics"
+  echo "$2${mode:+ ($mode)} wall=$(python3 -c "print(f'{$ended - $began:.2f} s')") job=$(job_time "$job") $metrics"
 }
 
 parts=()
 for name in "${providers[@]}"; do parts+=(--part "$(grant "$name"):amount,district"); done
-for _ in $(seq "$runs"); do run --kind he-aggregate "${parts[@]}" --value-range 0.00:100000.00 --groups-file "$work/groups.txt"; done
+for mode in relayed threshold; do
+  flag=(); [ "$mode" = threshold ] && flag=(--threshold)
+  for _ in $(seq "$runs"); do run --kind he-aggregate "${parts[@]}" --value-range 0.00:100000.00 --groups-file "$work/groups.txt" "${flag[@]}"; done
+done
+mode=
 run --kind row-count --grant "$(grant civil)"
 
 peak() { grep VmHWM "/proc/$(pgrep -P "$1" -f privacynode-node)/status" | awk '{printf "%.0f MiB", $2 / 1024}'; }

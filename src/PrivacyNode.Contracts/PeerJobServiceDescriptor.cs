@@ -15,4 +15,7 @@ public static class PeerJobServiceDescriptor
     public static readonly Method<AggregateRequest, AggregateResponse> Aggregate = ProtobufMethod.Create<AggregateRequest, AggregateResponse>(Service, "Aggregate");
 
     public static readonly Method<ContributeRequest, ContributeResponse> Contribute = ProtobufMethod.Create<ContributeRequest, ContributeResponse>(Service, "Contribute");
+
+    public static readonly Method<ThresholdAggregateRequest, ThresholdAggregateResponse> ThresholdAggregate =
+        ProtobufMethod.Create<ThresholdAggregateRequest, ThresholdAggregateResponse>(Service, "ThresholdAggregate");
 }

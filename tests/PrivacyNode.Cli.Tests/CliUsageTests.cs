@@ -15,6 +15,7 @@ public sealed class CliUsageTests
     [InlineData("job", "submit", "--kind", "psi", "--node", "http://127.0.0.1:1")]
     [InlineData("job", "submit", "--kind", "psi", "--grant", "grt-1", "--part", "grt-2:v", "--node", "http://127.0.0.1:1")]
     [InlineData("job", "submit", "--kind", "he-aggregate", "--grant", "grt-1", "--node", "http://127.0.0.1:1")]
+    [InlineData("job", "submit", "--kind", "psi", "--grant", "grt-1", "--threshold", "--node", "http://127.0.0.1:1")]
     [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1", "--node", "http://127.0.0.1:1")]
     [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:a,b,c", "--node", "http://127.0.0.1:1")]
     [InlineData("job", "submit", "--kind", "he-aggregate", "--part", "grt-1:v,g", "--groups-file", "/nonexistent/groups.txt", "--node", "http://127.0.0.1:1")]

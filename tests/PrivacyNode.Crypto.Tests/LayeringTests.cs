@@ -3,18 +3,19 @@ using System.Text.RegularExpressions;
 namespace PrivacyNode.Crypto.Tests;
 
 /// <summary>
-/// Layers inside PrivacyNode.Crypto point one way: Arithmetic → Rlwe → Bfv → Aggregate, and the groups (Ristretto, Sm2) → Psi.
+/// Layers inside PrivacyNode.Crypto point one way: Arithmetic → Rlwe → Bfv → Multiparty → Aggregate, and the groups (Ristretto, Sm2) → Psi.
 /// Checked on the sources: no file of a layer names a namespace above it.
 /// </summary>
 public sealed partial class LayeringTests
 {
     public static TheoryData<string, string[]> Layers => new()
     {
-        { "Arithmetic", ["Rlwe", "Bfv", "Psi", "Aggregate", "Ristretto", "Sm2"] },
-        { "Rlwe", ["Bfv", "Psi", "Aggregate", "Ristretto", "Sm2"] },
-        { "Bfv", ["Psi", "Aggregate", "Ristretto", "Sm2"] },
-        { "Ristretto", ["Psi", "Aggregate", "Sm2", "Rlwe", "Bfv", "Arithmetic"] },
-        { "Sm2", ["Psi", "Aggregate", "Ristretto", "Rlwe", "Bfv", "Arithmetic"] },
+        { "Arithmetic", ["Rlwe", "Bfv", "Multiparty", "Psi", "Aggregate", "Ristretto", "Sm2"] },
+        { "Rlwe", ["Bfv", "Multiparty", "Psi", "Aggregate", "Ristretto", "Sm2"] },
+        { "Bfv", ["Multiparty", "Psi", "Aggregate", "Ristretto", "Sm2"] },
+        { "Multiparty", ["Psi", "Aggregate", "Ristretto", "Sm2"] },
+        { "Ristretto", ["Psi", "Aggregate", "Multiparty", "Sm2", "Rlwe", "Bfv", "Arithmetic"] },
+        { "Sm2", ["Psi", "Aggregate", "Multiparty", "Ristretto", "Rlwe", "Bfv", "Arithmetic"] },
     };
 
     [Theory]

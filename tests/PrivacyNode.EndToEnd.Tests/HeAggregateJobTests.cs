@@ -37,9 +37,9 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
     public async Task Totals_EqualThePlaintextSums_AndSmallGroupsAreSuppressed()
     {
         var agencies = await SetUpAsync();
-        var result = await CliNodes.RunJobAsync(agencies.Analyst, "--kind", "he-aggregate",
-            "--part", $"{agencies.Grants["civil"]}:subsidy,district", "--part", $"{agencies.Grants["hr"]}:amount,region_code",
-            "--part", $"{agencies.Grants["housing"]}:grant_amount,district", "--value-range", "0.00:100000.00", "--groups", string.Join(',', Districts));
+        string[] job = ["--kind", "he-aggregate", "--part", $"{agencies.Grants["civil"]}:subsidy,district", "--part", $"{agencies.Grants["hr"]}:amount,region_code",
+            "--part", $"{agencies.Grants["housing"]}:grant_amount,district", "--value-range", "0.00:100000.00", "--groups", string.Join(',', Districts)];
+        var result = await CliNodes.RunJobAsync(agencies.Analyst, job);
 
         // hr's grant asks for at least 5 rows per group: 110108 (2 rows) and 110109 (none) are suppressed, not shown as numbers.
         var expected = Districts.Select(d =>
@@ -52,6 +52,11 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         Assert.Equal(["group", "status", "rows", "sum"], result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(expected, Rows(result));
         Assert.Equal(("3", "7", "2", "112"), (Metric(result, "providers"), Metric(result, "groups"), Metric(result, "suppressed_groups"), Metric(result, "provider_rows")));
+
+        // The same with a threshold key: every provider holds a share, and the totals come back by key switching.
+        var threshold = await CliNodes.RunJobAsync(agencies.Analyst, [.. job, "--threshold"]);
+        Assert.Equal(expected, Rows(threshold));
+        Assert.Equal(("2", "112"), (Metric(threshold, "suppressed_groups"), Metric(threshold, "provider_rows")));
 
         // Without a group column: one total over two providers, hr aggregating.
         var total = await CliNodes.RunJobAsync(agencies.Analyst, "--kind", "he-aggregate",
@@ -68,13 +73,14 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             await CliNodes.CliOkAsync(auditor, "audit", "export", "--out", logs[name]);
         }
 
-        var civil = Records(logs["civil"], "job.provide").Single();
-        Assert.Equal(("aggregator", "5", "2", "60", "group-row-counts"),
-            (CliNodes.AuditDetail(civil, "role"), CliNodes.AuditDetail(civil, "min_result_size"), CliNodes.AuditDetail(civil, "suppressed_groups"),
-             CliNodes.AuditDetail(civil, "provider_rows"), CliNodes.AuditDetail(civil, "learned")));
-        Assert.Equal(["contributor", "aggregator"], Records(logs["hr"], "job.provide").Select(r => CliNodes.AuditDetail(r, "role")));
+        Assert.Equal(
+            [("aggregator", "requester", "5", "2", "60", "group-row-counts"), ("aggregator", "threshold", "5", "2", "60", "group-row-counts")],
+            Records(logs["civil"], "job.provide").Select(r => (CliNodes.AuditDetail(r, "role"), CliNodes.AuditDetail(r, "key"), CliNodes.AuditDetail(r, "min_result_size"),
+                CliNodes.AuditDetail(r, "suppressed_groups"), CliNodes.AuditDetail(r, "provider_rows"), CliNodes.AuditDetail(r, "learned"))));
+        Assert.Equal([("contributor", "requester"), ("contributor", "threshold"), ("aggregator", "requester")],
+            Records(logs["hr"], "job.provide").Select(r => (CliNodes.AuditDetail(r, "role"), CliNodes.AuditDetail(r, "key"))));
         var parts = Records(logs["finance"], "job.part");
-        Assert.Equal(["housing", "housing", "hr"], parts.Select(r => r.GetProperty("peer").GetString()).Order());
+        Assert.Equal(["housing", "housing", "housing", "hr", "hr"], parts.Select(r => r.GetProperty("peer").GetString()).Order());
         Assert.All(parts, p => Assert.True(p.TryGetProperty("peerReceipt", out _)));
         var finance = await CliNodes.AddUserAsync(agencies.Nodes["finance"], "audit.finance.2", "auditor");
         await CliNodes.CliOkAsync(finance, "audit", "verify", logs["finance"], "--peer-export", logs["civil"], "--peer-export", logs["hr"], "--peer-export", logs["housing"]);
@@ -109,9 +115,13 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Failed, belowRange.Code);
         Assert.True(belowRange.Output.Contains("Row 1 of column 'subsidy' is not a decimal of at most 2 places in [120.00, 100000.00]", StringComparison.Ordinal), belowRange.Output);
         Assert.DoesNotContain("100.00,", belowRange.Output, StringComparison.Ordinal);
-        var outsideDomain = await CliNodes.SubmitJobAsync(analyst, ["--kind", "he-aggregate", .. parts, "--value-range", "0.00:100000.00", "--groups", string.Join(',', Districts[..5])]);
-        Assert.True(outsideDomain.Output.Contains("Row 6 of column 'district' holds a group code outside the job's 5 declared groups", StringComparison.Ordinal), outsideDomain.Output + outsideDomain.Error);
-        Assert.Contains("dataset-unavailable", outsideDomain.Output, StringComparison.Ordinal);
+        foreach (var threshold in new[] { false, true })
+        {
+            var outsideDomain = await CliNodes.SubmitJobAsync(analyst, ["--kind", "he-aggregate", .. parts, "--value-range", "0.00:100000.00",
+                "--groups", string.Join(',', Districts[..5]), .. threshold ? new[] { "--threshold" } : []]);
+            Assert.True(outsideDomain.Output.Contains("Row 6 of column 'district' holds a group code outside the job's 5 declared groups", StringComparison.Ordinal), outsideDomain.Output + outsideDomain.Error);
+            Assert.Contains("dataset-unavailable", outsideDomain.Output, StringComparison.Ordinal);
+        }
 
         await ProbeMalformedMessagesAsync(agencies);
 
@@ -121,20 +131,13 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Failed, gone.Code);
         Assert.Contains("peer-unavailable", gone.Output, StringComparison.Ordinal);
 
-        var jobs = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "list", "--json")).RootElement.GetProperty("jobs").EnumerateArray().ToList();
-        Assert.All(jobs, j => Assert.Equal("JOB_STATE_FAILED", j.GetProperty("state").GetString()));
-        foreach (var job in jobs)
-        {
-            Assert.NotEqual(ExitCodes.Success, (await CliNodes.CliAsync(analyst, "job", "result", job.GetProperty("id").GetString()!)).Code);
-        }
-
         // The aggregator records the last break-off when it notices it, which may be just after the requester gave up.
         var civilLog = Path.Combine(_nodes.Root, "civil.jsonl");
         var civilAuditor = await CliNodes.AddUserAsync(agencies.Nodes["civil"], "audit.c", "auditor");
         for (var attempt = 0; attempt < 50; attempt++)
         {
             await CliNodes.CliOkAsync(civilAuditor, "audit", "export", "--out", civilLog);
-            if (Records(civilLog, "job.provide").Count >= 6)
+            if (Records(civilLog, "job.provide").Count >= 8)
             {
                 break;
             }
@@ -143,8 +146,23 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         }
 
         Assert.Equal(
-            [("error", "dataset-unusable"), ("error", "requester-gone"), ("error", "malformed-message"), ("error", "malformed-message"), ("error", "malformed-message"), ("error", "requester-gone")],
+            [
+                ("error", "dataset-unusable"), ("error", "requester-gone"), ("error", "requester-gone"),
+                ("error", "malformed-message"), ("error", "malformed-message"), ("error", "malformed-message"), ("error", "malformed-message"),
+                ("error", "requester-gone"),
+            ],
             Records(civilLog, "job.provide").Select(r => (r.GetProperty("outcome").GetString(), r.GetProperty("reasonCode").GetString())));
+
+        // With a threshold key too, a provider that has gone fails the job; and no failed job left a result.
+        var goneThreshold = await CliNodes.SubmitJobAsync(analyst, ["--kind", "he-aggregate", .. parts, "--value-range", "0.00:100000.00", "--groups", groups, "--threshold"]);
+        Assert.Contains("peer-unavailable", goneThreshold.Output, StringComparison.Ordinal);
+        var jobs = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "list", "--json")).RootElement.GetProperty("jobs").EnumerateArray().ToList();
+        Assert.Equal(5, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal("JOB_STATE_FAILED", j.GetProperty("state").GetString()));
+        foreach (var job in jobs)
+        {
+            Assert.NotEqual(ExitCodes.Success, (await CliNodes.CliAsync(analyst, "job", "result", job.GetProperty("id").GetString()!)).Code);
+        }
     }
 
     /// <summary>
@@ -213,6 +231,33 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
             Assert.True(ex.StatusCode == StatusCode.InvalidArgument, $"probe {probe}: {ex.StatusCode} {ex.Status.Detail}");
             Assert.Contains(probes[probe].Refusal, ex.Status.Detail, StringComparison.Ordinal);
+        }
+
+        // With a threshold key: a seed of the wrong size is refused before admission; a collective key not made from the job's
+        // seed, after it.
+        spec.Threshold = true;
+        foreach (var seedSize in new[] { 31, 32 })
+        {
+            using var call = Channel("civil").StartDuplexStreaming(PeerJobServiceDescriptor.ThresholdAggregate, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
+            await call.RequestStream.WriteAsync(new ThresholdAggregateRequest
+            {
+                Open = new ThresholdOpen
+                {
+                    Admission = new JobAdmission { JobId = $"job-probe-t{seedSize}", Spec = HeAggregateSpec.ForPart(spec, 0), RequesterReceipt = receipt },
+                    CommonSeed = ByteString.CopyFrom(new byte[seedSize]),
+                },
+            });
+            if (seedSize == 32)
+            {
+                Assert.True(await call.ResponseStream.MoveNextAsync());
+                Assert.Equal(ThresholdAggregateResponse.MessageOneofCase.Opened, call.ResponseStream.Current.MessageCase);
+                await call.RequestStream.WriteAsync(new ThresholdAggregateRequest { CollectiveKey = requesterKey });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+            Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+            Assert.Contains(seedSize == 31 ? "The common seed is 32 bytes" : "not made from the job's common seed", ex.Status.Detail, StringComparison.Ordinal);
         }
     }
 

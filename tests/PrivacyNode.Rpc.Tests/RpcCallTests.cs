@@ -216,6 +216,49 @@ public abstract class RpcCallTests
     }
 
     [Fact]
+    public async Task DuplexStreaming_ReadCancelledByItsToken_IsCancelledNotDeadlineExceeded()
+    {
+        using var channel = CreateChannel();
+        using var call = channel.StartDuplexStreaming(EchoMethods.Chat, CallOptions.WithTimeout(TimeSpan.FromHours(1)));
+        using var read = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync(read.Token));
+
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task DuplexStreaming_ServerEndsWhileClientWrites_ReadingGetsTheServersStatus()
+    {
+        using var channel = CreateChannel();
+        using var call = channel.StartDuplexStreaming(EchoMethods.Chat);
+        await call.RequestStream.WriteAsync(new EchoRequest { Text = "a" });
+        Assert.True(await call.ResponseStream.MoveNextAsync());
+        await call.RequestStream.WriteAsync(new EchoRequest { Text = "end" });
+
+        // The client goes on writing until the transport notices; a failed write must not hide the server's status.
+        var payload = Google.Protobuf.ByteString.CopyFrom(new byte[64 * 1024]);
+        try
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await call.RequestStream.WriteAsync(new EchoRequest { Payload = payload });
+            }
+        }
+        catch (RpcException)
+        {
+        }
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNextAsync())
+            {
+            }
+        });
+        Assert.Equal((StatusCode.Aborted, "ended by request"), (ex.StatusCode, ex.Status.Detail));
+    }
+
+    [Fact]
     public async Task DuplexStreaming_WriteAfterComplete_Throws()
     {
         using var channel = CreateChannel();

@@ -1,11 +1,15 @@
 using BenchmarkDotNet.Attributes;
 using PrivacyNode.Crypto.Aggregate;
+using PrivacyNode.Crypto.Bfv;
+using PrivacyNode.Crypto.Multiparty;
+using PrivacyNode.Crypto.Rlwe;
 
 namespace PrivacyNode.Benchmarks.He;
 
 /// <summary>
 /// The homomorphic part of an he-aggregate job with 3 providers and 1,000 groups (values in [0, 10^8]: two limb planes),
-/// step by step: what one provider, the aggregator and the requester compute once their data is read.
+/// step by step: what one provider, the aggregator and the requester compute once their data is read; and, for a job with
+/// a threshold key, what each provider adds: its key share and its shares of the two key switches.
 /// </summary>
 [MemoryDiagnoser]
 public class HeAggregateBenchmarks : IDisposable
@@ -19,8 +23,10 @@ public class HeAggregateBenchmarks : IDisposable
     private long[] _counts = [];
     private UInt128[] _sums = [];
     private HeAggregateContribution[] _contributions = [];
-    private PrivacyNode.Crypto.Bfv.Ciphertext _countTotal = null!;
+    private Ciphertext _countTotal = null!;
     private HeAggregateResult _result = null!;
+    private ThresholdParty _party = null!;
+    private byte[] _seed = [];
 
     [GlobalSetup]
     public void Setup()
@@ -32,6 +38,8 @@ public class HeAggregateBenchmarks : IDisposable
         _contributions = [.. Enumerable.Range(0, Providers).Select(_ => Contribute())];
         _countTotal = HeAggregateRequester.SumCounts([.. _contributions.Select(c => c.CountsForAggregatorKey!)]);
         _result = Combine();
+        _party = new ThresholdParty(HeAggregateParameters.Bfv);
+        _seed = UniformSampler.NewSeed();
     }
 
     [GlobalCleanup]
@@ -39,6 +47,7 @@ public class HeAggregateBenchmarks : IDisposable
     {
         _requester.Dispose();
         _aggregator.Dispose();
+        _party.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -54,4 +63,17 @@ public class HeAggregateBenchmarks : IDisposable
     /// <summary>The requester: decrypt and recombine the totals.</summary>
     [Benchmark]
     public IReadOnlyList<(long Count, Int128 Sum)?> Decrypt() => _requester.Decrypt(_result, long.MaxValue);
+
+    /// <summary>Threshold key: one provider's share of the collective public key.</summary>
+    [Benchmark]
+    public PublicKey ThresholdKeyShare() => _party.CreatePublicKeyShare(_seed);
+
+    /// <summary>Threshold key: one provider's shares of both key switches (the count total, then 2 planes and the counts).</summary>
+    [Benchmark]
+    public Ciphertext[] ThresholdSwitchShares()
+    {
+        var flooding = ThresholdKey.FloodingBits(HeAggregateParameters.Bfv, Providers);
+        return [.. new[] { _result.Counts }.Concat(_result.SumPlanes).Append(_result.Counts)
+            .Select(c => _party.CreateKeySwitchShare(c, _requester.PublicKey, flooding))];
+    }
 }

@@ -36,10 +36,14 @@ internal static class JobCommands
         {
             Description = "psi-sum and he-aggregate: the value column's declared range as min:max, with as many decimals as the values have (for example 0.00:1000000.00).",
         };
+        var threshold = new Option<bool>("--threshold")
+        {
+            Description = "he-aggregate: the providers hold shares of a collective key, so that no single party, this node included, can decrypt one provider's totals; every provider takes part until the job ends.",
+        };
         var wait = new Option<bool>("--wait") { Description = "Follow the job until it ends; exit non-zero unless it succeeds." };
         var submit = new Command("submit", "Submit a job to run with a provider under a grant (he-aggregate: with several, one --part each). Analyst.")
         {
-            kind, grant, columns, input, suite, valueRange, parts, groups, groupsFile, wait,
+            kind, grant, columns, input, suite, valueRange, parts, groups, groupsFile, threshold, wait,
         };
         context.SetAction(submit, async (parse, node, output, cancellationToken) =>
         {
@@ -53,6 +57,12 @@ internal static class JobCommands
             }
 
             spec.Parts.AddRange(partValues.Select(Part));
+            spec.Threshold = parse.GetValue(threshold);
+            if (spec.Threshold && spec.Kind != "he-aggregate")
+            {
+                throw new CliException(ExitCodes.Usage, "--threshold is for he-aggregate jobs.");
+            }
+
             spec.GroupDomain.AddRange(Groups(parse.GetValue(groups), parse.GetValue(groupsFile)));
             spec.Columns.AddRange(Text.List(parse.GetValue(columns)));
             if (parse.GetValue(input) is { } given)

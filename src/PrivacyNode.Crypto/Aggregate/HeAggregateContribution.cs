@@ -5,7 +5,8 @@ namespace PrivacyNode.Crypto.Aggregate;
 /// <summary>
 /// One provider's encrypted per-group totals (docs/protocols/he-aggregate.md): the limb planes of its sums and its
 /// counts under the requester's key, sealed to the aggregator by the caller, and its counts again under the
-/// aggregator's count key, which go to the requester to be added up before the aggregator sees them.
+/// aggregator's count key, which go to the requester to be added up before the aggregator sees them. In a threshold
+/// job, sums and counts are under the collective key, and there is no second copy of the counts.
 /// </summary>
 public sealed class HeAggregateContribution
 {
@@ -16,10 +17,10 @@ public sealed class HeAggregateContribution
         CountsForAggregatorKey = countsForAggregatorKey;
     }
 
-    /// <summary>Per plane, limb ℓ of each group's Σ (v − low), under the requester's key.</summary>
+    /// <summary>Per plane, limb ℓ of each group's Σ (v − low), under the requester's (or the collective) key.</summary>
     public IReadOnlyList<Ciphertext> SumPlanes { get; }
 
-    /// <summary>Each group's row count, under the requester's key.</summary>
+    /// <summary>Each group's row count, under the requester's (or the collective) key.</summary>
     public Ciphertext Counts { get; }
 
     /// <summary>Each group's row count, under the aggregator's count key; null in a contribution the aggregator reassembled (it never sees this part).</summary>
@@ -28,16 +29,21 @@ public sealed class HeAggregateContribution
     /// <summary>
     /// Encrypts a provider's totals: <paramref name="counts"/>[g] rows in group g, with <paramref name="offsetSums"/>[g] = Σ (v − low)
     /// over them, for <paramref name="providers"/> providers and values in [<paramref name="low"/>, <paramref name="high"/>].
+    /// The sums and counts go under <paramref name="key"/> (the requester's key, or a threshold job's collective key), the
+    /// counts again under <paramref name="aggregatorKey"/> unless it is null (a threshold job, whose counts reach the
+    /// aggregator by key switching).
     /// </summary>
     /// <exception cref="ArgumentException">Keys for other parameters, group lists of different or too great length, or a total out of range.</exception>
-    public static HeAggregateContribution Create(PublicKey requesterKey, PublicKey aggregatorKey, int providers, long low, long high, IReadOnlyList<long> counts, IReadOnlyList<UInt128> offsetSums)
+    public static HeAggregateContribution Create(PublicKey key, PublicKey? aggregatorKey, int providers, long low, long high, IReadOnlyList<long> counts, IReadOnlyList<UInt128> offsetSums)
     {
-        ArgumentNullException.ThrowIfNull(requesterKey);
-        ArgumentNullException.ThrowIfNull(aggregatorKey);
         ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(offsetSums);
-        HeAggregator.CheckKey(requesterKey, nameof(requesterKey));
-        HeAggregator.CheckKey(aggregatorKey, nameof(aggregatorKey));
+        HeAggregator.CheckKey(key, nameof(key));
+        if (aggregatorKey is not null)
+        {
+            HeAggregator.CheckKey(aggregatorKey, nameof(aggregatorKey));
+        }
+
         if (counts.Count != offsetSums.Count || counts.Count is 0 || counts.Count > HeAggregateParameters.MaxGroups)
         {
             throw new ArgumentException($"Counts and sums are given for the same 1 to {HeAggregateParameters.MaxGroups} groups.", nameof(counts));
@@ -64,15 +70,15 @@ public sealed class HeAggregateContribution
         }
 
         var encoder = new BatchEncoder(parameters);
-        var requester = new Encryptor(requesterKey);
+        var encryptor = new Encryptor(key);
         var countPlain = encoder.Encode(countSlots);
         return new HeAggregateContribution(
-            [.. limbs.Select(l => requester.Encrypt(encoder.Encode(l)))],
-            requester.Encrypt(countPlain),
-            new Encryptor(aggregatorKey).Encrypt(countPlain));
+            [.. limbs.Select(l => encryptor.Encrypt(encoder.Encode(l)))],
+            encryptor.Encrypt(countPlain),
+            aggregatorKey is null ? null : new Encryptor(aggregatorKey).Encrypt(countPlain));
     }
 
-    /// <summary>Reassembles, at the aggregator, the part of a contribution sealed to it, checking the ciphertexts' shapes.</summary>
+    /// <summary>Reassembles a contribution's sums and counts after transport (the part sealed to the aggregator, or a threshold job's), checking their shapes.</summary>
     /// <exception cref="ArgumentException">A ciphertext is for other parameters or not fresh-shaped.</exception>
     public static HeAggregateContribution From(IReadOnlyList<Ciphertext> sumPlanes, Ciphertext counts)
     {

@@ -40,26 +40,43 @@ public sealed class HeAggregator : IDisposable
     /// <exception cref="ArgumentException">No contributions, or contributions of different plane counts or foreign ciphertexts.</exception>
     public HeAggregateResult Combine(PublicKey requesterKey, IReadOnlyList<HeAggregateContribution> contributions, Ciphertext countTotal, long minimumCount)
     {
-        ArgumentNullException.ThrowIfNull(contributions);
-        CheckKey(requesterKey, nameof(requesterKey));
+        var totals = Sum(contributions);
+        var suppressed = Suppress(countTotal, minimumCount);
+        return Pad(totals, Pads(requesterKey, suppressed, totals.SumPlanes.Count + 1), suppressed);
+    }
+
+    /// <summary>
+    /// The groups to suppress, in order: those whose total count in <paramref name="countTotal"/> (under the count key)
+    /// is 0 or below <paramref name="minimumCount"/>. Their totals must never reach the requester in the clear.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ciphertext is foreign or not fresh-shaped.</exception>
+    public IReadOnlyList<int> Suppress(Ciphertext countTotal, long minimumCount)
+    {
         CheckShape(countTotal);
-        if (contributions.Count == 0 || contributions.Any(c => c.SumPlanes.Count != contributions[0].SumPlanes.Count))
+        var totals = new BatchEncoder(HeAggregateParameters.Bfv).Decode(new Decryptor(_countKey).Decrypt(countTotal));
+        return [.. Enumerable.Range(0, _groups).Where(g => totals[g] == 0 || (long)totals[g] < minimumCount)];
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> fresh, flooded encryptions under <paramref name="key"/> of pads: uniform mod t in the
+    /// <paramref name="suppressed"/> slots, 0 elsewhere. Added to the totals, one per ciphertext, they make the suppressed
+    /// groups' totals one-time padded and drown the value-dependent rounding of the fresh encryptions summed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is for other parameters, or a suppressed group is outside the slots.</exception>
+    public static IReadOnlyList<Ciphertext> Pads(PublicKey key, IReadOnlyList<int> suppressed, int count)
+    {
+        CheckKey(key, nameof(key));
+        ArgumentNullException.ThrowIfNull(suppressed);
+        var parameters = HeAggregateParameters.Bfv;
+        if (suppressed.Any(g => g < 0 || g >= parameters.Degree))
         {
-            throw new ArgumentException("Combine takes one or more contributions with the same number of planes.", nameof(contributions));
+            throw new ArgumentException("A suppressed group lies outside the slots.", nameof(suppressed));
         }
 
-        var parameters = HeAggregateParameters.Bfv;
-        var evaluator = new Evaluator(parameters);
         var encoder = new BatchEncoder(parameters);
-        var totals = encoder.Decode(new Decryptor(_countKey).Decrypt(countTotal));
-        var suppressed = Enumerable.Range(0, _groups).Where(g => totals[g] == 0 || (long)totals[g] < minimumCount).ToList();
-
-        // Suppressed slots get a fresh uniform mask (a one-time pad in Z_t); the others are left alone. Only additions of
-        // fresh encryptions are involved, and the flooded mask encryption also drowns their value-dependent rounding.
-        var flooding = new Encryptor(requesterKey);
-        Ciphertext Finish(Func<HeAggregateContribution, Ciphertext> part)
+        var encryptor = new Encryptor(key);
+        return [.. Enumerable.Range(0, count).Select(_ =>
         {
-            var sum = contributions.Skip(1).Aggregate(part(contributions[0]), (acc, c) => evaluator.Add(acc, part(c)));
             var random = new ulong[suppressed.Count];
             SecretSampler.Uniform(random, parameters.PlainModulus);
             var pad = new ulong[parameters.Degree];
@@ -68,11 +85,44 @@ public sealed class HeAggregator : IDisposable
                 pad[suppressed[i]] = random[i];
             }
 
-            return evaluator.Add(sum, flooding.Encrypt(encoder.Encode(pad), HeAggregateParameters.FloodingBits));
+            return encryptor.Encrypt(encoder.Encode(pad), HeAggregateParameters.FloodingBits);
+        })];
+    }
+
+    /// <summary>The sum of the contributions' planes and counts, nothing suppressed yet.</summary>
+    /// <exception cref="ArgumentException">No contributions, or contributions of different plane counts.</exception>
+    public static HeAggregateResult Sum(IReadOnlyList<HeAggregateContribution> contributions)
+    {
+        ArgumentNullException.ThrowIfNull(contributions);
+        if (contributions.Count == 0 || contributions.Any(c => c.SumPlanes.Count != contributions[0].SumPlanes.Count))
+        {
+            throw new ArgumentException("The sum takes one or more contributions with the same number of planes.", nameof(contributions));
         }
 
-        var planes = Enumerable.Range(0, contributions[0].SumPlanes.Count).Select(p => Finish(c => c.SumPlanes[p])).ToList();
-        return new HeAggregateResult(planes, Finish(c => c.Counts), suppressed);
+        var evaluator = new Evaluator(HeAggregateParameters.Bfv);
+        Ciphertext Total(Func<HeAggregateContribution, Ciphertext> part) =>
+            contributions.Skip(1).Aggregate(part(contributions[0]), (sum, c) => evaluator.Add(sum, part(c)));
+        return new HeAggregateResult([.. Enumerable.Range(0, contributions[0].SumPlanes.Count).Select(p => Total(c => c.SumPlanes[p]))], Total(c => c.Counts), []);
+    }
+
+    /// <summary><paramref name="totals"/> with <paramref name="pads"/> added (one per plane, then the counts'), marked <paramref name="suppressed"/>.</summary>
+    /// <exception cref="ArgumentException">Not one pad per ciphertext, or foreign ciphertexts.</exception>
+    public static HeAggregateResult Pad(HeAggregateResult totals, IReadOnlyList<Ciphertext> pads, IReadOnlyList<int> suppressed)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        ArgumentNullException.ThrowIfNull(pads);
+        if (pads.Count != totals.SumPlanes.Count + 1)
+        {
+            throw new ArgumentException($"One pad per plane and one for the counts: {totals.SumPlanes.Count + 1}, not {pads.Count}.", nameof(pads));
+        }
+
+        foreach (var ciphertext in pads)
+        {
+            CheckShape(ciphertext);
+        }
+
+        var evaluator = new Evaluator(HeAggregateParameters.Bfv);
+        return new HeAggregateResult([.. totals.SumPlanes.Select((plane, p) => evaluator.Add(plane, pads[p]))], evaluator.Add(totals.Counts, pads[^1]), suppressed);
     }
 
     /// <inheritdoc/>

@@ -35,10 +35,12 @@ public sealed class KeyGenerator
     }
 
     /// <summary>The public key of <paramref name="secretKey"/>, with a fresh seed and error.</summary>
-    public PublicKey CreatePublicKey(SecretKey secretKey)
+    public PublicKey CreatePublicKey(SecretKey secretKey) => CreatePublicKey(secretKey, UniformSampler.NewSeed());
+
+    /// <summary>The public key of <paramref name="secretKey"/> whose a is drawn from <paramref name="seed"/> (32 bytes), with a fresh error.</summary>
+    internal PublicKey CreatePublicKey(SecretKey secretKey, byte[] seed)
     {
         ArgumentNullException.ThrowIfNull(secretKey);
-        var seed = UniformSampler.NewSeed();
         var a = Uniform(seed, PublicKeyDomain);
         return new PublicKey(_context.Parameters, EncryptZero(a, secretKey), a, seed);
     }

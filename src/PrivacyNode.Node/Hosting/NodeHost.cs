@@ -136,6 +136,7 @@ public sealed class NodeHost : IAsyncDisposable
         new PeerJobRpcService(access, audit, peerKeys).Map(peerRouter);
         new PeerPsiRpcService(access, audit, peerKeys, tagCache).Map(peerRouter);
         new PeerAggregateRpcService(access, audit, peerKeys).Map(peerRouter);
+        new PeerThresholdAggregateRpcService(access, audit, peerKeys).Map(peerRouter);
         peerHealth.LearnServices(peerRouter);
 
         var localRouter = new RpcRouter(serverOptions, localAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.LocalEndpoint"), localAccess.RecordRefusalAsync);

@@ -21,12 +21,13 @@ public sealed class HeAggregateSpec
     /// <summary>The name of the one group of a job without a group-by column.</summary>
     public const string AllRows = "(all)";
 
-    private HeAggregateSpec(IReadOnlyList<JobPart> parts, ValueRange range, IReadOnlyList<string> groups, bool grouped)
+    private HeAggregateSpec(IReadOnlyList<JobPart> parts, ValueRange range, IReadOnlyList<string> groups, bool grouped, bool threshold)
     {
         Parts = parts;
         Range = range;
         Groups = groups;
         Grouped = grouped;
+        Threshold = threshold;
     }
 
     /// <summary>The providers, the aggregator first.</summary>
@@ -40,6 +41,12 @@ public sealed class HeAggregateSpec
     /// <summary>Whether the parts name a group-by column.</summary>
     public bool Grouped { get; }
 
+    /// <summary>Whether the providers hold shares of a collective key (ThresholdAggregate) rather than relay sealed contributions.</summary>
+    public bool Threshold { get; }
+
+    /// <summary>Limb planes of each provider's sums.</summary>
+    public int Planes => HeAggregateParameters.Planes(Range.Low, Range.High, HeAggregateParameters.LimbBits(Parts.Count));
+
     /// <summary>Reads and checks an he-aggregate spec; false with a reason the analyst can act on.</summary>
     public static bool TryParse(JobSpec spec, out HeAggregateSpec parsed, out string error)
     {
@@ -52,7 +59,7 @@ public sealed class HeAggregateSpec
         }
 
         var grouped = spec.Parts[0].Columns.Count == 2;
-        parsed = new HeAggregateSpec(spec.Parts, range, grouped ? spec.GroupDomain : [AllRows], grouped);
+        parsed = new HeAggregateSpec(spec.Parts, range, grouped ? spec.GroupDomain : [AllRows], grouped, spec.Threshold);
         return true;
     }
 

@@ -51,6 +51,11 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             spec.OutputMode = mode;
         }
 
+        if (spec.Kind != HeAggregateSpec.Kind && (spec.Parts.Count > 0 || spec.GroupDomain.Count > 0 || spec.Threshold))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "Parts, group codes and threshold keys belong to he-aggregate jobs.");
+        }
+
         if (executor.Validate(spec) is { } problem)
         {
             throw new RpcException(StatusCode.InvalidArgument, problem);

@@ -8,19 +8,19 @@ using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
-using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Server;
+using static PrivacyNode.Node.Services.HeAggregateWire;
 
 namespace PrivacyNode.Node.Services;
 
 /// <summary>
-/// PeerJobService.Aggregate and Contribute on the peer endpoint: the providers' side of he-aggregate
-/// (docs/protocols/he-aggregate.md). Each provider decides the job against its own grant and reads its dataset once.
-/// A contributor returns its per-group totals encrypted under the job's keys and sealed to the aggregator; the
-/// aggregator opens the relayed contributions, adds its own, suppresses small groups and returns the padded totals.
+/// PeerJobService.Aggregate and Contribute on the peer endpoint: the providers' side of he-aggregate with relayed, sealed
+/// contributions (docs/protocols/he-aggregate.md). Each provider decides the job against its own grant and reads its
+/// dataset once. A contributor returns its per-group totals encrypted under the job's keys and sealed to the aggregator;
+/// the aggregator opens the relayed contributions, adds its own, suppresses small groups and returns the padded totals.
 /// Malformed keys, seals and ciphertexts are refused with INVALID_ARGUMENT; everything after admission is audited.
 /// </summary>
 public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys)
@@ -35,7 +35,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
     private async Task<ContributeResponse> ContributeAsync(ContributeRequest request, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        var shape = Check(request.Admission, aggregator: false);
+        var shape = Check(request.Admission, threshold: false, index => index > 0, "one of the job's contributing parts");
         var requesterKey = ReadKey(request.RequesterKey, "requester key");
         var countKey = ReadKey(request.CountKey, "count key");
         if (!ContributionSeal.IsPublicKey(request.SealKey.Span))
@@ -66,8 +66,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         content.SumPlanes.AddRange(contribution.SumPlanes.Select(Serialize));
         var sealedContribution = ContributionSeal.Seal(request.SealKey.Span, AssociatedData(job.Admission.JobId), content.ToByteArray());
 
-        var details = Sizes(shape, totals, contribution.SumPlanes.Count);
-        details["role"] = "contributor";
+        var details = Sizes(shape, totals, "contributor");
         details["revealed"] = "row_count,encrypted-group-totals";
         var provided = await job.ProvidedAsync(details, cancellationToken);
         return new ContributeResponse
@@ -82,9 +81,9 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
     private async Task AggregateAsync(IAsyncStreamReader<AggregateRequest> requests, IAsyncStreamWriter<AggregateResponse> responses, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        var open = (await NextAsync(requests, AggregateRequest.MessageOneofCase.Open, cancellationToken)
+        var open = (await NextAsync(requests, m => m.MessageCase, AggregateRequest.MessageOneofCase.Open, cancellationToken)
             ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the job was opened.")).Open;
-        var shape = Check(open.Admission, aggregator: true);
+        var shape = Check(open.Admission, threshold: false, index => index == 0, "the job's first part, the aggregator");
         var requesterKey = ReadKey(open.RequesterKey, "requester key");
         var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, open.Admission, access, peerKeys, audit, cancellationToken);
 
@@ -119,8 +118,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         var minimum = relayed.MinResultSizes.Append(job.Grant.MinResultSize).Max();
         var result = aggregator.Combine(requesterKey, [mine, .. relayed.Contributions], HeAggregateRequester.SumCounts([relayed.CountTotal!, mine.CountsForAggregatorKey!]), minimum);
 
-        var details = Sizes(shape, own, mine.SumPlanes.Count);
-        details["role"] = "aggregator";
+        var details = Sizes(shape, own, "aggregator");
         details["providers"] = shape.Parts.Count.ToString(CultureInfo.InvariantCulture);
         details["min_result_size"] = minimum.ToString(CultureInfo.InvariantCulture);
         details["suppressed_groups"] = result.Suppressed.Count.ToString(CultureInfo.InvariantCulture);
@@ -133,59 +131,6 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         await responses.WriteAsync(new AggregateResponse { Totals = totals }, cancellationToken);
     }
 
-    /// <summary>The job's shape, if the admission is well formed and names the part this call serves.</summary>
-    private static HeAggregateSpec Check(JobAdmission? admission, bool aggregator)
-    {
-        var spec = admission?.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job admission with its spec is required.");
-        if (spec.Kind != HeAggregateSpec.Kind || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
-        {
-            throw new RpcException(StatusCode.InvalidArgument, "Aggregate and Contribute take an he-aggregate job with an id.");
-        }
-
-        if (!HeAggregateSpec.TryParse(spec, out var shape, out var error))
-        {
-            throw new RpcException(StatusCode.InvalidArgument, error);
-        }
-
-        var index = shape.IndexOfReceived(spec);
-        return (aggregator ? index == 0 : index > 0)
-            ? shape
-            : throw new RpcException(StatusCode.InvalidArgument, aggregator
-                ? "The admission's grant, dataset and columns are not those of the job's first part, the aggregator."
-                : "The admission's grant, dataset and columns are not those of one of the job's contributing parts.");
-    }
-
-    private static PublicKey ReadKey(ByteString bytes, string what)
-    {
-        try
-        {
-            return BfvSerializer.DeserializePublicKey(HeAggregateParameters.Bfv, bytes.Span);
-        }
-        catch (BfvFormatException ex)
-        {
-            throw new RpcException(StatusCode.InvalidArgument, $"The {what} is not a BFV public key for he-aggregate: {ex.Message}");
-        }
-    }
-
-    private static Ciphertext ReadCiphertext(ByteString bytes, string what)
-    {
-        Ciphertext ciphertext;
-        try
-        {
-            ciphertext = BfvSerializer.DeserializeCiphertext(HeAggregateParameters.Bfv, bytes.Span);
-        }
-        catch (BfvFormatException ex)
-        {
-            throw new RpcException(StatusCode.InvalidArgument, $"{what} is not a BFV ciphertext for he-aggregate: {ex.Message}");
-        }
-
-        return HeAggregateParameters.IsJobCiphertext(ciphertext)
-            ? ciphertext
-            : throw new RpcException(StatusCode.InvalidArgument, $"{what} is not a fresh he-aggregate ciphertext (size 2, every data prime).");
-    }
-
-    private static ByteString Serialize(Ciphertext ciphertext) => ByteString.CopyFrom(BfvSerializer.Serialize(ciphertext));
-
     /// <summary>SHA-256 of the requester key then the count key: what a contribution was encrypted under.</summary>
     private static byte[] KeysDigest(ReadOnlySpan<byte> requesterKey, ReadOnlySpan<byte> countKey)
     {
@@ -197,44 +142,6 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
 
     /// <summary>A seal's associated data: the job it belongs to.</summary>
     private static byte[] AssociatedData(string jobId) => Encoding.UTF8.GetBytes("he-aggregate " + jobId);
-
-    /// <summary>This provider's totals; a dataset that cannot serve the job refuses it, audited.</summary>
-    private static async Task<GroupTotals> ReadTotalsAsync(ProvidedJob job, HeAggregateSpec shape, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await GroupTotals.ReadAsync(job.Dataset, shape, job.Spec.Columns, cancellationToken);
-        }
-        catch (DataSourceException ex)
-        {
-            throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot use the granted dataset now: {ex.Message}", cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw await job.DatasetProblemAsync("dataset-unusable", ex.Message, cancellationToken);
-        }
-    }
-
-    private static Dictionary<string, string> Sizes(HeAggregateSpec shape, GroupTotals totals, int planes) => new()
-    {
-        ["kind"] = HeAggregateSpec.Kind,
-        ["provider_rows"] = totals.Rows.ToString(CultureInfo.InvariantCulture),
-        ["groups"] = shape.Groups.Count.ToString(CultureInfo.InvariantCulture),
-        ["value_planes"] = planes.ToString(CultureInfo.InvariantCulture),
-    };
-
-    private static async Task<AggregateRequest?> NextAsync(IAsyncStreamReader<AggregateRequest> requests, AggregateRequest.MessageOneofCase expected, CancellationToken cancellationToken)
-    {
-        if (!await requests.MoveNextAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var message = requests.Current;
-        return message.MessageCase == expected
-            ? message
-            : throw new RpcException(StatusCode.InvalidArgument, $"Expected {expected}, got {message.MessageCase}.");
-    }
 
     /// <summary>The contributions the requester relays to the aggregator, opened and checked, and their count total.</summary>
     private sealed class Relayed(HeAggregateSpec shape, string jobId, ECDiffieHellman sealing, byte[] keysDigest)
@@ -252,11 +159,10 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         public async Task ReceiveAsync(IAsyncStreamReader<AggregateRequest> requests, CancellationToken cancellationToken)
         {
             var expectedGrants = shape.Parts.Skip(1).Select(p => p.GrantId).ToHashSet(StringComparer.Ordinal);
-            var planes = HeAggregateParameters.Planes(shape.Range.Low, shape.Range.High, HeAggregateParameters.LimbBits(shape.Parts.Count));
             var associatedData = AssociatedData(jobId);
             for (var i = 1; i < shape.Parts.Count; i++)
             {
-                var message = await NextAsync(requests, AggregateRequest.MessageOneofCase.SealedContribution, cancellationToken)
+                var message = await NextAsync(requests, m => m.MessageCase, AggregateRequest.MessageOneofCase.SealedContribution, cancellationToken)
                     ?? throw new RpcException(StatusCode.InvalidArgument, $"The call ended after {i - 1} of {shape.Parts.Count - 1} contributions.");
                 SealedContribution content;
                 try
@@ -278,18 +184,11 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
                     throw new RpcException(StatusCode.InvalidArgument, $"Contribution {i} is not from one of the job's contributing grants, or repeats one.");
                 }
 
-                if (content.SumPlanes.Count != planes)
-                {
-                    throw new RpcException(StatusCode.InvalidArgument, $"Contribution {i} holds {content.SumPlanes.Count} value planes; this job has {planes}.");
-                }
-
-                Contributions.Add(HeAggregateContribution.From(
-                    [.. content.SumPlanes.Select(p => ReadCiphertext(p, $"A value plane of contribution {i}"))],
-                    ReadCiphertext(content.Counts, $"The counts of contribution {i}")));
+                Contributions.Add(ReadContribution(content.SumPlanes, content.Counts, shape.Planes, $"contribution {i}"));
                 MinResultSizes.Add(content.MinResultSize);
             }
 
-            var total = await NextAsync(requests, AggregateRequest.MessageOneofCase.CountTotal, cancellationToken)
+            var total = await NextAsync(requests, m => m.MessageCase, AggregateRequest.MessageOneofCase.CountTotal, cancellationToken)
                 ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the count total.");
             CountTotal = ReadCiphertext(total.CountTotal, "The count total");
         }

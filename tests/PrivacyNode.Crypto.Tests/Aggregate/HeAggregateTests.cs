@@ -49,6 +49,48 @@ public sealed class HeAggregateTests
     }
 
     [Fact]
+    public void ThresholdJob_TotalsMatchThePlaintextModel_AndNoOneKeyOpensAContribution()
+    {
+        const int groups = 50;
+        const int providers = 3;
+        const long low = 0;
+        const long high = 1_000_000;
+        using var requester = new HeAggregateRequester(groups, providers, low, high);
+        using var aggregator = new HeAggregator(groups);
+        var parties = Enumerable.Range(0, providers).Select(_ => new PrivacyNode.Crypto.Multiparty.ThresholdParty(HeAggregateParameters.Bfv)).ToList();
+        var seed = PrivacyNode.Crypto.Rlwe.UniformSampler.NewSeed();
+        var collective = PrivacyNode.Crypto.Multiparty.ThresholdKey.CombinePublicKey([.. parties.Select(p => p.CreatePublicKeyShare(seed))]);
+        var flooding = PrivacyNode.Crypto.Multiparty.ThresholdKey.FloodingBits(HeAggregateParameters.Bfv, providers);
+        Ciphertext Switch(Ciphertext ciphertext, PublicKey target) =>
+            PrivacyNode.Crypto.Multiparty.ThresholdKey.CombineKeySwitch(ciphertext, [.. parties.Select(p => p.CreateKeySwitchShare(ciphertext, target, flooding))]);
+
+        // Group g has g % 4 rows at each provider: groups with fewer than 6 rows in all are suppressed.
+        var rows = Enumerable.Range(0, providers).Select(_ => Enumerable.Range(0, groups).SelectMany(g => Enumerable.Range(0, g % 4).Select(_ => (Group: g, Value: _random.NextInt64(low, high)))).ToList()).ToList();
+        var contributions = rows.Select(r => Contribute(collective, null, providers, low, high, groups, r)).ToList();
+        Assert.All(contributions, c => Assert.Null(c.CountsForAggregatorKey));
+
+        var totals = HeAggregator.Sum(contributions);
+        var suppressed = aggregator.Suppress(Switch(totals.Counts, aggregator.CountKey), minimumCount: 6);
+        var padded = HeAggregator.Pad(totals, HeAggregator.Pads(collective, suppressed, totals.SumPlanes.Count + 1), suppressed);
+        var result = new HeAggregateResult([.. padded.SumPlanes.Select(p => Switch(p, requester.PublicKey))], Switch(padded.Counts, requester.PublicKey), padded.Suppressed);
+        var decrypted = requester.Decrypt(result, rows.Sum(r => r.Count));
+
+        var all = rows.SelectMany(r => r).ToList();
+        for (var g = 0; g < groups; g++)
+        {
+            var members = all.Where(r => r.Group == g).ToList();
+            Assert.Equal(members.Count < 6 ? null : (members.Count, members.Aggregate(Int128.Zero, (sum, r) => sum + r.Value)), decrypted[g]);
+        }
+
+        // Neither the requester's key nor any one party's share opens a contribution under the collective key.
+        var encoder = new BatchEncoder(HeAggregateParameters.Bfv);
+        var ownCounts = Enumerable.Range(0, groups).Select(g => (ulong)(g % 4)).ToArray();
+        Assert.NotEqual(ownCounts, encoder.Decode(new Decryptor(requester.SecretKeyForTests).Decrypt(contributions[0].Counts)).Take(groups));
+        Assert.All(parties, p => Assert.NotEqual(ownCounts, encoder.Decode(new Decryptor(p.ShareForTests).Decrypt(contributions[0].Counts)).Take(groups)));
+        parties.ForEach(p => p.Dispose());
+    }
+
+    [Fact]
     public void SuppressedSlots_ArePaddedUniformly_ForTheKeyHolder()
     {
         using var requester = new HeAggregateRequester(100, 2, 0, 100);
@@ -102,7 +144,10 @@ public sealed class HeAggregateTests
         Assert.Throws<System.Security.Cryptography.CryptographicException>(() => requester.Decrypt(wrongKey, 1));
     }
 
-    private static HeAggregateContribution Contribute(HeAggregateRequester requester, HeAggregator aggregator, int providers, long low, long high, int groups, IEnumerable<(int Group, long Value)> rows)
+    private static HeAggregateContribution Contribute(HeAggregateRequester requester, HeAggregator aggregator, int providers, long low, long high, int groups, IEnumerable<(int Group, long Value)> rows) =>
+        Contribute(requester.PublicKey, aggregator.CountKey, providers, low, high, groups, rows);
+
+    private static HeAggregateContribution Contribute(PublicKey key, PublicKey? countKey, int providers, long low, long high, int groups, IEnumerable<(int Group, long Value)> rows)
     {
         var counts = new long[groups];
         var sums = new UInt128[groups];
@@ -112,6 +157,6 @@ public sealed class HeAggregateTests
             sums[group] += (ulong)(value - low);
         }
 
-        return HeAggregateContribution.Create(requester.PublicKey, aggregator.CountKey, providers, low, high, counts, sums);
+        return HeAggregateContribution.Create(key, countKey, providers, low, high, counts, sums);
     }
 }

@@ -120,6 +120,11 @@ public sealed class EchoService
         var index = 0;
         await foreach (var request in requests.ReadAllAsync())
         {
+            if (request.Text == "end")
+            {
+                throw new RpcException(StatusCode.Aborted, "ended by request");
+            }
+
             var reply = Reply(request, context);
             reply.Index = index++;
             await responses.WriteAsync(reply);

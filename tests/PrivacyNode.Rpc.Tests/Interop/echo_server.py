@@ -71,6 +71,8 @@ class Echo(echo_pb2_grpc.EchoServiceServicer):
 
     def Chat(self, request_iterator, context):
         for i, request in enumerate(request_iterator):
+            if request.text == "end":
+                context.abort(grpc.StatusCode.ABORTED, "ended by request")
             reply = self._reply(request, context)
             reply.index = i
             yield reply

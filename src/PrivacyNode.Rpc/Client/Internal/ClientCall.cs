@@ -19,6 +19,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
     private readonly CallOptions _options;
     private readonly CancellationTokenSource _callSource;
     private readonly DateTime? _deadline;
+    private readonly CancellationTokenSource? _deadlineSource;
     private readonly Lock _lock = new();
     private Status? _status;
     private Metadata? _trailers;
@@ -37,31 +38,33 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
         _channel = channel;
         _method = method;
         _options = options;
-        // One source cancels the HTTP request: the caller's token, the deadline timer or Dispose.
-        _callSource = options.CancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken)
-            : new CancellationTokenSource();
         if (options.Deadline is { } deadline)
         {
             _deadline = deadline.Kind == DateTimeKind.Local ? deadline.ToUniversalTime() : deadline;
             var remaining = _deadline.Value - DateTime.UtcNow;
+            _deadlineSource = new CancellationTokenSource();
             if (remaining <= TimeSpan.Zero)
             {
-                _callSource.Cancel();
+                _deadlineSource.Cancel();
             }
             else if (remaining < TimeSpan.FromDays(49))
             {
-                _callSource.CancelAfter(remaining);
+                _deadlineSource.CancelAfter(remaining);
             }
         }
+
+        // One source cancels the HTTP request: the caller's token, the deadline timer or Dispose. A token given to one
+        // read or write cancels the call too, but is not the deadline.
+        CancellationToken[] cancellers = [.. new[] { options.CancellationToken, _deadlineSource?.Token ?? CancellationToken.None }.Where(t => t.CanBeCanceled)];
+        _callSource = cancellers.Length > 0 ? CancellationTokenSource.CreateLinkedTokenSource(cancellers) : new CancellationTokenSource();
 
         ResponseHeadersAsync = Task.FromException<Metadata>(new InvalidOperationException("The call has not started."));
     }
 
     public Task<Metadata> ResponseHeadersAsync { get; private set; }
 
-    /// <summary>Whether the call was cancelled by its deadline: the only canceller besides the caller's token and Dispose.</summary>
-    private bool DeadlinePassed => _deadline is not null && !_options.CancellationToken.IsCancellationRequested && !_disposed;
+    /// <summary>Whether the call was cancelled by its deadline (not by the caller's token, a read's or write's token, or Dispose).</summary>
+    private bool DeadlinePassed => _deadlineSource?.IsCancellationRequested == true && !_options.CancellationToken.IsCancellationRequested && !_disposed;
 
     public TResponse Current => _current ?? throw new InvalidOperationException("No current message: call MoveNextAsync first.");
 
@@ -121,15 +124,17 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
     {
         try
         {
-            await ResponseHeadersAsync;
+            // The read's token cancels the call while it waits for the response headers, too.
+            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callSource.Token) : null;
+            var token = linked?.Token ?? _callSource.Token;
+            await ResponseHeadersAsync.WaitAsync(token);
             if (_reader is null)
             {
                 ThrowIfFailed();
                 return false;
             }
 
-            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callSource.Token) : null;
-            var (hasMessage, message) = await _reader.ReadAsync(_method.ResponseMarshaller, linked?.Token ?? _callSource.Token);
+            var (hasMessage, message) = await _reader.ReadAsync(_method.ResponseMarshaller, token);
             if (hasMessage)
             {
                 _current = message;
@@ -160,6 +165,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
         _response?.Dispose();
         _request?.Dispose();
         _callSource.Dispose();
+        _deadlineSource?.Dispose();
     }
 
     private void Begin(TRequest? request, bool streaming)
@@ -179,6 +185,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero)
                 {
+                    _deadlineSource!.Cancel();
                     throw new OperationCanceledException(_callSource.Token);
                 }
 
@@ -317,11 +324,11 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
         }
 
         // The call is over: stop the deadline timer.
-        if (_deadline is not null)
+        if (_deadlineSource is not null)
         {
             try
             {
-                _callSource.CancelAfter(Timeout.InfiniteTimeSpan);
+                _deadlineSource.CancelAfter(Timeout.InfiniteTimeSpan);
             }
             catch (ObjectDisposedException)
             {
@@ -367,6 +374,14 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCall, IAsyncStrea
             if (_status is { Code: not StatusCode.OK } final)
             {
                 throw new RpcException(final, _trailers);
+            }
+
+            // The server may have ended the call while this message was on its way (it refused, say, and reset the request
+            // stream): its status is still in the response. The call is left as it is, so that reading it finds that status.
+            var cancelledHere = cancellationToken.IsCancellationRequested || _callSource.IsCancellationRequested || _disposed;
+            if (!cancelledHere && ResponseHeadersAsync.IsCompletedSuccessfully && ex is IOException or OperationCanceledException or ObjectDisposedException or HttpRequestException)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "The server stopped reading requests; the response carries the call's status."));
             }
 
             throw Fail(ex);
