@@ -137,7 +137,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         for (var attempt = 0; attempt < 50; attempt++)
         {
             await CliNodes.CliOkAsync(civilAuditor, "audit", "export", "--out", civilLog);
-            if (Records(civilLog, "job.provide").Count >= 8)
+            if (Records(civilLog, "job.provide").Count >= 9)
             {
                 break;
             }
@@ -148,7 +148,8 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         Assert.Equal(
             [
                 ("error", "dataset-unusable"), ("error", "requester-gone"), ("error", "requester-gone"),
-                ("error", "malformed-message"), ("error", "malformed-message"), ("error", "malformed-message"), ("error", "malformed-message"),
+                ("error", "malformed-message"), ("error", "malformed-message"), ("error", "malformed-message"),
+                ("error", "malformed-message"), ("error", "malformed-message"),
                 ("error", "requester-gone"),
             ],
             Records(civilLog, "job.provide").Select(r => (r.GetProperty("outcome").GetString(), r.GetProperty("reasonCode").GetString())));
@@ -233,31 +234,43 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             Assert.Contains(probes[probe].Refusal, ex.Status.Detail, StringComparison.Ordinal);
         }
 
-        // With a threshold key: a seed of the wrong size is refused before admission; a collective key not made from the job's
-        // seed, after it.
+        // With a threshold key: a seed of the wrong size is refused before admission; after it, a collective key not made from the
+        // job's seed, and (to the aggregator) a first key switch to another key than its count key.
         spec.Threshold = true;
-        foreach (var seedSize in new[] { 31, 32 })
+        foreach (var probe in new[] { "short seed", "foreign collective key", "switch to another key" })
         {
             using var call = Channel("civil").StartDuplexStreaming(PeerJobServiceDescriptor.ThresholdAggregate, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
+            var seed = new byte[probe == "short seed" ? 31 : 32];
             await call.RequestStream.WriteAsync(new ThresholdAggregateRequest
             {
                 Open = new ThresholdOpen
                 {
-                    Admission = new JobAdmission { JobId = $"job-probe-t{seedSize}", Spec = HeAggregateSpec.ForPart(spec, 0), RequesterReceipt = receipt },
-                    CommonSeed = ByteString.CopyFrom(new byte[seedSize]),
+                    Admission = new JobAdmission { JobId = "job-probe-" + probe.Replace(' ', '-'), Spec = HeAggregateSpec.ForPart(spec, 0), RequesterReceipt = receipt },
+                    CommonSeed = ByteString.CopyFrom(seed),
                 },
             });
-            if (seedSize == 32)
+            if (probe != "short seed")
             {
                 Assert.True(await call.ResponseStream.MoveNextAsync());
-                Assert.Equal(ThresholdAggregateResponse.MessageOneofCase.Opened, call.ResponseStream.Current.MessageCase);
-                await call.RequestStream.WriteAsync(new ThresholdAggregateRequest { CollectiveKey = requesterKey });
+                var share = call.ResponseStream.Current.Opened.KeyShare;
+                await call.RequestStream.WriteAsync(new ThresholdAggregateRequest { CollectiveKey = probe == "foreign collective key" ? requesterKey : share });
+                if (probe == "switch to another key")
+                {
+                    Assert.True(await call.ResponseStream.MoveNextAsync());
+                    var counts = call.ResponseStream.Current.Contribution.Counts;
+                    await call.RequestStream.WriteAsync(new ThresholdAggregateRequest { KeySwitch = new KeySwitchRequest { Ciphertexts = { counts }, TargetKey = requesterKey } });
+                }
             }
 
             await call.RequestStream.CompleteAsync();
             var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
             Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-            Assert.Contains(seedSize == 31 ? "The common seed is 32 bytes" : "not made from the job's common seed", ex.Status.Detail, StringComparison.Ordinal);
+            Assert.Contains(probe switch
+            {
+                "short seed" => "The common seed is 32 bytes",
+                "foreign collective key" => "not made from the job's common seed",
+                _ => "switched to this aggregator's count key",
+            }, ex.Status.Detail, StringComparison.Ordinal);
         }
     }
 

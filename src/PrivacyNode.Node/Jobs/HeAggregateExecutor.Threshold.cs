@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
@@ -28,7 +29,7 @@ public sealed partial class HeAggregateExecutor
 
             await run.ReportAsync(0.05, $"making the collective key with {calls.Count} providers");
             var seed = UniformSampler.NewSeed();
-            var opened = await RoundAsync(calls, i => new() { Open = new ThresholdOpen { Admission = Admission(run, i), CommonSeed = Google.Protobuf.ByteString.CopyFrom(seed) } },
+            var opened = await RoundAsync(calls, i => new() { Open = new ThresholdOpen { Admission = Admission(run, i), CommonSeed = ByteString.CopyFrom(seed) } },
                 ThresholdAggregateResponse.MessageOneofCase.Opened, cancellationToken);
             var shares = opened.Select(o => BfvSerializer.DeserializePublicKey(HeAggregateParameters.Bfv, o.Opened.KeyShare.Span)).ToList();
             if (shares.Any(s => !s.Seed.Span.SequenceEqual(seed)))

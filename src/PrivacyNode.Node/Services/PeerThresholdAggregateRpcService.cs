@@ -46,7 +46,7 @@ public sealed class PeerThresholdAggregateRpcService(AccessStore access, AuditLo
         var isAggregator = shape.IndexOfReceived(job.Spec) == 0;
         using var party = new ThresholdParty(HeAggregateParameters.Bfv);
         using var aggregator = isAggregator ? new HeAggregator(shape.Groups.Count) : null;
-        var session = new Session(requests, responses, shape, cancellationToken);
+        var session = new Session(requests, responses, shape, aggregator?.CountKey, cancellationToken);
         try
         {
             var opened = new ThresholdOpened { KeyShare = Serialize(party.CreatePublicKeyShare(open.CommonSeed.Span)), MinResultSize = job.Grant.MinResultSize };
@@ -101,9 +101,10 @@ public sealed class PeerThresholdAggregateRpcService(AccessStore access, AuditLo
     }
 
     /// <summary>One provider's view of the exchange: the messages in the order the protocol fixes, each checked.</summary>
-    private sealed class Session(IAsyncStreamReader<ThresholdAggregateRequest> requests, IAsyncStreamWriter<ThresholdAggregateResponse> responses, HeAggregateSpec shape, CancellationToken cancellationToken)
+    private sealed class Session(
+        IAsyncStreamReader<ThresholdAggregateRequest> requests, IAsyncStreamWriter<ThresholdAggregateResponse> responses, HeAggregateSpec shape, PublicKey? ownCountKey, CancellationToken cancellationToken)
     {
-        private PublicKey? _firstTarget;
+        private byte[]? _firstTarget;
 
         public Task SendAsync(ThresholdAggregateResponse message) => responses.WriteAsync(message, cancellationToken);
 
@@ -120,7 +121,7 @@ public sealed class PeerThresholdAggregateRpcService(AccessStore access, AuditLo
 
         /// <summary>
         /// This party's shares of one key switch of <paramref name="expected"/> ciphertexts. The second switch must go to
-        /// another key than the first, and neither to a key made from the job's common seed (the collective key).
+        /// another key than the first; at the aggregator, the first goes to its own count key.
         /// </summary>
         public async Task SwitchAsync(ThresholdParty party, int expected)
         {
@@ -131,12 +132,18 @@ public sealed class PeerThresholdAggregateRpcService(AccessStore access, AuditLo
             }
 
             var target = ReadKey(request.TargetKey, "key to switch to");
-            if (_firstTarget is not null && BfvSerializer.Serialize(target).AsSpan().SequenceEqual(BfvSerializer.Serialize(_firstTarget)))
+            var targetBytes = BfvSerializer.Serialize(target);
+            if (_firstTarget is null && ownCountKey is not null && !targetBytes.AsSpan().SequenceEqual(BfvSerializer.Serialize(ownCountKey)))
+            {
+                throw new RpcException(StatusCode.InvalidArgument, "The count total is switched to this aggregator's count key, and to no other.");
+            }
+
+            if (_firstTarget is not null && targetBytes.AsSpan().SequenceEqual(_firstTarget))
             {
                 throw new RpcException(StatusCode.InvalidArgument, "The second key switch goes to the requester's key, not again to the first key.");
             }
 
-            _firstTarget ??= target;
+            _firstTarget ??= targetBytes;
             var flooding = ThresholdKey.FloodingBits(HeAggregateParameters.Bfv, shape.Parts.Count);
             var shares = new KeySwitchShares();
             shares.Shares.AddRange(request.Ciphertexts.Select((c, i) => Serialize(party.CreateKeySwitchShare(ReadCiphertext(c, $"Ciphertext {i + 1} to switch"), target, flooding))));
