@@ -23,7 +23,7 @@ internal static class NttVector
     {
         var vw = Vector512.Create(w);
         var shoupHigh = Vector512.Create(wShoup >> 32);
-        var shoupLow = Vector512.Create(wShoup );
+        var shoupLow = Vector512.Create(wShoup);
         var vq = Vector512.Create(q);
         var twoQ = Vector512.Create(2 * q);
         ref var xs = ref MemoryMarshal.GetReference(x);
@@ -44,7 +44,7 @@ internal static class NttVector
     {
         var vw = Vector512.Create(w);
         var shoupHigh = Vector512.Create(wShoup >> 32);
-        var shoupLow = Vector512.Create(wShoup );
+        var shoupLow = Vector512.Create(wShoup);
         var vq = Vector512.Create(q);
         var twoQ = Vector512.Create(2 * q);
         ref var xs = ref MemoryMarshal.GetReference(x);
@@ -65,10 +65,10 @@ internal static class NttVector
     {
         var vs = Vector512.Create(s);
         var sHigh = Vector512.Create(sShoup >> 32);
-        var sLow = Vector512.Create(sShoup );
+        var sLow = Vector512.Create(sShoup);
         var vw = Vector512.Create(w);
         var wHigh = Vector512.Create(wShoup >> 32);
-        var wLow = Vector512.Create(wShoup );
+        var wLow = Vector512.Create(wShoup);
         var vq = Vector512.Create(q);
         var twoQ = Vector512.Create(2 * q);
         ref var xs = ref MemoryMarshal.GetReference(x);

@@ -17,7 +17,7 @@ public sealed partial class HeAggregateExecutor
     {
         var aggregatorPeer = shape.Parts[0].Peer;
         var requesterKeyBytes = Serialize(requesterKey);
-        using var aggregator = new ProviderCall<AggregateRequest, AggregateResponse, AggregateResponse.MessageOneofCase>(
+        using var aggregator = new PeerCall<AggregateRequest, AggregateResponse, AggregateResponse.MessageOneofCase>(
             aggregatorPeer, await peers.StartDuplexAsync(aggregatorPeer, PeerJobServiceDescriptor.Aggregate, CallLimit, cancellationToken), m => m.MessageCase);
         await run.ReportAsync(0.05, $"opening the job at the aggregator '{aggregatorPeer}'");
         await aggregator.SendAsync(new AggregateRequest { Open = new AggregateOpen { Admission = Admission(run, 0), RequesterKey = requesterKeyBytes } }, cancellationToken);

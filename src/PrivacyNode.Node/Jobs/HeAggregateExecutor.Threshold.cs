@@ -5,6 +5,7 @@ using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Multiparty;
 using PrivacyNode.Crypto.Rlwe;
+using ThresholdCall = PrivacyNode.Node.Jobs.PeerCall<PrivacyNode.Contracts.V1.ThresholdAggregateRequest, PrivacyNode.Contracts.V1.ThresholdAggregateResponse, PrivacyNode.Contracts.V1.ThresholdAggregateResponse.MessageOneofCase>;
 
 namespace PrivacyNode.Node.Jobs;
 
@@ -19,7 +20,7 @@ public sealed partial class HeAggregateExecutor
     /// </summary>
     private async Task<(HeAggregateResult Result, long Rows, AuditReceipt AggregatorReceipt)> RunThresholdAsync(JobRun run, HeAggregateSpec shape, PublicKey requesterKey, CancellationToken cancellationToken)
     {
-        var calls = new List<ProviderCall<ThresholdAggregateRequest, ThresholdAggregateResponse, ThresholdAggregateResponse.MessageOneofCase>>();
+        var calls = new List<ThresholdCall>();
         try
         {
             foreach (var part in shape.Parts)
@@ -80,7 +81,7 @@ public sealed partial class HeAggregateExecutor
 
     /// <summary>Every provider's shares of switching <paramref name="ciphertexts"/> to <paramref name="target"/>, combined.</summary>
     private static async Task<Ciphertext[]> SwitchAsync(
-        List<ProviderCall<ThresholdAggregateRequest, ThresholdAggregateResponse, ThresholdAggregateResponse.MessageOneofCase>> calls,
+        List<ThresholdCall> calls,
         Ciphertext[] ciphertexts, PublicKey target, CancellationToken cancellationToken)
     {
         var request = new KeySwitchRequest { TargetKey = Serialize(target) };
@@ -99,7 +100,7 @@ public sealed partial class HeAggregateExecutor
     /// <paramref name="expected"/> from each, all at once: the first failure cancels the rest and fails the round.
     /// </summary>
     private static async Task<ThresholdAggregateResponse[]> RoundAsync(
-        List<ProviderCall<ThresholdAggregateRequest, ThresholdAggregateResponse, ThresholdAggregateResponse.MessageOneofCase>> calls,
+        List<ThresholdCall> calls,
         Func<int, ThresholdAggregateRequest>? request, ThresholdAggregateResponse.MessageOneofCase expected, CancellationToken cancellationToken)
     {
         var answers = new ThresholdAggregateResponse[calls.Count];

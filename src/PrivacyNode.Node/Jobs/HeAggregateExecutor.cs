@@ -8,7 +8,6 @@ using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
 
 namespace PrivacyNode.Node.Jobs;
 
@@ -119,72 +118,5 @@ public sealed partial class HeAggregateExecutor(PeerClient peers, PeerAuditKeys 
         details["value_planes"] = planes.ToString(CultureInfo.InvariantCulture);
         details["revealed"] = "group_totals";
         return new JobOutcome(result, aggregatorReceipt, details);
-    }
-
-    /// <summary>A call to one provider, whose failures name it.</summary>
-    private sealed class ProviderCall<TRequest, TResponse, TCase>(string peer, AsyncDuplexStreamingCall<TRequest, TResponse> call, Func<TResponse, TCase> caseOf) : IDisposable
-        where TCase : struct, Enum
-    {
-        public string Peer => peer;
-
-        /// <summary>Sends one message; if the provider has ended the call meanwhile (a refusal, say), throws its status.</summary>
-        public async Task SendAsync(TRequest message, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await call.RequestStream.WriteAsync(message, cancellationToken);
-            }
-            catch (RpcException ex)
-            {
-                try
-                {
-                    while (await call.ResponseStream.MoveNextAsync(cancellationToken))
-                    {
-                    }
-                }
-                catch (RpcException ended)
-                {
-                    throw Named(ended);
-                }
-
-                throw Named(ex);
-            }
-        }
-
-        public async Task CompleteAsync()
-        {
-            try
-            {
-                await call.RequestStream.CompleteAsync();
-            }
-            catch (RpcException ex)
-            {
-                throw Named(ex);
-            }
-        }
-
-        public async Task<TResponse> ReceiveAsync(TCase expected, CancellationToken cancellationToken)
-        {
-            bool more;
-            try
-            {
-                more = await call.ResponseStream.MoveNextAsync(cancellationToken);
-            }
-            catch (RpcException ex)
-            {
-                throw Named(ex);
-            }
-
-            var received = more ? call.ResponseStream.Current : default;
-            return received is null
-                ? throw new JobFailedException("peer-protocol-error", $"Peer '{peer}' ended the call before sending {expected}.")
-                : caseOf(received).Equals(expected)
-                    ? received
-                    : throw new JobFailedException("peer-protocol-error", $"Peer '{peer}' sent {caseOf(received)}, not {expected}.");
-        }
-
-        public void Dispose() => call.Dispose();
-
-        private RpcException Named(RpcException ex) => new(new Status(ex.StatusCode, $"Peer '{peer}': {ex.Status.Detail}"), ex.Trailers);
     }
 }

@@ -67,12 +67,19 @@ public sealed class HeAggregateSpec
     public static JobSpec ForPart(JobSpec spec, int index)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var part = spec.Parts[index];
         var copy = spec.Clone();
-        (copy.Peer, copy.GrantId, copy.Dataset) = (part.Peer, part.GrantId, part.Dataset);
-        copy.Columns.Clear();
-        copy.Columns.AddRange(part.Columns);
+        AddressTo(copy, index);
         return copy;
+    }
+
+    /// <summary>Sets the spec's own peer, grant, dataset and columns to part <paramref name="index"/>'s.</summary>
+    public static void AddressTo(JobSpec spec, int index)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var part = spec.Parts[index];
+        (spec.Peer, spec.GrantId, spec.Dataset) = (part.Peer, part.GrantId, part.Dataset);
+        spec.Columns.Clear();
+        spec.Columns.AddRange(part.Columns);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using PsiCall = PrivacyNode.Node.Jobs.PeerCall<PrivacyNode.Contracts.V1.PsiRequest, PrivacyNode.Contracts.V1.PsiResponse, PrivacyNode.Contracts.V1.PsiResponse.MessageOneofCase>;
 
 namespace PrivacyNode.Node.Jobs;
 
@@ -90,10 +90,11 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         var suite = PsiSuite.Find(spec.PsiSuite) ?? throw new JobFailedException("unknown-suite", $"Unknown PSI suite '{spec.PsiSuite}'.");
         spec.PsiSuite = suite.Name;
         using var requester = new PsiRequester(suite);
-        using var call = await peers.StartDuplexAsync(spec.Peer, PeerJobServiceDescriptor.Psi, CallLimit, cancellationToken);
+        using var call = new PsiCall(
+            spec.Peer, await peers.StartDuplexAsync(spec.Peer, PeerJobServiceDescriptor.Psi, CallLimit, cancellationToken), m => m.MessageCase);
         try
         {
-            return await ExchangeAsync(run, new Exchange(call), requester, own, grant, cancellationToken);
+            return await ExchangeAsync(run, call, requester, own, grant, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -105,7 +106,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
     }
 
-    private async Task<JobOutcome> ExchangeAsync(JobRun run, Exchange call, PsiRequester requester, KeyedRows own, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ExchangeAsync(JobRun run, PsiCall call, PsiRequester requester, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         var keys = own.Entries.Select(e => Encoding.UTF8.GetBytes(e.Key)).ToList();
@@ -202,7 +203,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     /// psi-sum after the evaluations (docs/protocols/psi-sum.md): selects the matched entries of each block of the
     /// provider's value ciphertexts, sends the one masked and flooded sum request, and unmasks the answer.
     /// </summary>
-    private async Task<JobOutcome> SumAsync(JobRun run, Exchange call, KeyedRows own, TagIndex tagIndex, PsiAccepted accepted, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> SumAsync(JobRun run, PsiCall call, KeyedRows own, TagIndex tagIndex, PsiAccepted accepted, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out var range, out _);
@@ -270,7 +271,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         return new JobOutcome(result, done.ProviderReceipt, details);
     }
 
-    private static async Task SendBlindedAsync(Exchange call, PsiRequester requester, List<byte[]> keys, int batch, bool complete, CancellationToken cancellationToken)
+    private static async Task SendBlindedAsync(PsiCall call, PsiRequester requester, List<byte[]> keys, int batch, bool complete, CancellationToken cancellationToken)
     {
         for (var start = 0; start < keys.Count; start += batch)
         {
@@ -287,7 +288,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     }
 
     /// <summary>Unblinds every evaluation into a tag (in our order, or shuffled for psi-count), indexed by tag, and the payload keys.</summary>
-    private static async Task ReceiveEvaluationsAsync(JobRun run, Exchange call, PsiRequester requester, int expected, TagIndex tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
+    private static async Task ReceiveEvaluationsAsync(JobRun run, PsiCall call, PsiRequester requester, int expected, TagIndex tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
     {
         var received = 0;
         while (received < expected)
@@ -360,37 +361,5 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         details["intersection_size"] = intersection.ToString(CultureInfo.InvariantCulture);
         details["revealed"] = Kind switch { Count => "intersection_size", Sum => "intersection_size,sum", Payload => "matched_rows,granted_columns", _ => "matched_rows" };
         return details;
-    }
-
-    /// <summary>The call, counting the bytes of the gRPC messages each way (5-byte frame headers included, HTTP/2 and TLS framing not).</summary>
-    private sealed class Exchange(AsyncDuplexStreamingCall<PsiRequest, PsiResponse> call)
-    {
-        private const int FrameHeader = 5;
-
-        public long BytesSent { get; private set; }
-
-        public long BytesReceived { get; private set; }
-
-        public Task SendAsync(PsiRequest message, CancellationToken cancellationToken)
-        {
-            BytesSent += FrameHeader + message.CalculateSize();
-            return call.RequestStream.WriteAsync(message, cancellationToken);
-        }
-
-        public Task CompleteAsync() => call.RequestStream.CompleteAsync();
-
-        public async Task<PsiResponse> ReceiveAsync(PsiResponse.MessageOneofCase? expected, CancellationToken cancellationToken)
-        {
-            if (!await call.ResponseStream.MoveNextAsync(cancellationToken))
-            {
-                throw new PsiProtocolException("The provider ended the exchange early.");
-            }
-
-            var message = call.ResponseStream.Current;
-            BytesReceived += FrameHeader + message.CalculateSize();
-            return expected is null || message.MessageCase == expected
-                ? message
-                : throw new PsiProtocolException($"Expected {expected}, got {message.MessageCase}.");
-        }
     }
 }

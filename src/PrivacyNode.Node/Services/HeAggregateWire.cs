@@ -116,19 +116,12 @@ internal static class HeAggregateWire
         ["value_planes"] = shape.Planes.ToString(CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The next message, which must be of case <paramref name="expected"/>; null at the end of the stream.</summary>
-    public static async Task<T?> NextAsync<T, TCase>(IAsyncStreamReader<T> requests, Func<T, TCase> caseOf, TCase expected, CancellationToken cancellationToken)
-        where T : class
-        where TCase : struct, Enum
+    /// <summary>What the aggregator adds to its record: the providers, the minimum it applied, and what it suppressed and learned.</summary>
+    public static void AddAggregation(Dictionary<string, string> details, HeAggregateSpec shape, long minimum, int suppressed)
     {
-        if (!await requests.MoveNextAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var message = requests.Current;
-        return caseOf(message).Equals(expected)
-            ? message
-            : throw new RpcException(StatusCode.InvalidArgument, $"Expected {expected}, got {caseOf(message)}.");
+        details["providers"] = shape.Parts.Count.ToString(CultureInfo.InvariantCulture);
+        details["min_result_size"] = minimum.ToString(CultureInfo.InvariantCulture);
+        details["suppressed_groups"] = suppressed.ToString(CultureInfo.InvariantCulture);
+        details["learned"] = "group-row-counts";
     }
 }

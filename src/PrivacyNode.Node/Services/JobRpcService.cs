@@ -149,10 +149,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             }
         }
 
-        var aggregator = spec.Parts[0];
-        (spec.Peer, spec.GrantId, spec.Dataset) = (aggregator.Peer, aggregator.GrantId, aggregator.Dataset);
-        spec.Columns.Clear();
-        spec.Columns.AddRange(aggregator.Columns);
+        HeAggregateSpec.AddressTo(spec, 0);
         return grants;
     }
 

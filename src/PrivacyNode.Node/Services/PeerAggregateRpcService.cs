@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
@@ -13,6 +12,7 @@ using PrivacyNode.Node.Security;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Server;
 using static PrivacyNode.Node.Services.HeAggregateWire;
+using static PrivacyNode.Node.Services.RequestStream;
 
 namespace PrivacyNode.Node.Services;
 
@@ -119,10 +119,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         var result = aggregator.Combine(requesterKey, [mine, .. relayed.Contributions], HeAggregateRequester.SumCounts([relayed.CountTotal!, mine.CountsForAggregatorKey!]), minimum);
 
         var details = Sizes(shape, own, "aggregator");
-        details["providers"] = shape.Parts.Count.ToString(CultureInfo.InvariantCulture);
-        details["min_result_size"] = minimum.ToString(CultureInfo.InvariantCulture);
-        details["suppressed_groups"] = result.Suppressed.Count.ToString(CultureInfo.InvariantCulture);
-        details["learned"] = "group-row-counts";
+        AddAggregation(details, shape, minimum, result.Suppressed.Count);
         details["revealed"] = "row_count,suppressed-groups,encrypted-group-totals";
         var provided = await job.ProvidedAsync(details, cancellationToken);
         var totals = new AggregateTotals { Counts = Serialize(result.Counts), Rows = (ulong)own.Rows, ProviderReceipt = AuditFormat.ReceiptOf(provided) };

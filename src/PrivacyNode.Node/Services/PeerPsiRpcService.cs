@@ -12,6 +12,7 @@ using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Server;
+using static PrivacyNode.Node.Services.RequestStream;
 
 namespace PrivacyNode.Node.Services;
 
@@ -42,7 +43,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
     {
         var peer = context.GetPeer().Name;
         var cancellationToken = context.CancellationToken;
-        var admission = await NextAsync(requests, PsiRequest.MessageOneofCase.Admission, cancellationToken) is { } first
+        var admission = await NextAsync(requests, m => m.MessageCase, PsiRequest.MessageOneofCase.Admission, cancellationToken) is { } first
             ? first.Admission
             : throw new RpcException(StatusCode.InvalidArgument, "The call ended before the admission.");
         var spec = admission.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job spec is required.");
@@ -205,7 +206,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             await responses.WriteAsync(new PsiResponse { Tags = message }, cancellationToken);
         }
 
-        var request = (await NextAsync(requests, PsiRequest.MessageOneofCase.SumRequest, cancellationToken)
+        var request = (await NextAsync(requests, m => m.MessageCase, PsiRequest.MessageOneofCase.SumRequest, cancellationToken)
             ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the sum request.")).SumRequest;
         if (request.Ciphertexts.Count != sum.Planes + 1)
         {
@@ -247,7 +248,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         long received = 0;
         while (true)
         {
-            var message = await NextAsync(requests, null, cancellationToken)
+            var message = await NextAsync(requests, m => m.MessageCase, (PsiRequest.MessageOneofCase?)null, cancellationToken)
                 ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before blinded_done.");
             if (message.MessageCase == PsiRequest.MessageOneofCase.BlindedDone)
             {
@@ -356,18 +357,5 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             tags.SetLength(0);
             payloadBytes = 0;
         }
-    }
-
-    private static async Task<PsiRequest?> NextAsync(IAsyncStreamReader<PsiRequest> requests, PsiRequest.MessageOneofCase? expected, CancellationToken cancellationToken)
-    {
-        if (!await requests.MoveNextAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var message = requests.Current;
-        return expected is null || message.MessageCase == expected
-            ? message
-            : throw new RpcException(StatusCode.InvalidArgument, $"Expected {expected}, got {message.MessageCase}.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
@@ -12,6 +11,7 @@ using PrivacyNode.Node.Security;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Server;
 using static PrivacyNode.Node.Services.HeAggregateWire;
+using static PrivacyNode.Node.Services.RequestStream;
 
 namespace PrivacyNode.Node.Services;
 
@@ -75,10 +75,7 @@ public sealed class PeerThresholdAggregateRpcService(AccessStore access, AuditLo
             if (aggregator is not null)
             {
                 var (suppressed, minimum) = await session.SuppressAsync(aggregator, collective!, job.Grant.MinResultSize);
-                details["providers"] = shape.Parts.Count.ToString(CultureInfo.InvariantCulture);
-                details["min_result_size"] = minimum.ToString(CultureInfo.InvariantCulture);
-                details["suppressed_groups"] = suppressed.ToString(CultureInfo.InvariantCulture);
-                details["learned"] = "group-row-counts";
+                AddAggregation(details, shape, minimum, suppressed);
             }
 
             // The padded totals, to the requester's key.

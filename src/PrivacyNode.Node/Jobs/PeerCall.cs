@@ -1,0 +1,110 @@
+using Google.Protobuf;
+using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Client;
+
+namespace PrivacyNode.Node.Jobs;
+
+/// <summary>
+/// A duplex call to one provider as a job drives it. Failures name the provider; a message of another case than
+/// expected, or the call ending early, fails the job as a peer protocol error; the bytes of the gRPC messages are
+/// counted each way (5-byte frame headers included, HTTP/2 and TLS framing not). One receive at a time, which a send may
+/// overlap. When a send fails because the provider ended the call (a refusal, say), the provider's status is what the
+/// caller sees, not the broken send.
+/// </summary>
+public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuplexStreamingCall<TRequest, TResponse> call, Func<TResponse, TCase> caseOf) : IDisposable
+    where TRequest : IMessage
+    where TResponse : class, IMessage
+    where TCase : struct, Enum
+{
+    private const int FrameHeader = 5;
+    private volatile Task<bool>? _reading;
+    private long _bytesSent;
+    private long _bytesReceived;
+
+    public string Peer => peer;
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    public async Task SendAsync(TRequest message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Interlocked.Add(ref _bytesSent, FrameHeader + message.CalculateSize());
+        try
+        {
+            await call.RequestStream.WriteAsync(message, cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            throw Named(await StatusAfterFailedSendAsync(ex, cancellationToken));
+        }
+    }
+
+    public async Task CompleteAsync()
+    {
+        try
+        {
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException ex)
+        {
+            throw Named(ex);
+        }
+    }
+
+    /// <summary>The next message, of case <paramref name="expected"/> unless that is null.</summary>
+    /// <exception cref="JobFailedException">peer-protocol-error: the call ended, or the message is of another case.</exception>
+    /// <exception cref="RpcException">The call failed; the status names the provider.</exception>
+    public async Task<TResponse> ReceiveAsync(TCase? expected, CancellationToken cancellationToken)
+    {
+        bool more;
+        try
+        {
+            more = await (_reading = call.ResponseStream.MoveNextAsync(cancellationToken).AsTask());
+        }
+        catch (RpcException ex)
+        {
+            throw Named(ex);
+        }
+
+        if (!more)
+        {
+            throw new JobFailedException("peer-protocol-error", $"Peer '{peer}' ended the call before sending {expected?.ToString() ?? "the rest"}.");
+        }
+
+        var received = call.ResponseStream.Current;
+        Interlocked.Add(ref _bytesReceived, FrameHeader + received.CalculateSize());
+        return expected is null || caseOf(received).Equals(expected.Value)
+            ? received
+            : throw new JobFailedException("peer-protocol-error", $"Peer '{peer}' sent {caseOf(received)}, not {expected}.");
+    }
+
+    public void Dispose() => call.Dispose();
+
+    /// <summary>The call's status as reading it reveals: from the receive in flight, or by reading to the end here.</summary>
+    private async Task<RpcException> StatusAfterFailedSendAsync(RpcException sendFailure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_reading is { IsCompleted: false } reading)
+            {
+                await reading;
+            }
+            else
+            {
+                while (await call.ResponseStream.MoveNextAsync(cancellationToken))
+                {
+                }
+            }
+        }
+        catch (RpcException ended)
+        {
+            return ended;
+        }
+
+        return sendFailure;
+    }
+
+    private RpcException Named(RpcException ex) => new(new Status(ex.StatusCode, $"Peer '{peer}': {ex.Status.Detail}"), ex.Trailers);
+}
