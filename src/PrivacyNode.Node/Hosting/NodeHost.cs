@@ -90,7 +90,7 @@ public sealed class NodeHost : IAsyncDisposable
         var peers = new PeerStore(database, audit, clock);
         var pins = new PeerPins(peers, clock);
         var channels = new PeerChannels(identity, clock, options.MaxMessageBytes);
-        var rotation = new CertificateRotation(self, peers, pins, channels, clock);
+        var rotation = new CertificateRotation(self, peers, pins, channels, audit, clock);
         var localAccess = new LocalAccess(users, audit);
         var peerAccess = new PeerAccess(pins);
         var peerHealth = new HealthRpcService();

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Client;
@@ -13,12 +14,15 @@ namespace PrivacyNode.Node.Identity;
 
 /// <summary>
 /// Certificate rotation without re-pairing: the node signs an announcement of its new certificate with
-/// its current key and sends it to every peer over the current mutual-TLS connection; a peer that
-/// verifies it pins the new certificate and keeps accepting the old one for <see cref="GracePeriod"/>, so
-/// an interrupted rotation can simply be run again. A peer that misses the announcement must be paired
-/// again (<c>privacynode peer add --replace</c> with the new invitation).
+/// its current key and with the new one, and sends it to every peer over the current mutual-TLS connection.
+/// A peer accepts it only from the certificate it currently pins for the caller (never from one kept for a
+/// grace period), only for a certificate pinned for no other peer, and only if both signatures verify; it then
+/// pins the new certificate and keeps accepting the old one for calls, not announcements, for
+/// <see cref="GracePeriod"/>. Both sides audit the rotation. A peer that misses the announcement, or whose pin
+/// was taken over by a holder of the stolen current key, is paired again (<c>privacynode peer add --replace</c>
+/// with a fresh invitation).
 /// </summary>
-public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins pins, PeerChannels channels, TimeProvider clock)
+public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins pins, PeerChannels channels, AuditLog audit, TimeProvider clock)
 {
     /// <summary>How long a peer keeps accepting the certificate an announcement replaces.</summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromDays(1);
@@ -26,8 +30,8 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
     /// <summary>How far an announcement's time may be from the receiver's clock.</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(10);
 
-    /// <summary>Makes a new certificate, announces it to every peer, then switches to it.</summary>
-    public async Task<RotateCertificateResponse> RotateAsync(CancellationToken cancellationToken)
+    /// <summary>Makes a new certificate, announces it to every peer, then switches to it; audited as done by <paramref name="by"/>.</summary>
+    public async Task<RotateCertificateResponse> RotateAsync(Actor by, CancellationToken cancellationToken)
     {
         var identity = self.Identity;
         var next = NodeIdentity.CreateCertificate(self.Name);
@@ -43,7 +47,12 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
             PreviousFingerprint = identity.Fingerprint,
             IssuedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
         }.ToByteString();
-        var request = new AnnounceCertificateRequest { Announcement = announcement, Signature = ByteString.CopyFrom(identity.Sign(announcement.Span)) };
+        var request = new AnnounceCertificateRequest
+        {
+            Announcement = announcement,
+            Signature = ByteString.CopyFrom(identity.Sign(announcement.Span)),
+            NewSignature = ByteString.CopyFrom(NodeIdentity.Sign(next, announcement.Span)),
+        };
 
         foreach (var peer in await peers.ListAsync(cancellationToken))
         {
@@ -63,16 +72,34 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
 
         identity.Replace(next);
         channels.Reset();
+        var details = new Dictionary<string, string>
+        {
+            ["fingerprint"] = response.NewFingerprint,
+            ["previous_fingerprint"] = response.PreviousFingerprint,
+            ["peers_accepted"] = string.Join(',', response.Peers.Where(p => p.Accepted).Select(p => p.Peer)),
+            ["peers_failed"] = string.Join(',', response.Peers.Where(p => !p.Accepted).Select(p => p.Peer)),
+        };
+        await audit.AppendAsync(by.Does("node.rotate-certificate") with { Details = details }, CancellationToken.None);
         return response;
     }
 
     /// <summary>Verifies an announcement from <paramref name="caller"/> (calling with <paramref name="callerCertificate"/>) and pins the new certificate.</summary>
-    /// <exception cref="RpcException">The announcement is malformed, not signed by the caller's key, stale, or for another node.</exception>
+    /// <exception cref="RpcException">
+    /// The announcement is malformed, stale, for another node, made from a certificate other than the caller's current one, not signed
+    /// by both the current and the new key (PERMISSION_DENIED), or announces a certificate pinned for another peer (ALREADY_EXISTS).
+    /// </exception>
     public async Task AcceptAsync(PeerRecord caller, X509Certificate2 callerCertificate, AnnounceCertificateRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(callerCertificate);
         ArgumentNullException.ThrowIfNull(request);
+        var callerFingerprint = CertificateFingerprint.Compute(callerCertificate);
+        if (!callerFingerprint.AsSpan().SequenceEqual(caller.Fingerprint))
+        {
+            throw new RpcException(StatusCode.PermissionDenied,
+                "Only the certificate currently pinned for this peer may announce a new one; a replaced certificate may still call during the grace period but not announce.");
+        }
+
         CertificateAnnouncement announcement;
         try
         {
@@ -85,21 +112,17 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
 
         if (announcement.NodeName != caller.Name)
         {
-            throw new RpcException(StatusCode.PermissionDenied, $"The announcement is for node '{announcement.NodeName}', but the caller is paired as '{caller.Name}'.");
+            throw new RpcException(StatusCode.PermissionDenied, $"The announcement names a node other than '{caller.Name}', as which the caller is paired.");
         }
 
-        var callerFingerprint = CertificateFingerprint.Compute(callerCertificate);
         if (announcement.PreviousFingerprint != Fingerprint.Format(callerFingerprint))
         {
             throw new RpcException(StatusCode.InvalidArgument, "The announcement replaces a certificate other than the one the caller presents.");
         }
 
-        using (var key = callerCertificate.GetECDsaPublicKey())
+        if (!Verifies(callerCertificate, request.Announcement, request.Signature))
         {
-            if (key is null || !key.VerifyData(request.Announcement.Span, request.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-            {
-                throw new RpcException(StatusCode.PermissionDenied, "The announcement's signature does not verify with the caller's current key.");
-            }
+            throw new RpcException(StatusCode.PermissionDenied, "The announcement's signature does not verify with the caller's current key.");
         }
 
         var now = clock.GetUtcNow();
@@ -125,9 +148,27 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
                 throw new RpcException(StatusCode.InvalidArgument, "The announced certificate is not currently valid.");
             }
 
-            await peers.RotateAsync(caller.Name, CertificateFingerprint.Compute(next), callerFingerprint, now + GracePeriod, cancellationToken);
+            if (!Verifies(next, request.Announcement, request.NewSignature))
+            {
+                throw new RpcException(StatusCode.PermissionDenied, "The announcement's second signature does not verify with the announced certificate's key, so the caller has not shown it holds that key.");
+            }
+
+            var outcome = await peers.RotateAsync(caller.Name, CertificateFingerprint.Compute(next), callerFingerprint, now + GracePeriod, cancellationToken);
+            switch (outcome)
+            {
+                case RotateOutcome.CertificateTaken:
+                    throw new RpcException(StatusCode.AlreadyExists, "The announced certificate is already pinned on this node, for this or another peer; announce a new certificate.");
+                case RotateOutcome.NotCurrent:
+                    throw new RpcException(StatusCode.Aborted, "The caller's certificate was replaced while the announcement was being checked; announce again.");
+            }
         }
 
         await pins.RefreshAsync(cancellationToken);
+    }
+
+    private static bool Verifies(X509Certificate2 certificate, ByteString data, ByteString signature)
+    {
+        using var key = certificate.GetECDsaPublicKey();
+        return key is not null && key.VerifyData(data.Span, signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 }

@@ -68,9 +68,13 @@ public sealed class NodeIdentity : IDisposable
     }
 
     /// <summary>Signs <paramref name="data"/> with the current key: ECDSA P-256, SHA-256, IEEE P1363 (r||s).</summary>
-    public byte[] Sign(ReadOnlySpan<byte> data)
+    public byte[] Sign(ReadOnlySpan<byte> data) => Sign(Certificate, data);
+
+    /// <summary>Signs <paramref name="data"/> with <paramref name="certificate"/>'s private key: ECDSA P-256, SHA-256, IEEE P1363 (r||s).</summary>
+    public static byte[] Sign(X509Certificate2 certificate, ReadOnlySpan<byte> data)
     {
-        using var key = Certificate.GetECDsaPrivateKey()!;
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The certificate has no ECDSA private key.");
         return key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 

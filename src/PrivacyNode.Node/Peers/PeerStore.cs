@@ -70,19 +70,37 @@ public sealed class PeerStore(NodeDatabase database, AuditLog audit, TimeProvide
         }, cancellationToken);
     }
 
-    /// <summary>Pins a peer's new certificate, keeping the old one valid until <paramref name="previousValidUntil"/>.</summary>
-    public async Task RotateAsync(string name, byte[] newFingerprint, byte[] previousFingerprint, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pins a peer's new certificate in place of <paramref name="currentFingerprint"/>, keeping that one valid for calls until
+    /// <paramref name="previousValidUntil"/>. Refused, with nothing changed, when the new certificate is pinned on this node
+    /// already (current or previous, for any peer) or the peer's pin is no longer <paramref name="currentFingerprint"/>.
+    /// </summary>
+    public async Task<RotateOutcome> RotateAsync(string name, byte[] newFingerprint, byte[] currentFingerprint, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
     {
-        await database.InTransactionAsync(async (connection, transaction) =>
+        return await database.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(
-                "UPDATE peers SET fingerprint = @f, previous_fingerprint = @p, previous_valid_until_ms = @u, rotated_at_ms = @t WHERE name = @n",
-                cancellationToken, transaction,
-                ("@n", name), ("@f", newFingerprint), ("@p", previousFingerprint), ("@u", previousValidUntil.ToUnixTimeMilliseconds()), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()));
-            return await audit.AppendAsync(connection, transaction, Actor.Peer(name).Does("peer.rotate-certificate") with
+            var clash = await connection.ScalarAsync(
+                "SELECT COUNT(*) FROM peers WHERE fingerprint = @f OR previous_fingerprint = @f", cancellationToken, transaction, ("@f", newFingerprint));
+            if (Convert.ToInt64(clash, System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
-                Details = new Dictionary<string, string> { ["fingerprint"] = Fingerprint.Format(newFingerprint), ["previous_fingerprint"] = Fingerprint.Format(previousFingerprint) },
+                return RotateOutcome.CertificateTaken;
+            }
+
+            var updated = await connection.ExecuteAsync(
+                "UPDATE peers SET fingerprint = @f, previous_fingerprint = @p, previous_valid_until_ms = @u, rotated_at_ms = @t WHERE name = @n AND fingerprint = @p",
+                cancellationToken, transaction,
+                ("@n", name), ("@f", newFingerprint), ("@p", currentFingerprint), ("@u", previousValidUntil.ToUnixTimeMilliseconds()), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            if (updated == 0)
+            {
+                return RotateOutcome.NotCurrent;
+            }
+
+            await audit.AppendAsync(connection, transaction, Actor.Peer(name).Does("peer.rotate-certificate") with
+            {
+                Peer = name,
+                Details = new Dictionary<string, string> { ["fingerprint"] = Fingerprint.Format(newFingerprint), ["previous_fingerprint"] = Fingerprint.Format(currentFingerprint) },
             }, cancellationToken);
+            return RotateOutcome.Rotated;
         }, cancellationToken);
     }
 

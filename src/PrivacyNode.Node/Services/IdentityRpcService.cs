@@ -1,5 +1,6 @@
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
@@ -33,5 +34,5 @@ public sealed class IdentityRpcService(NodeSelf self, PeerStore peers, Certifica
         Task.FromResult(new GetInvitationResponse { Invitation = self.ToInvitation().ToString(), Node = self.ToNodeInfo() });
 
     private Task<RotateCertificateResponse> RotateCertificateAsync(RotateCertificateRequest request, ServerCallContext context) =>
-        rotation.RotateAsync(context.CancellationToken);
+        rotation.RotateAsync(Actor.Local(context.GetLocalCaller()), context.CancellationToken);
 }

@@ -227,6 +227,8 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         { "other-previous", StatusCode.InvalidArgument },
         { "stale", StatusCode.FailedPrecondition },
         { "bad-certificate", StatusCode.InvalidArgument },
+        { "no-new-signature", StatusCode.PermissionDenied },
+        { "new-signed-by-old", StatusCode.PermissionDenied },
     };
 
     [Theory]
@@ -255,13 +257,99 @@ public sealed class PeerEndpointTests : IAsyncLifetime
             signature[5] ^= 1;
         }
 
+        var newSignature = forgery switch
+        {
+            "no-new-signature" => ByteString.Empty,
+            "new-signed-by-old" => ByteString.CopyFrom(signature),
+            _ => ByteString.CopyFrom(NodeIdentity.Sign(next, announcement.Span)),
+        };
         using var channel = PeerChannelTo(_insurer, certificate);
         var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate,
-            new AnnounceCertificateRequest { Announcement = announcement, Signature = ByteString.CopyFrom(signature) }));
+            new AnnounceCertificateRequest { Announcement = announcement, Signature = ByteString.CopyFrom(signature), NewSignature = newSignature }));
 
         Assert.Equal(expected, ex.StatusCode);
         var pinned = (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single();
         Assert.Equal(Fingerprint.Of(certificate), pinned.CertificateFingerprint);
+    }
+
+    [Fact]
+    public async Task Finding1_ReplacedCertificate_MayCallButNotAnnounce()
+    {
+        await PairAsync(_insurer, _bureau);
+        await PairAsync(_bureau, _insurer);
+        using var stolen = X509CertificateLoader.LoadPkcs12(_bureau.Host.Self.Identity.Certificate.Export(X509ContentType.Pkcs12), null);
+        var rotated = await _bureau.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest());
+        Assert.True(rotated.Peers.Single().Accepted, rotated.Peers.Single().Error);
+        using var attacker = SelfSignedCertificate.Create("bureau", [], [], TimeSpan.FromDays(1));
+        using var channel = PeerChannelTo(_insurer, stolen);
+
+        Assert.Equal("bureau", (await channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest())).Caller);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate, Announce("bureau", stolen, attacker)));
+
+        Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+        Assert.Equal(rotated.NewFingerprint, (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single().CertificateFingerprint);
+        var audited = (await _bureau.AuditRecordsAsync()).Single(r => r.Action == "node.rotate-certificate");
+        Assert.Contains(audited.Details, d => d.Key == "peers_accepted" && d.Value == "insurer");
+        Assert.Single(await _insurer.AuditRecordsAsync(), r => r.Action == "peer.rotate-certificate" && r.Peer == "bureau");
+    }
+
+    [Fact]
+    public async Task Finding1_AnnouncedCertificatePinnedForAnotherPeer_IsAlreadyExistsAndNothingChanges()
+    {
+        await PairAsync(_insurer, _bureau);
+        using var telecom = SelfSignedCertificate.Create("telecom", [], [], TimeSpan.FromDays(1));
+        var telecomInvitation = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Name = "telecom", Fingerprint = CertificateFingerprint.Compute(telecom) };
+        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = telecomInvitation.ToString() });
+        var bureau = _bureau.Host.Self.Identity.Certificate;
+        using var channel = PeerChannelTo(_insurer, bureau);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate, Announce("bureau", bureau, telecom)));
+
+        Assert.Equal(StatusCode.AlreadyExists, ex.StatusCode);
+        var pins = (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.ToDictionary(p => p.Name, p => p.CertificateFingerprint);
+        Assert.Equal(Fingerprint.Of(bureau), pins["bureau"]);
+        Assert.Equal(Fingerprint.Of(telecom), pins["telecom"]);
+        using var asTelecom = PeerChannelTo(_insurer, telecom);
+        Assert.Equal("telecom", (await asTelecom.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest())).Caller);
+    }
+
+    [Fact]
+    public async Task Finding1_OwnerLockedOutByStolenCurrentKey_RecoversWithReplace()
+    {
+        await PairAsync(_insurer, _bureau);
+        var real = _bureau.Host.Self.Identity.Certificate;
+        using var attacker = SelfSignedCertificate.Create("bureau", [], [], TimeSpan.FromDays(1));
+        using (var stolen = PeerChannelTo(_insurer, real))
+        {
+            await stolen.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate, Announce("bureau", real, attacker));
+        }
+
+        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = await InvitationOfAsync(_bureau), Replace = true });
+
+        using var asAttacker = PeerChannelTo(_insurer, attacker);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => asAttacker.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest()));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        using var asOwner = PeerChannelTo(_insurer, real);
+        Assert.Equal("bureau", (await asOwner.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest())).Caller);
+        Assert.Contains(await _insurer.AuditRecordsAsync(), r => r.Action == "peer.replace" && r.Peer == "bureau");
+    }
+
+    /// <summary>An announcement of <paramref name="next"/> by <paramref name="current"/>, signed with both keys.</summary>
+    private static AnnounceCertificateRequest Announce(string name, X509Certificate2 current, X509Certificate2 next)
+    {
+        var announcement = new CertificateAnnouncement
+        {
+            NodeName = name,
+            Certificate = ByteString.CopyFrom(next.RawData),
+            PreviousFingerprint = Fingerprint.Of(current),
+            IssuedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        }.ToByteString();
+        return new AnnounceCertificateRequest
+        {
+            Announcement = announcement,
+            Signature = ByteString.CopyFrom(NodeIdentity.Sign(current, announcement.Span)),
+            NewSignature = ByteString.CopyFrom(NodeIdentity.Sign(next, announcement.Span)),
+        };
     }
 
     internal static async Task<string> InvitationOfAsync(TestNode node) =>

@@ -10,6 +10,7 @@ public sealed class TestNode : IAsyncDisposable
 {
     /// <summary>The temporary directory this node made for itself and deletes on dispose (null when given a root).</summary>
     private readonly string? _ownRoot;
+    private string? _auditorToken;
 
     private TestNode(string name, string dataDirectory, string adminToken, NodeHost host, string? ownRoot)
     {
@@ -58,6 +59,20 @@ public sealed class TestNode : IAsyncDisposable
     /// <summary>A unary call to the local endpoint as the admin (or with <paramref name="token"/>).</summary>
     public Task<TResponse> CallAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, string? token = null) =>
         Local.UnaryAsync(method, request, As(token));
+
+    /// <summary>The node's whole audit log, read through the local endpoint as an auditor made for the purpose.</summary>
+    public async Task<List<Contracts.V1.AuditRecord>> AuditRecordsAsync()
+    {
+        _auditorToken ??= (await CallAsync(Contracts.UserServiceDescriptor.AddUser, new Contracts.V1.AddUserRequest { Name = "test-auditor", Role = Contracts.V1.Role.Auditor })).Token;
+        using var call = Local.StartServerStreaming(Contracts.AuditServiceDescriptor.ExportAudit, new Contracts.V1.ExportAuditRequest(), As(_auditorToken));
+        var records = new List<Contracts.V1.AuditRecord>();
+        await foreach (var message in call.ResponseStream.ReadAllAsync())
+        {
+            records.AddRange(message.Records);
+        }
+
+        return records;
+    }
 
     public async ValueTask DisposeAsync()
     {
