@@ -34,7 +34,10 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
     public static bool Covers(DatasetSource source) =>
         source?.KindCase is DatasetSource.KindOneofCase.Csv or DatasetSource.KindOneofCase.Sqlite;
 
-    /// <summary>The cached tags of <paramref name="keyColumn"/>, built first if missing, stale or past the key lifetime.</summary>
+    /// <summary>
+    /// The cached tags of <paramref name="keyColumn"/>, built first if missing, stale or past the key lifetime: one snapshot of key
+    /// and tags, opened under the cache's lock, so a rebuild by a concurrent job cannot mix another key's tags into it.
+    /// </summary>
     /// <exception cref="DataSourceException">The source cannot be read, or the column is not a key column.</exception>
     public async Task<CachedTags> GetAsync(DatasetStore.Entry dataset, string keyColumn, PsiSuite suite, CancellationToken cancellationToken)
     {
@@ -54,12 +57,12 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
                 && clock.GetUtcNow() - manifest.Created < keyLifetime
                 && File.Exists(tagsPath) && new FileInfo(tagsPath).Length == manifest.SetSize * Oprf.TagSize)
             {
-                return new CachedTags(manifest, tagsPath, built: false);
+                return CachedTags.Open(manifest, tagsPath, built: false);
             }
 
             manifest = await BuildAsync(dataset, keyColumn, suite, source, tagsPath, cancellationToken);
             OwnerOnlyFile.WriteAtomically(manifestPath, JsonSerializer.Serialize(manifest));
-            return new CachedTags(manifest, tagsPath, built: true);
+            return CachedTags.Open(manifest, tagsPath, built: true);
         }
         finally
         {
@@ -181,16 +184,16 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
         string KeyId, string Key, long Rows, long Invalid, long Duplicates, long SetSize);
 }
 
-/// <summary>One cache in use: the provider under its key, the set's sizes and the tag file.</summary>
-public sealed class CachedTags
+/// <summary>One cache in use: the provider under its key, the set's sizes and the tag file, held open since it was checked.</summary>
+public sealed class CachedTags : IDisposable
 {
     private readonly ProviderTagCache.Manifest _manifest;
-    private readonly string _path;
+    private readonly FileStream _file;
 
-    internal CachedTags(ProviderTagCache.Manifest manifest, string path, bool built)
+    private CachedTags(ProviderTagCache.Manifest manifest, FileStream file, bool built)
     {
         _manifest = manifest;
-        _path = path;
+        _file = file;
         Built = built;
     }
 
@@ -202,6 +205,10 @@ public sealed class CachedTags
 
     /// <summary>The key's public identifier, for audit records (rotation is visible there).</summary>
     public string KeyId => _manifest.KeyId;
+
+    /// <summary>Opens the tag file of <paramref name="manifest"/>; a later atomic replacement of the file leaves this handle on these tags.</summary>
+    internal static CachedTags Open(ProviderTagCache.Manifest manifest, string path, bool built) =>
+        new(manifest, new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, useAsync: true), built);
 
     /// <summary>A provider holding the cache's OPRF key (the caller disposes it).</summary>
     public PsiProvider CreateProvider()
@@ -222,15 +229,16 @@ public sealed class CachedTags
     public Dictionary<string, string> Sizes(string prefix) =>
         KeyedRows.SizesOf(prefix, _manifest.Rows, _manifest.Invalid, _manifest.Duplicates, _manifest.SetSize);
 
-    /// <summary>The tags in file order, <paramref name="tagsPerBatch"/> at a time.</summary>
+    /// <summary>The tags in file order, <paramref name="tagsPerBatch"/> at a time (once per instance).</summary>
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(int tagsPerBatch, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         var buffer = new byte[tagsPerBatch * Oprf.TagSize];
         int read;
-        while ((read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
+        while ((read = await _file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
         {
             yield return buffer.AsMemory(0, read - (read % Oprf.TagSize));
         }
     }
+
+    public void Dispose() => _file.Dispose();
 }

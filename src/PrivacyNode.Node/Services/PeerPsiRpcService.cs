@@ -19,8 +19,9 @@ namespace PrivacyNode.Node.Services;
 /// <summary>
 /// PeerJobService.Psi on the peer endpoint: the provider's side of psi, psi-count, psi-payload
 /// (docs/protocols/psi.md) and psi-sum (docs/protocols/psi-sum.md). The job is decided against its grant first; then the provider evaluates the
-/// requester's blinded keys and sends the tags (and sealed rows) of its own keys: for psi and psi-count
-/// under the key of the dataset's tag cache where its source allows one, otherwise under a fresh key.
+/// requester's blinded keys and sends the tags (and sealed rows) of its own keys: for psi under the key of the
+/// dataset's tag cache where its source allows one, for every other kind under a key fresh for the job, so that
+/// what a kind reveals short of membership cannot be linked across jobs into membership.
 /// </summary>
 public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys, ProviderTagCache tagCache)
 {
@@ -67,7 +68,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         CachedTags? cached = null;
         try
         {
-            if (!withPayloads && !isSum && ProviderTagCache.Covers(job.Dataset.Source))
+            if (spec.Kind == PsiExecutor.Membership && ProviderTagCache.Covers(job.Dataset.Source))
             {
                 cached = await tagCache.GetAsync(job.Dataset, spec.Columns[0], suite, cancellationToken);
             }
@@ -81,6 +82,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot use the granted dataset now: {ex.Message}", cancellationToken);
         }
 
+        using var cachedSnapshot = cached;
         var setSize = cached?.SetSize ?? own!.Entries.Count;
         var values = isSum ? await SumValuesAsync(own!, range, job, cancellationToken) : null;
         using var sum = isSum ? new PsiSumProvider(Math.Max(1, setSize), range.Low, range.High) : null;
