@@ -4,6 +4,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
+using PrivacyNode.Rpc;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -53,6 +54,29 @@ public sealed class CounterpartTests : IAsyncLifetime
         Assert.Equal(Claims, count.Count);
         Assert.Empty(count.Intersect(membership));
         Assert.Empty(count.Intersect(again));
+    }
+
+    [Fact]
+    public async Task Finding3_GrantNarrowedToCount_DoesNotAdmitPsiWithModeCount()
+    {
+        var grant = await GrantAsync("psi,psi-count", "membership,count", "--outputs", "count");
+        var held = JsonDocument.Parse(await CliNodes.CliOkAsync(_analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")[0].GetProperty("terms");
+        Assert.Equal(["psi-count"], held.GetProperty("jobKinds").EnumerateArray().Select(k => k.GetString()));
+        using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
+        using var requester = new PsiRequester();
+        var blinded = requester.Blind([.. Enumerable.Range(0, Claims).Select(i => Encoding.UTF8.GetBytes(ControlPlaneTests.ResidentId(i)))]);
+
+        foreach (var kind in new[] { "psi", "psi-payload" })
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() => EvaluationsAsync(rogue, grant, kind, "count", blinded));
+            Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+        }
+
+        Assert.Equal(Claims, (await EvaluationsAsync(rogue, grant, "psi-count", "count", blinded)).Count);
+        var filed = await CliNodes.CliAsync(_analyst, "request", "file", "--peer", "bureau", "--dataset", "claims", "--columns", "id_number",
+            "--kinds", "psi,psi-count", "--outputs", "count", "--purpose", "p", "--purpose-code", "c", "--to", "2099-12-31", "--responsible", "Zhao Lei");
+        Assert.NotEqual(0, filed.Code);
+        Assert.Contains("psi: membership", filed.Error + filed.Output, StringComparison.Ordinal);
     }
 
     private static async Task<HashSet<string>> EvaluationsAsync(RogueRequester rogue, string grant, string kind, string output, byte[] blinded)

@@ -19,6 +19,30 @@ public static class JobKinds
     /// <summary>The kinds that match a set of the requester's keys, to which a grant's minimum requester set size applies.</summary>
     public static IReadOnlySet<string> WithRequesterSet { get; } = new HashSet<string>(StringComparer.Ordinal) { "psi", "psi-count", "psi-payload", "psi-sum" };
 
+    /// <summary>
+    /// Null when <paramref name="outputModes"/> are exactly the modes <paramref name="kinds"/> produce (a grant holds (kind, mode)
+    /// pairs, never a mode apart from its kind); otherwise why not.
+    /// </summary>
+    public static string? CheckPairs(IReadOnlyCollection<string> kinds, IReadOnlyCollection<string> outputModes)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(outputModes);
+        var produced = kinds.Select(k => OutputModeOf[k]).ToHashSet(StringComparer.Ordinal);
+        return produced.SetEquals(outputModes)
+            ? null
+            : $"Each job kind has one output mode ({string.Join(", ", kinds.Select(k => $"{k}: {OutputModeOf[k]}"))}); the output modes must be exactly {string.Join(", ", produced.Order(StringComparer.Ordinal))}.";
+    }
+
+    /// <summary>
+    /// The (kind, mode) pairs of <paramref name="kinds"/> whose mode is in <paramref name="outputModes"/>: what a grant narrowed to both
+    /// allows, as the kinds and their modes.
+    /// </summary>
+    public static (List<string> Kinds, List<string> OutputModes) Pairs(IEnumerable<string> kinds, IReadOnlyCollection<string> outputModes)
+    {
+        var kept = kinds.Where(k => OutputModeOf.TryGetValue(k, out var mode) && outputModes.Contains(mode)).ToList();
+        return (kept, kept.Select(k => OutputModeOf[k]).Distinct(StringComparer.Ordinal).ToList());
+    }
+
     /// <summary>The output modes: count (sizes only), membership (which requester rows match), payload (granted provider columns for matches), sum (aggregates).</summary>
     public static IReadOnlyList<string> OutputModes { get; } = ["count", "membership", "payload", "sum"];
 }

@@ -15,6 +15,7 @@ public enum DenyReason
     DatasetUnavailable,
     DatasetNotShared,
     JobKindNotGranted,
+    OutputModeNotOfKind,
     OutputModeNotGranted,
     ColumnNotGranted,
     PurposeMismatch,
@@ -101,9 +102,16 @@ public static class PolicyDecision
             return Decision.Deny(DenyReason.JobKindNotGranted, $"Grant '{grant.Id}' does not allow job kind '{ask.Kind}' (allowed: {string.Join(", ", terms.JobKinds)}).");
         }
 
-        if (!terms.OutputModes.Contains(ask.OutputMode))
+        // The mode is the kind's, never the requester's choice: psi with mode count would still return membership.
+        var mode = JobKinds.OutputModeOf[ask.Kind];
+        if (ask.OutputMode != mode)
         {
-            return Decision.Deny(DenyReason.OutputModeNotGranted, $"Grant '{grant.Id}' does not allow output mode '{ask.OutputMode}' (allowed: {string.Join(", ", terms.OutputModes)}).");
+            return Decision.Deny(DenyReason.OutputModeNotOfKind, $"A {ask.Kind} job has output mode '{mode}'.");
+        }
+
+        if (!terms.OutputModes.Contains(mode))
+        {
+            return Decision.Deny(DenyReason.OutputModeNotGranted, $"Grant '{grant.Id}' does not allow output mode '{mode}' (allowed: {string.Join(", ", terms.OutputModes)}).");
         }
 
         var outside = ask.Columns.Where(c => !terms.Columns.Contains(c)).ToList();

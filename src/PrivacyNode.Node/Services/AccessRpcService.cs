@@ -68,6 +68,11 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             return $"Output modes must be some of {string.Join(", ", JobKinds.OutputModes)}.";
         }
 
+        if (JobKinds.CheckPairs(terms.JobKinds, terms.OutputModes) is { } mismatch)
+        {
+            return mismatch;
+        }
+
         if (string.IsNullOrWhiteSpace(terms.Purpose) || terms.Purpose.Length > MaxText)
         {
             return "A purpose (what the data is used for, at most 2000 characters) is required.";
@@ -201,6 +206,18 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
                 terms.OutputModes.Clear();
                 terms.OutputModes.AddRange(narrowed.OutputModes);
             }
+
+            // Narrowing either side narrows the other: a grant holds (kind, mode) pairs.
+            var (kinds, modes) = JobKinds.Pairs(terms.JobKinds, terms.OutputModes);
+            if (kinds.Count == 0)
+            {
+                throw new RpcException(StatusCode.InvalidArgument, "The narrowed job kinds and output modes leave no kind with its output mode.");
+            }
+
+            terms.JobKinds.Clear();
+            terms.JobKinds.AddRange(kinds);
+            terms.OutputModes.Clear();
+            terms.OutputModes.AddRange(modes);
 
             if (narrowed.ValidFrom is { } from)
             {

@@ -22,6 +22,7 @@ public sealed class PolicyDecisionTests
         { "dataset removed", DenyReason.DatasetUnavailable },
         { "dataset now not shared", DenyReason.DatasetNotShared },
         { "kind not granted", DenyReason.JobKindNotGranted },
+        { "output mode not of kind", DenyReason.OutputModeNotOfKind },
         { "output mode not granted", DenyReason.OutputModeNotGranted },
         { "column not granted", DenyReason.ColumnNotGranted },
         { "purpose differs", DenyReason.PurposeMismatch },
@@ -49,7 +50,8 @@ public sealed class PolicyDecisionTests
             case "dataset removed": sharing = null; break;
             case "dataset now not shared": sharing = Sharing.NotShared; break;
             case "kind not granted": ask = ask with { Kind = "psi-payload" }; break;
-            case "output mode not granted": ask = ask with { OutputMode = "membership" }; break;
+            case "output mode not of kind": ask = ask with { OutputMode = "membership" }; break;
+            case "output mode not granted": grant.Terms.JobKinds.Add("psi"); ask = ask with { Kind = "psi", OutputMode = "membership" }; break;
             case "column not granted": ask = ask with { Columns = ["id_number", "diagnosis"] }; break;
             case "purpose differs": ask = ask with { PurposeCode = "marketing" }; break;
             case "requester set too small": ask = ask with { RequesterSetSize = 999 }; break;
@@ -87,6 +89,45 @@ public sealed class PolicyDecisionTests
         var aggregate = new JobAsk("insurer", "grt-1", "he-aggregate", "claims", ["id_number"], "sum", "fraud-check", 0);
         Assert.True(PolicyDecision.Decide(grant, Sharing.Conditional, aggregate, 0, Now).Allowed);
         Assert.Equal(DenyReason.RequesterSetTooSmall, PolicyDecision.Decide(grant, Sharing.Conditional, aggregate with { Kind = "psi-count", OutputMode = "count" }, 0, Now).Reason);
+    }
+
+    /// <summary>Finding 3: a grant for kinds {psi, psi-count} with outputs {count} must not admit psi with mode count (membership).</summary>
+    [Fact]
+    public void Finding3_EveryKindTimesEveryMode_IsAllowedOnlyAsTheKindsOwnMode()
+    {
+        foreach (var kind in JobKinds.OutputModeOf.Keys)
+        {
+            foreach (var mode in JobKinds.OutputModes)
+            {
+                var grant = Grant();
+                grant.Terms.JobKinds.Clear();
+                grant.Terms.JobKinds.AddRange(JobKinds.OutputModeOf.Keys);
+                grant.Terms.OutputModes.Clear();
+                grant.Terms.OutputModes.AddRange(JobKinds.OutputModes);
+                var decision = PolicyDecision.Decide(grant, Sharing.Conditional, new JobAsk("insurer", "grt-1", kind, "claims", ["id_number"], mode, "fraud-check", 5000), 0, Now);
+
+                Assert.True(decision.Allowed == (mode == JobKinds.OutputModeOf[kind]), $"{kind} × {mode}: {decision.Message}");
+            }
+        }
+
+        var narrow = Grant();
+        narrow.Terms.JobKinds.Add("psi");
+        var membershipAsCount = new JobAsk("insurer", "grt-1", "psi", "claims", ["id_number"], "count", "fraud-check", 5000);
+        Assert.Equal(DenyReason.OutputModeNotOfKind, PolicyDecision.Decide(narrow, Sharing.Conditional, membershipAsCount, 0, Now).Reason);
+    }
+
+    [Fact]
+    public void Finding3_GrantTerms_HoldKindModePairsThatStayConsistentWhenNarrowed()
+    {
+        Assert.Null(JobKinds.CheckPairs(["psi", "psi-count"], ["membership", "count"]));
+        Assert.NotNull(JobKinds.CheckPairs(["psi", "psi-count"], ["count"]));
+        Assert.NotNull(JobKinds.CheckPairs(["psi-count"], ["count", "membership"]));
+        var (kinds, modes) = JobKinds.Pairs(["psi", "psi-count", "row-count"], ["count"]);
+        Assert.Equal(["psi-count", "row-count"], kinds);
+        Assert.Equal(["count"], modes);
+        (kinds, modes) = JobKinds.Pairs(["psi-payload"], ["count", "payload"]);
+        Assert.Equal(["psi-payload"], kinds);
+        Assert.Equal(["payload"], modes);
     }
 
     [Fact]
