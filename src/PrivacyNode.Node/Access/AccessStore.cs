@@ -239,9 +239,14 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
             var decision = PolicyDecision.Decide(grant, dataset?.Dataset.Sharing, ask, grant?.Uses ?? 0, clock.GetUtcNow());
             if (decision.Allowed)
             {
-                grant!.Uses++;
-                await connection.ExecuteAsync("UPDATE grants SET uses = @u WHERE direction = @d AND id = @i", cancellationToken, transaction,
-                    ("@u", grant.Uses), ("@d", Incoming), ("@i", grant.Id));
+                // One atomic conditional increment: concurrent admissions that all read the last free use cannot all take it.
+                var taken = await connection.ExecuteAsync("UPDATE grants SET uses = uses + 1 WHERE direction = @d AND id = @i AND uses < @m", cancellationToken, transaction,
+                    ("@d", Incoming), ("@i", grant!.Id), ("@m", grant.MaxUses));
+                grant.Uses = taken == 1 ? grant.Uses + 1 : grant.MaxUses;
+                if (taken != 1)
+                {
+                    decision = Decision.Deny(DenyReason.UsesExhausted, $"Grant '{grant.Id}' allows {grant.MaxUses} uses; all are used.");
+                }
             }
 
             var details = new Dictionary<string, string>

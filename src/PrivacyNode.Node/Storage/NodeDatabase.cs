@@ -111,6 +111,19 @@ public sealed class NodeDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Within a transaction, waits until no other transaction can write <paramref name="table"/>, for a check-then-write over several
+    /// rows. SQLite write transactions are already exclusive.
+    /// </summary>
+    public async Task LockForUpdateAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (Dialect == SqlDialect.PostgreSql)
+        {
+            await connection.ExecuteAsync($"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", cancellationToken, transaction);
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction that commits only if it returns normally.</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {

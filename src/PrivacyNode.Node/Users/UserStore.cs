@@ -51,6 +51,8 @@ public sealed class UserStore(NodeDatabase database, AuditLog audit, TimeProvide
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            // Concurrent removals of two admins must not both see the other still there.
+            await database.LockForUpdateAsync(connection, transaction, "users", cancellationToken);
             var user = await connection.QuerySingleOrDefaultAsync($"SELECT {Columns} FROM users WHERE name = @n", Read, cancellationToken, transaction, ("@n", name));
             if (user is null)
             {

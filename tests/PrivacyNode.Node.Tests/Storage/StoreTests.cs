@@ -105,6 +105,92 @@ public sealed class StoreTests
         }
     }
 
+    /// <summary>Finding 4: admission reads the grant and writes its uses; concurrent admissions must not all take the last use.</summary>
+    [Theory]
+    [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
+    public async Task Finding4_ConcurrentAdmissionsAtAOneUseGrant_AdmitExactlyOne(string provider)
+    {
+        var (database, cleanup) = await StoreProviders.OpenAsync(provider);
+        try
+        {
+            using var key = Ed25519KeyPair.Generate();
+            var audit = new AuditLog(database, key, "bureau", TimeProvider.System);
+            var access = new AccessStore(database, audit, TimeProvider.System);
+            var grant = await GrantAsync(database, audit, access, maxUses: 1);
+            var ask = new JobAsk("insurer", grant.Id, "row-count", "claims", ["id_number"], "count", "fraud-check", 0);
+
+            var decisions = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+                access.AdmitAsync(ask, new AuditReceipt { Node = "insurer", Seq = 1 }, $"job-{i}", CancellationToken.None))));
+
+            Assert.Single(decisions, d => d.Decision.Allowed);
+            Assert.All(decisions.Where(d => !d.Decision.Allowed), d => Assert.Equal(DenyReason.UsesExhausted, d.Decision.Reason));
+            Assert.Equal(1, (await access.ListGrantsAsync(Direction.Incoming, CancellationToken.None)).Single().Uses);
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+
+    /// <summary>Finding 4: two concurrent removals of the last two admins must leave one.</summary>
+    [Theory]
+    [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
+    public async Task Finding4_ConcurrentRemovalsOfTwoAdmins_LeaveOne(string provider)
+    {
+        var (database, cleanup) = await StoreProviders.OpenAsync(provider);
+        try
+        {
+            using var key = Ed25519KeyPair.Generate();
+            var audit = new AuditLog(database, key, "bureau", TimeProvider.System);
+            var users = new PrivacyNode.Node.Users.UserStore(database, audit, TimeProvider.System);
+            for (var round = 0; round < 4; round++)
+            {
+                var names = new[] { $"a{round}", $"b{round}" };
+                foreach (var name in names)
+                {
+                    await users.AddAsync(name, Role.Admin, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), Actor.System, CancellationToken.None);
+                }
+
+                foreach (var user in await users.ListAsync(CancellationToken.None))
+                {
+                    if (!names.Contains(user.Name))
+                    {
+                        await users.RemoveAsync(user.Name, Actor.System, CancellationToken.None);
+                    }
+                }
+
+                var outcomes = await Task.WhenAll(names.Select(n => Task.Run(() => users.RemoveAsync(n, Actor.System, CancellationToken.None))));
+
+                Assert.Equal(1, outcomes.Count(o => o == PrivacyNode.Node.Users.RemoveUserOutcome.Removed));
+                Assert.Single(await users.ListAsync(CancellationToken.None));
+            }
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+
+    private static async Task<Grant> GrantAsync(PrivacyNode.Node.Storage.NodeDatabase database, AuditLog audit, AccessStore access, long maxUses)
+    {
+        var admin = new Actor("admin", "admin");
+        var dataset = new Dataset { Name = "claims", Sharing = Sharing.Conditional, RowCount = 3, RegisteredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+        dataset.Columns.Add(new Column { Name = "id_number", Type = "text" });
+        await new DatasetStore(database, audit).SaveAsync(dataset, new DatasetSource { Csv = new CsvSource { Path = "/nonexistent.csv" } }, false, admin, CancellationToken.None);
+        var terms = new AccessTerms
+        {
+            Dataset = "claims", Purpose = "p", PurposeCode = "fraud-check",
+            ValidFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)),
+            ValidTo = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)),
+        };
+        terms.Columns.Add("id_number");
+        terms.JobKinds.Add("row-count");
+        terms.OutputModes.Add("count");
+        var request = new AccessRequest { Id = "req-1", Peer = "insurer", Terms = terms, State = RequestState.Pending, FiledBy = "li.na", FiledAt = terms.ValidFrom, Direction = Direction.Incoming };
+        await access.AddIncomingAsync(request, CancellationToken.None);
+        return await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = maxUses }, admin, CancellationToken.None);
+    }
+
     [Theory]
     [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
     public async Task Results_AreDisposedWithASignedRecord(string provider)
