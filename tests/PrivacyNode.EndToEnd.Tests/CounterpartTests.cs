@@ -79,6 +79,34 @@ public sealed class CounterpartTests : IAsyncLifetime
         Assert.Contains("psi: membership", filed.Error + filed.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Finding7_UnreadableDataset_RefusalNamesNoPathOrError()
+    {
+        var grant = await GrantAsync("row-count,psi", "count,membership");
+        var csv = Path.Combine(_nodes.Root, "claims.csv");
+        File.Copy(csv, csv + ".copy");
+        await CliNodes.CliOkAsync(_insurer, "dataset", "add", "claims-copy", "--csv", csv + ".copy", "--grade", "L2", "--sharing", "not-shared",
+            "--key", "id_number:cn-resident-id", "--owner-unit", "Insurer", "--responsible", "Zhao Lei");
+        File.Move(csv, csv + ".moved");
+
+        var refused = new[]
+        {
+            await CliNodes.SubmitJobAsync(_analyst, "--kind", "row-count", "--grant", grant),
+            await CliNodes.SubmitJobAsync(_analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claims-copy:id_number"),
+        };
+
+        foreach (var (code, output, error) in refused)
+        {
+            Assert.NotEqual(0, code);
+            Assert.DoesNotContain(_nodes.Root, output + error, StringComparison.Ordinal);
+            Assert.DoesNotContain("claims.csv", output + error, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("cannot read the granted dataset", refused[0].Output, StringComparison.Ordinal);
+        var provided = (await CliNodes.CliOkAsync(await CliNodes.AddUserAsync(_bureau, "audit.b", "auditor"), "audit", "export")).Split('\n');
+        Assert.Contains(provided, line => line.Contains("dataset-unreadable", StringComparison.Ordinal) && line.Contains("claims.csv", StringComparison.Ordinal));
+    }
+
     private static async Task<HashSet<string>> EvaluationsAsync(RogueRequester rogue, string grant, string kind, string output, byte[] blinded)
     {
         var spec = Spec(grant, kind, output, "id_number");

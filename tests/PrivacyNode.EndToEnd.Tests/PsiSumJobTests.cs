@@ -44,21 +44,26 @@ public sealed class PsiSumJobTests : IAsyncLifetime
         // Fewer than the grant's 5 matches: the provider decrypts the count, refuses, and no plane is opened.
         Assert.Contains("result-below-minimum", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
             "--input", "sparse:id_number", "--value-range", "0.00:100000.00")).Output, StringComparison.Ordinal);
-        // A value above the declared range is named by its row, never by its value; so is a declared scale the values exceed.
+        // Finding 7: a value above the declared range, or a declared scale the values exceed, fails the job with one fixed message that
+        // names no row and no value (one bit per job); the provider's audit log keeps the row.
         var outside = await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--value-range", "0.00:1500.00");
-        Assert.Contains("Row 50 of column 'amount'", outside.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("1502.75", outside.Output, StringComparison.Ordinal);
-        Assert.Contains("is not a decimal of at most 0 places", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
-            "--input", "claimants:id_number", "--value-range", "0:100000")).Output, StringComparison.Ordinal);
+        var scale = await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount", "--input", "claimants:id_number", "--value-range", "0:100000");
+        foreach (var refused in new[] { outside.Output, scale.Output })
+        {
+            Assert.Contains("does not fit this job", refused, StringComparison.Ordinal);
+            Assert.DoesNotContain("Row", refused, StringComparison.Ordinal);
+            Assert.DoesNotContain("1502.75", refused, StringComparison.Ordinal);
+        }
         // Bad ranges are refused before anything runs.
         Assert.Contains("is empty", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
             "--input", "claimants:id_number", "--value-range", "5:1")).Error, StringComparison.Ordinal);
         Assert.Contains("declares the value column's range", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", grant, "--columns", "id_number,amount",
             "--input", "claimants:id_number")).Error, StringComparison.Ordinal);
 
-        // A key column with repeated keys cannot be summed per key: refused, with the advice to group first.
+        // A key column with repeated keys cannot be summed per key: refused with the same fixed message; the provider's log holds
+        // the advice to group first.
         var repeatedGrant = await GrantAsync(bureau, analyst, "repeated");
-        Assert.Contains("GROUP BY", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", repeatedGrant, "--columns", "id_number,amount",
+        Assert.Contains("does not fit this job", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-sum", "--grant", repeatedGrant, "--columns", "id_number,amount",
             "--input", "claimants:id_number", "--value-range", "0:10")).Output, StringComparison.Ordinal);
 
         // The provider's log records the count it decrypted and what was revealed; neither log holds an ID or an amount.
@@ -69,6 +74,9 @@ public sealed class PsiSumJobTests : IAsyncLifetime
         Assert.Equal(["ok", "denied", "error", "error", "error"], provided.Select(r => r.GetProperty("outcome").GetString()));
         Assert.Equal(("20", "oprf-tags,encrypted-values,limb-sums"), (CliNodes.AuditDetail(provided[0], "intersection_size"), CliNodes.AuditDetail(provided[0], "revealed")));
         Assert.Equal(("2", "result-below-minimum"), (CliNodes.AuditDetail(provided[1], "intersection_size"), provided[1].GetProperty("reasonCode").GetString()));
+        // The detail the requester did not see stays in the provider's own log.
+        Assert.Contains("Row 50 of column 'amount'", CliNodes.AuditDetail(provided[2], "error"), StringComparison.Ordinal);
+        Assert.Contains("GROUP BY", CliNodes.AuditDetail(provided[4], "error"), StringComparison.Ordinal);
         var text = File.ReadAllText(log);
         Assert.DoesNotContain("110105", text, StringComparison.Ordinal);
         Assert.DoesNotContain("1410.50", text, StringComparison.Ordinal);

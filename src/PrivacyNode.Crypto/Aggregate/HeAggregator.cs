@@ -34,27 +34,28 @@ public sealed class HeAggregator : IDisposable
     /// <summary>
     /// Adds the contributions' sums and counts (under <paramref name="requesterKey"/>), reads the total counts from
     /// <paramref name="countTotal"/> (the requester's sum of every contribution's counts under the count key), and
-    /// returns the totals with every group of 0 or fewer than <paramref name="minimumCount"/> rows padded by a uniform mask,
-    /// each ciphertext flooded.
+    /// returns the totals with every group of 0 or fewer than <paramref name="minimumCount"/> rows, and <paramref name="alwaysSuppressed"/>,
+    /// padded by a uniform mask, each ciphertext flooded.
     /// </summary>
     /// <exception cref="ArgumentException">No contributions, or contributions of different plane counts or foreign ciphertexts.</exception>
-    public HeAggregateResult Combine(PublicKey requesterKey, IReadOnlyList<HeAggregateContribution> contributions, Ciphertext countTotal, long minimumCount)
+    public HeAggregateResult Combine(PublicKey requesterKey, IReadOnlyList<HeAggregateContribution> contributions, Ciphertext countTotal, long minimumCount, int? alwaysSuppressed = null)
     {
         var totals = Sum(contributions);
-        var suppressed = Suppress(countTotal, minimumCount);
+        var suppressed = Suppress(countTotal, minimumCount, alwaysSuppressed);
         return Pad(totals, Pads(requesterKey, suppressed, totals.SumPlanes.Count + 1), suppressed);
     }
 
     /// <summary>
     /// The groups to suppress, in order: those whose total count in <paramref name="countTotal"/> (under the count key)
-    /// is 0 or below <paramref name="minimumCount"/>. Their totals must never reach the requester in the clear.
+    /// is 0 or below <paramref name="minimumCount"/>, and <paramref name="alwaysSuppressed"/>. Their totals must never reach the
+    /// requester in the clear.
     /// </summary>
     /// <exception cref="ArgumentException">The ciphertext is foreign or not fresh-shaped.</exception>
-    public IReadOnlyList<int> Suppress(Ciphertext countTotal, long minimumCount)
+    public IReadOnlyList<int> Suppress(Ciphertext countTotal, long minimumCount, int? alwaysSuppressed = null)
     {
         CheckShape(countTotal);
         var totals = new BatchEncoder(HeAggregateParameters.Bfv).Decode(new Decryptor(_countKey).Decrypt(countTotal));
-        return [.. Enumerable.Range(0, _groups).Where(g => totals[g] == 0 || (long)totals[g] < minimumCount)];
+        return [.. Enumerable.Range(0, _groups).Where(g => g == alwaysSuppressed || totals[g] == 0 || (long)totals[g] < minimumCount)];
     }
 
     /// <summary>

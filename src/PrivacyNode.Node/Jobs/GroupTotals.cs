@@ -32,9 +32,10 @@ public sealed class GroupTotals
     /// Sums <paramref name="columns"/> (the value column, then the group-by column if the job groups) of <paramref name="dataset"/>.
     /// </summary>
     /// <exception cref="DataSourceException">The source cannot be read, or a column is not there.</exception>
+    /// <remarks>A row whose group code is outside the domain counts in <see cref="HeAggregateSpec.Other"/>.</remarks>
     /// <exception cref="InvalidDataException">
-    /// A row's value is not a decimal in the declared range, its group code is outside the domain, or a group has more
-    /// than <see cref="MaxRowsPerGroup"/> rows. The message names the row, never a value.
+    /// A row's value is not a decimal in the declared range, or a group has more than <see cref="MaxRowsPerGroup"/> rows. The message
+    /// names the row, never a value; it is for this node's audit log only.
     /// </exception>
     public static async Task<GroupTotals> ReadAsync(DatasetStore.Entry dataset, HeAggregateSpec job, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
@@ -44,7 +45,7 @@ public sealed class GroupTotals
         await using var reader = await DataSources.OpenAsync(dataset.Source, cancellationToken);
         var valueIndex = IndexOf(columns[0]);
         var groupIndex = job.Grouped ? IndexOf(columns[1]) : -1;
-        var slots = job.Groups.Select((code, slot) => (code, slot)).ToDictionary(g => g.code, g => g.slot, StringComparer.Ordinal);
+        var slots = job.Groups.SkipLast(job.Grouped ? 1 : 0).Select((code, slot) => (code, slot)).ToDictionary(g => g.code, g => g.slot, StringComparer.Ordinal);
         var range = job.Range;
         var counts = new long[job.Groups.Count];
         var sums = new UInt128[job.Groups.Count];
@@ -56,7 +57,7 @@ public sealed class GroupTotals
             var slot = 0;
             if (groupIndex >= 0 && !slots.TryGetValue(fields[groupIndex].Trim(), out slot))
             {
-                throw new InvalidDataException($"Row {rows} of column '{columns[1]}' holds a group code outside the job's {job.Groups.Count} declared groups.");
+                slot = job.OtherSlot!.Value;
             }
 
             if (!range.TryRead(fields[valueIndex], out var value))

@@ -21,6 +21,12 @@ public sealed class HeAggregateSpec
     /// <summary>The name of the one group of a job without a group-by column.</summary>
     public const string AllRows = "(all)";
 
+    /// <summary>
+    /// The group after the declared ones in a grouped job: rows whose code is outside the domain. It is always suppressed, so a code
+    /// outside the domain neither fails the job nor is revealed.
+    /// </summary>
+    public const string Other = "(other)";
+
     private HeAggregateSpec(IReadOnlyList<JobPart> parts, ValueRange range, IReadOnlyList<string> groups, bool grouped, bool threshold)
     {
         Parts = parts;
@@ -35,11 +41,14 @@ public sealed class HeAggregateSpec
 
     public ValueRange Range { get; }
 
-    /// <summary>The group codes in result order (slot order), or just <see cref="AllRows"/>.</summary>
+    /// <summary>The group codes in result order (slot order), then <see cref="Other"/>; or just <see cref="AllRows"/>.</summary>
     public IReadOnlyList<string> Groups { get; }
 
     /// <summary>Whether the parts name a group-by column.</summary>
     public bool Grouped { get; }
+
+    /// <summary>The slot of <see cref="Other"/>, which the aggregator always suppresses; null when the job does not group.</summary>
+    public int? OtherSlot => Grouped ? Groups.Count - 1 : null;
 
     /// <summary>Whether the providers hold shares of a collective key (ThresholdAggregate) rather than relay sealed contributions.</summary>
     public bool Threshold { get; }
@@ -59,7 +68,7 @@ public sealed class HeAggregateSpec
         }
 
         var grouped = spec.Parts[0].Columns.Count == 2;
-        parsed = new HeAggregateSpec(spec.Parts, range, grouped ? spec.GroupDomain : [AllRows], grouped, spec.Threshold);
+        parsed = new HeAggregateSpec(spec.Parts, range, grouped ? [.. spec.GroupDomain, Other] : [AllRows], grouped, spec.Threshold);
         return true;
     }
 
@@ -130,9 +139,14 @@ public sealed class HeAggregateSpec
                 : "Group codes are declared only when the parts name a group-by column.";
         }
 
-        if (spec.GroupDomain.Count > HeAggregateParameters.MaxGroups)
+        if (spec.GroupDomain.Count > HeAggregateParameters.MaxGroups - 1)
         {
-            return $"An he-aggregate job sums at most {HeAggregateParameters.MaxGroups} groups; {spec.GroupDomain.Count} were declared.";
+            return $"An he-aggregate job sums at most {HeAggregateParameters.MaxGroups - 1} declared groups (one more slot holds {Other}); {spec.GroupDomain.Count} were declared.";
+        }
+
+        if (spec.GroupDomain.Contains(Other) || spec.GroupDomain.Contains(AllRows))
+        {
+            return $"Group codes {Other} and {AllRows} are reserved.";
         }
 
         if (spec.GroupDomain.FirstOrDefault(g => g.Length is 0 or > MaxGroupCodeLength || g != g.Trim()) is { } bad)

@@ -97,7 +97,7 @@ internal static class HeAggregateWire
         }
         catch (DataSourceException ex)
         {
-            throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot use the granted dataset now: {ex.Message}", cancellationToken);
+            throw await job.DatasetProblemAsync("dataset-unreadable", ex.Message, cancellationToken);
         }
         catch (InvalidDataException ex)
         {

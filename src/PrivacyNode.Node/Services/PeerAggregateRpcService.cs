@@ -116,7 +116,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
 
         var mine = HeAggregateContribution.Create(requesterKey, aggregator.CountKey, shape.Parts.Count, shape.Range.Low, shape.Range.High, own!.Counts, own.OffsetSums);
         var minimum = relayed.MinResultSizes.Append(job.Grant.MinResultSize).Max();
-        var result = aggregator.Combine(requesterKey, [mine, .. relayed.Contributions], HeAggregateRequester.SumCounts([relayed.CountTotal!, mine.CountsForAggregatorKey!]), minimum);
+        var result = aggregator.Combine(requesterKey, [mine, .. relayed.Contributions], HeAggregateRequester.SumCounts([relayed.CountTotal!, mine.CountsForAggregatorKey!]), minimum, shape.OtherSlot);
 
         var details = Sizes(shape, own, "aggregator");
         AddAggregation(details, shape, minimum, result.Suppressed.Count);

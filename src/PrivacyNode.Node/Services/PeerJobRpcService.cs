@@ -38,7 +38,7 @@ public sealed class PeerJobRpcService(AccessStore access, AuditLog audit, PeerAu
         }
         catch (DataSourceException ex)
         {
-            throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot read the granted dataset now: {ex.Message}", context.CancellationToken);
+            throw await job.DatasetProblemAsync("dataset-unreadable", ex.Message, context.CancellationToken);
         }
 
         var check = PolicyDecision.CheckResult(job.Grant, rows);

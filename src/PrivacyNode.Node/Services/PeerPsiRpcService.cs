@@ -79,7 +79,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         }
         catch (DataSourceException ex)
         {
-            throw await job.DatasetProblemAsync("dataset-unreadable", $"The provider cannot use the granted dataset now: {ex.Message}", cancellationToken);
+            throw await job.DatasetProblemAsync("dataset-unreadable", ex.Message, cancellationToken);
         }
 
         using var cachedSnapshot = cached;

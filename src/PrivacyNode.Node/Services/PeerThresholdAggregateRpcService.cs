@@ -157,7 +157,7 @@ public sealed class PeerThresholdAggregateRpcService(AccessStore access, AuditLo
             }
 
             var minimum = request.MinResultSizes.Append(ownMinimum).Max();
-            var suppressed = aggregator.Suppress(ReadCiphertext(request.Counts, "The count total"), minimum);
+            var suppressed = aggregator.Suppress(ReadCiphertext(request.Counts, "The count total"), minimum, shape.OtherSlot);
             var pads = new SuppressionPads();
             pads.Pads.AddRange(HeAggregator.Pads(collective, suppressed, shape.Planes + 1).Select(Serialize));
             pads.Suppressed.AddRange(suppressed.Select(g => (uint)g));

@@ -58,15 +58,20 @@ internal sealed class ProvidedJob
         _audit.AppendAsync(Does("job.provide") with { Details = details }, cancellationToken);
 
     /// <summary>
-    /// Audits that the granted dataset cannot serve the job (<paramref name="reasonCode"/>: dataset-unreadable or
-    /// dataset-unusable) and returns the refusal to throw: FAILED_PRECONDITION, dataset-unavailable, with the receipt.
+    /// Audits that the granted dataset cannot serve the job (<paramref name="reasonCode"/>: dataset-unreadable or dataset-unusable,
+    /// with <paramref name="detail"/> for this node's operator) and returns the refusal to throw: FAILED_PRECONDITION, dataset-unavailable,
+    /// with the receipt and a fixed message per reason. Nothing the requester sees names a row, a value, a path or a database error,
+    /// so one job tells it at most that some row does not fit.
     /// </summary>
-    public async Task<RpcException> DatasetProblemAsync(string reasonCode, string message, CancellationToken cancellationToken)
+    public async Task<RpcException> DatasetProblemAsync(string reasonCode, string detail, CancellationToken cancellationToken)
     {
         var failed = await _audit.AppendAsync(Does("job.provide", "error") with
         {
-            ReasonCode = reasonCode, Details = new Dictionary<string, string> { ["error"] = message },
+            ReasonCode = reasonCode, Details = new Dictionary<string, string> { ["error"] = detail },
         }, cancellationToken);
+        var message = reasonCode == "dataset-unusable"
+            ? "The provider's data does not fit this job (declared value range or scale, or one value per key); the provider's operator finds the detail in its audit log."
+            : "The provider cannot read the granted dataset now; the provider's operator finds the detail in its audit log.";
         return PeerRefusal.ToException(Decision.Deny(DenyReason.DatasetUnavailable, message), failed, StatusCode.FailedPrecondition);
     }
 
