@@ -21,6 +21,7 @@ public static class AuditFormat
     public const int HashSize = 32;
 
     private static readonly byte[] Prefix = "privacynode-audit-v1\n"u8.ToArray();
+    private static readonly byte[] ReceiptPrefix = "privacynode-receipt-v1\n"u8.ToArray();
 
     /// <summary>The hash of the first record's predecessor.</summary>
     public static ReadOnlySpan<byte> GenesisHash => new byte[HashSize];
@@ -51,11 +52,18 @@ public static class AuditFormat
 
         if (record.PeerReceipt is { } receipt)
         {
-            writer.Byte(1);
+            // 1: a receipt without a subject (logs written before receipts were bound); 2: with subject and its signature.
+            var bound = receipt.Subject.Length > 0 || receipt.SubjectSignature.Length > 0;
+            writer.Byte(bound ? (byte)2 : (byte)1);
             writer.String(receipt.Node);
             writer.UInt64(receipt.Seq);
             writer.Bytes(receipt.Hash.Span);
             writer.Bytes(receipt.Signature.Span);
+            if (bound)
+            {
+                writer.String(receipt.Subject);
+                writer.Bytes(receipt.SubjectSignature.Span);
+            }
         }
         else
         {
@@ -66,11 +74,40 @@ public static class AuditFormat
         return SHA256.HashData(writer.ToArray());
     }
 
-    /// <summary>A receipt for <paramref name="record"/> (which must be hashed and signed), to hand to a peer.</summary>
+    /// <summary>A receipt for <paramref name="record"/> (which must be hashed and signed, its receipt binding too), to hand to a peer.</summary>
     public static AuditReceipt ReceiptOf(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return new AuditReceipt { Node = record.Node, Seq = record.Seq, Hash = record.Hash, Signature = record.Signature };
+        return new AuditReceipt
+        {
+            Node = record.Node, Seq = record.Seq, Hash = record.Hash, Signature = record.Signature,
+            Subject = SubjectOf(record), SubjectSignature = record.ReceiptSignature,
+        };
+    }
+
+    /// <summary>What a record is about, as receipts name it: <c>job:&lt;id&gt;</c>, else <c>request:&lt;id&gt;</c>, else empty.</summary>
+    public static string SubjectOf(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.JobId.Length > 0 ? JobSubject(record.JobId) : record.RequestId.Length > 0 ? RequestSubject(record.RequestId) : string.Empty;
+    }
+
+    public static string JobSubject(string jobId) => "job:" + jobId;
+
+    public static string RequestSubject(string requestId) => "request:" + requestId;
+
+    /// <summary>
+    /// The bytes a record's receipt signature covers: a fixed prefix, then node, seq, hash and subject, encoded as in the hash.
+    /// </summary>
+    public static byte[] ReceiptBinding(string node, ulong seq, ReadOnlySpan<byte> hash, string subject)
+    {
+        var writer = new Writer();
+        writer.Bytes(ReceiptPrefix, withLength: false);
+        writer.String(node);
+        writer.UInt64(seq);
+        writer.Bytes(hash);
+        writer.String(subject);
+        return writer.ToArray();
     }
 
     /// <summary>Details sorted by key, as records carry them.</summary>

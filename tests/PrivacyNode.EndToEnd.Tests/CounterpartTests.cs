@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Rpc;
+using PrivacyNode.Rpc.Client;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -80,6 +83,43 @@ public sealed class CounterpartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Finding5_AThousandRefusedCalls_GrowTheStoreByABoundedAmount()
+    {
+        using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
+        var before = await AuditRecordsAsync(_bureau);
+        var sizeBefore = StoreSize(_bureau);
+        var huge = new string('x', 100_000);
+        var options = CallOptions.WithTimeout(TimeSpan.FromSeconds(30));
+
+        for (var i = 0; i < 500; i++)
+        {
+            var oversized = Spec("grt-unknown", "row-count", "count", huge);
+            oversized.Dataset = huge;
+            oversized.PurposeCode = huge;
+            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
+                new RowCountRequest { Admission = rogue.Admit($"job-big-{i}", oversized, 0) }, options));
+            Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+            Assert.DoesNotContain(huge[..100], ex.Status.Detail, StringComparison.Ordinal);
+        }
+
+        for (var i = 0; i < 500; i++)
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
+                new RowCountRequest { Admission = rogue.Admit($"job-unknown-{i}", Spec($"grt-{i}", "row-count", "count", "id_number"), 0) }, options));
+            Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+        }
+
+        // Stopping the node ends the interval: the refusals beyond the budget are written as one coalesced record.
+        await _nodes.StopAsync(_bureau);
+        var after = await AuditRecordsAsync(_bureau);
+        var added = after.Skip(before.Count).ToList();
+        Assert.Equal(PeerRefusalBudget.PerInterval, added.Count(r => r.Action == "policy.decision"));
+        var coalesced = Assert.Single(added, r => r.Action == "peer.refusals-coalesced");
+        Assert.Equal((500 - PeerRefusalBudget.PerInterval).ToString(CultureInfo.InvariantCulture), coalesced.Details.Single(d => d.Key == "refused").Value);
+        Assert.True(StoreSize(_bureau) - sizeBefore < 1 << 20, $"the store grew by {StoreSize(_bureau) - sizeBefore} bytes");
+    }
+
+    [Fact]
     public async Task Finding7_UnreadableDataset_RefusalNamesNoPathOrError()
     {
         var grant = await GrantAsync("row-count,psi", "count,membership");
@@ -105,6 +145,76 @@ public sealed class CounterpartTests : IAsyncLifetime
         Assert.Contains("cannot read the granted dataset", refused[0].Output, StringComparison.Ordinal);
         var provided = (await CliNodes.CliOkAsync(await CliNodes.AddUserAsync(_bureau, "audit.b", "auditor"), "audit", "export")).Split('\n');
         Assert.Contains(provided, line => line.Contains("dataset-unreadable", StringComparison.Ordinal) && line.Contains("claims.csv", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Finding8_ReceiptForAnotherJob_IsRefused()
+    {
+        var grant = await GrantAsync("row-count", "count");
+        using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
+        var spec = Spec(grant, "row-count", "count", "id_number");
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
+            new RowCountRequest { Admission = rogue.Admit("job-2", spec, 0, receiptJobId: "job-1") }, CallOptions.WithTimeout(TimeSpan.FromSeconds(30))));
+        var counted = await rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
+            new RowCountRequest { Admission = rogue.Admit("job-3", spec, 0) }, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Contains("not for this job", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal((Claims, "job:job-3"), (counted.RowCount, counted.ProviderReceipt.Subject));
+    }
+
+    [Fact]
+    public async Task Finding8_AuditVerify_ChecksBothDirectionsAndDetectsATruncatedOrPartialExport()
+    {
+        var grant = await GrantAsync("row-count", "count");
+        await CliNodes.RunJobAsync(_analyst, "--kind", "row-count", "--grant", grant);
+        var insurerLog = await ExportAsync(_insurer, "insurer");
+        var bureauLog = await ExportAsync(_bureau, "bureau");
+        await CliNodes.CliOkAsync(_insurer, "audit", "verify", insurerLog, "--peer-export", bureauLog);
+        await CliNodes.CliOkAsync(_insurer, "audit", "verify", bureauLog, "--peer-export", insurerLog);
+
+        // The insurer's log loses its tail (the job's records): the bureau holds a receipt for one of them.
+        var lines = await File.ReadAllLinesAsync(insurerLog);
+        var start = Array.FindIndex(lines, l => l.Contains("\"job.start\"", StringComparison.Ordinal));
+        var truncated = insurerLog + ".truncated";
+        await File.WriteAllLinesAsync(truncated, lines[..start]);
+        var partial = insurerLog + ".partial";
+        await File.WriteAllLinesAsync(partial, [lines[0], .. lines[3..]]);
+
+        var (code, output, error) = await CliNodes.CliAsync(_insurer, "audit", "verify", truncated, "--peer-export", bureauLog);
+        Assert.NotEqual(0, code);
+        Assert.Contains("'bureau' holds a receipt for record", output + error, StringComparison.Ordinal);
+        (code, output, error) = await CliNodes.CliAsync(_insurer, "audit", "verify", partial);
+        Assert.NotEqual(0, code);
+        Assert.Contains("starts at record 3", output + error, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<AuditRecord>> AuditRecordsAsync(CliNodes.Handle node)
+    {
+        await using var connection = CliNodes.OpenStore(node);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT record FROM audit_records ORDER BY seq";
+        var records = new List<AuditRecord>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            records.Add(AuditRecord.Parser.ParseFrom((byte[])reader.GetValue(0)));
+        }
+
+        return records;
+    }
+
+    /// <summary>The bytes of a SQLite node's store, its write-ahead log included.</summary>
+    private static long StoreSize(CliNodes.Handle node) =>
+        new[] { "node.db", "node.db-wal" }.Select(f => Path.Combine(node.DataDirectory, f)).Where(File.Exists).Sum(f => new FileInfo(f).Length);
+
+    private async Task<string> ExportAsync(CliNodes.Handle admin, string name)
+    {
+        var path = Path.Combine(_nodes.Root, name + ".jsonl");
+        await CliNodes.CliOkAsync(await CliNodes.AddUserAsync(admin, "audit." + name, "auditor"), "audit", "export", "--out", path);
+        return path;
     }
 
     private static async Task<HashSet<string>> EvaluationsAsync(RogueRequester rogue, string grant, string kind, string output, byte[] blinded)

@@ -162,15 +162,13 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Speaks PeerJobService as the requester would, with a real receipt, but sends what no honest requester sends: a key of
+    /// Speaks PeerJobService as the requester would, with validly signed receipts, but sends what no honest requester sends: a key of
     /// another parameter set (refused before admission); then, to the aggregator, a sealed contribution that does not open, one
     /// encrypted under other keys, and one whose ciphertexts are for another parameter set.
     /// </summary>
-    private async Task ProbeMalformedMessagesAsync(Agencies agencies)
+    private static async Task ProbeMalformedMessagesAsync(Agencies agencies)
     {
-        var log = Path.Combine(_nodes.Root, "finance-probe.jsonl");
-        await CliNodes.CliOkAsync(await CliNodes.AddUserAsync(agencies.Nodes["finance"], "audit.f", "auditor"), "audit", "export", "--out", log);
-        var receipt = AuditFormat.ReceiptOf(File.ReadLines(log).Skip(1).Select(l => JsonParser.Default.Parse<AuditRecord>(l)).Last(r => r.Action == "job.start"));
+        using var rogue = new RogueRequester(agencies.Nodes["finance"], "finance", agencies.Nodes["civil"], "civil");
         var spec = new JobSpec { Kind = "he-aggregate", OutputMode = "sum", PurposeCode = "subsidy-audit", ValueMin = "0.00", ValueMax = "100000.00" };
         spec.GroupDomain.AddRange(Districts);
         foreach (var (agency, columns) in new[] { ("civil", "subsidy,district"), ("hr", "amount,region_code") })
@@ -191,7 +189,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         var foreignKey = ByteString.CopyFrom(BfvSerializer.Serialize(foreign.CreatePublicKey(foreign.CreateSecretKey())));
         var contribute = new ContributeRequest
         {
-            Admission = new JobAdmission { JobId = "job-probe-0", Spec = HeAggregateSpec.ForPart(spec, 1), RequesterReceipt = receipt },
+            Admission = new JobAdmission { JobId = "job-probe-0", Spec = HeAggregateSpec.ForPart(spec, 1), RequesterReceipt = rogue.Receipt("job.start", "job-probe-0") },
             RequesterKey = foreignKey, CountKey = foreignKey, SealKey = ByteString.CopyFrom(new byte[65]),
         };
         var refused = await Assert.ThrowsAsync<RpcException>(() => Channel("hr").UnaryAsync(PeerJobServiceDescriptor.Contribute, contribute, CallOptions.WithTimeout(TimeSpan.FromSeconds(30))));
@@ -213,7 +211,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             var jobId = $"job-probe-{probe + 1}";
             await call.RequestStream.WriteAsync(new AggregateRequest
             {
-                Open = new AggregateOpen { Admission = new JobAdmission { JobId = jobId, Spec = HeAggregateSpec.ForPart(spec, 0), RequesterReceipt = receipt }, RequesterKey = requesterKey },
+                Open = new AggregateOpen { Admission = new JobAdmission { JobId = jobId, Spec = HeAggregateSpec.ForPart(spec, 0), RequesterReceipt = rogue.Receipt("job.start", jobId) }, RequesterKey = requesterKey },
             });
             Assert.True(await call.ResponseStream.MoveNextAsync());
             var opened = call.ResponseStream.Current.Opened;
@@ -240,7 +238,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             {
                 Open = new ThresholdOpen
                 {
-                    Admission = new JobAdmission { JobId = "job-probe-" + probe.Replace(' ', '-'), Spec = HeAggregateSpec.ForPart(spec, 0), RequesterReceipt = receipt },
+                    Admission = rogue.Admit("job-probe-" + probe.Replace(' ', '-'), HeAggregateSpec.ForPart(spec, 0), 0),
                     CommonSeed = ByteString.CopyFrom(seed),
                 },
             });

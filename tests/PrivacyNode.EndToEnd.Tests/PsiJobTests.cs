@@ -3,11 +3,8 @@ using System.Text;
 using System.Text.Json;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Identity;
-using PrivacyNode.Node.Peers;
 using PrivacyNode.Rpc;
 using PrivacyNode.Rpc.Client;
-using PrivacyNode.Rpc.Security;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -81,7 +78,7 @@ public sealed class PsiJobTests : IAsyncLifetime
         }
 
         // A requester that sends malformed PSI messages gets INVALID_ARGUMENT, whatever it sends.
-        await ProbeMalformedStreamsAsync(insurer, bureau, grant, membership.GetProperty("jobId").GetString()!);
+        await ProbeMalformedStreamsAsync(insurer, bureau, grant);
 
         // psi-count: the size only.
         var count = await CliNodes.RunJobAsync(analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
@@ -141,18 +138,10 @@ public sealed class PsiJobTests : IAsyncLifetime
         Assert.DoesNotContain("110105", File.ReadAllText(log), StringComparison.Ordinal);
     }
 
-    /// <summary>Speaks PeerJobService.Psi as the insurer would, with a real start receipt, but with broken messages after the admission.</summary>
-    private async Task ProbeMalformedStreamsAsync(CliNodes.Handle insurer, CliNodes.Handle bureau, string grant, string startedJob)
+    /// <summary>Speaks PeerJobService.Psi as the insurer would, with validly signed receipts, but with broken messages after the admission.</summary>
+    private static async Task ProbeMalformedStreamsAsync(CliNodes.Handle insurer, CliNodes.Handle bureau, string grant)
     {
-        var auditor = await CliNodes.AddUserAsync(insurer, "audit.a", "auditor");
-        var log = Path.Combine(_nodes.Root, "insurer-probe.jsonl");
-        await CliNodes.CliOkAsync(auditor, "audit", "export", "--out", log);
-        var start = File.ReadLines(log).Skip(1).Select(l => Google.Protobuf.JsonParser.Default.Parse<AuditRecord>(l)).Single(r => r.Action == "job.start" && r.JobId == startedJob);
-        using var identity = NodeIdentity.Load(Path.Combine(insurer.DataDirectory, "identity.pem"));
-        using var bureauIdentity = NodeIdentity.Load(Path.Combine(bureau.DataDirectory, "identity.pem"));
-        using var channels = new PeerChannels(identity, TimeProvider.System, 4 << 20);
-        var channel = channels.Get(new PeerRecord("bureau", NodeRuntimeInfo.TryRead(bureau.DataDirectory)!.Peer, CertificateFingerprint.Compute(bureauIdentity.Certificate),
-            null, null, DateTimeOffset.UtcNow, "test", null));
+        using var rogue = new RogueRequester(insurer, "insurer", bureau, "bureau");
         PsiRequest[] broken =
         [
             new() { Blinded = new PsiElements { Elements = Google.Protobuf.ByteString.CopyFrom(new byte[33]) } },
@@ -163,20 +152,7 @@ public sealed class PsiJobTests : IAsyncLifetime
         {
             var spec = new JobSpec { Kind = "psi", Peer = "bureau", GrantId = grant, Dataset = "claims", OutputMode = "membership", PurposeCode = "claims-fraud-check" };
             spec.Columns.Add("id_number");
-            using var call = channel.StartDuplexStreaming(PeerJobServiceDescriptor.Psi, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
-            await call.RequestStream.WriteAsync(new PsiRequest
-            {
-                Admission = new JobAdmission { JobId = $"job-probe-{i}", Spec = spec, RequesterSetSize = 60, RequesterReceipt = AuditFormat.ReceiptOf(start) },
-            });
-            await call.RequestStream.WriteAsync(broken[i]);
-            await call.RequestStream.CompleteAsync();
-
-            var ex = await Assert.ThrowsAsync<RpcException>(async () =>
-            {
-                while (await call.ResponseStream.MoveNextAsync())
-                {
-                }
-            });
+            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.PsiAsync(new PsiRequest { Admission = rogue.Admit($"job-probe-{i}", spec, 60) }, broken[i]));
             Assert.True(ex.StatusCode == StatusCode.InvalidArgument, $"probe {i}: {ex.StatusCode} {ex.Status.Detail}");
         }
     }

@@ -36,10 +36,13 @@ internal sealed class RogueRequester : IDisposable
     /// <summary>The pinned channel to the provider.</summary>
     public RpcChannel Channel { get; }
 
-    /// <summary>An admission for <paramref name="spec"/> as job <paramref name="jobId"/> with a receipt signed by the requester's audit key.</summary>
-    public JobAdmission Admit(string jobId, JobSpec spec, long requesterSetSize) => new()
+    /// <summary>
+    /// An admission for <paramref name="spec"/> as job <paramref name="jobId"/> with a receipt signed by the requester's audit key (for
+    /// <paramref name="receiptJobId"/>, by default the same job).
+    /// </summary>
+    public JobAdmission Admit(string jobId, JobSpec spec, long requesterSetSize, string? receiptJobId = null) => new()
     {
-        JobId = jobId, Spec = spec, RequesterSetSize = requesterSetSize, RequesterReceipt = Receipt("job.start", jobId),
+        JobId = jobId, Spec = spec, RequesterSetSize = requesterSetSize, RequesterReceipt = Receipt("job.start", receiptJobId ?? jobId),
     };
 
     /// <summary>A receipt of a fabricated, validly signed record of <paramref name="action"/> about <paramref name="jobId"/>.</summary>
@@ -52,6 +55,7 @@ internal sealed class RogueRequester : IDisposable
         };
         record.Hash = ByteString.CopyFrom(AuditFormat.ComputeHash(record));
         record.Signature = ByteString.CopyFrom(_auditKey.Sign(record.Hash.Span));
+        record.ReceiptSignature = ByteString.CopyFrom(_auditKey.Sign(AuditFormat.ReceiptBinding(record.Node, record.Seq, record.Hash.Span, AuditFormat.SubjectOf(record))));
         return AuditFormat.ReceiptOf(record);
     }
 

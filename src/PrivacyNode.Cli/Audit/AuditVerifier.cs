@@ -6,15 +6,18 @@ using PrivacyNode.Crypto.Signatures;
 namespace PrivacyNode.Cli.Audit;
 
 /// <summary>
-/// Checks an audit export offline: sequence without gaps, each record's hash over its content, the chain of
-/// previous hashes, each signature with the node's key, and each peer receipt with that peer's key (and,
-/// given the peer's own export, that the receipt names a record really in it). Stops at the first bad record.
+/// Checks an audit export offline: it starts at record 1, sequence without gaps, each record's hash over its content, the chain
+/// of previous hashes, each signature with the node's key, and each peer receipt with that peer's key, bound to the job or
+/// request of the record that holds it. Given the peer's own export, both directions: every receipt names a record really in
+/// the other export, and every receipt the peer holds of this node names a record in this export, so an export that ends
+/// before a record a peer holds a receipt for (a truncated log) is reported. Stops at the first bad record.
 /// </summary>
 internal sealed class AuditVerifier
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
     private readonly Dictionary<string, byte[]> _peerKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<ulong, ByteString>> _peerRecords = new(StringComparer.Ordinal);
+    private readonly List<(string Holder, AuditReceipt Receipt)> _heldByPeers = [];
 
     /// <summary>The outcome: ok, and if not, which record failed and why.</summary>
     public sealed record Report(bool Ok, int Records, int ReceiptsChecked, int ReceiptsMatched, ulong? BadSeq, string Message);
@@ -31,6 +34,7 @@ internal sealed class AuditVerifier
         {
             _peerRecords[header.Node] = records.ToDictionary(r => r.Seq, r => r.Hash);
             _peerKeys.TryAdd(header.Node, header.PublicKey.ToByteArray());
+            _heldByPeers.AddRange(records.Where(r => r.PeerReceipt is not null).Select(r => (header.Node, r.PeerReceipt)));
         }
 
         return report;
@@ -64,6 +68,12 @@ internal sealed class AuditVerifier
         if (nodeKey is not null && !header.PublicKey.Span.SequenceEqual(nodeKey))
         {
             return new Report(false, 0, 0, 0, null, "The export header names a different audit key than the one given with --key.");
+        }
+
+        if (records.Count > 0 && records[0].Seq != 1)
+        {
+            return new Report(false, records.Count, 0, 0, records[0].Seq,
+                $"The export starts at record {records[0].Seq}, not 1: the records before it cannot be checked. Export the whole log (--from 1).");
         }
 
         ByteString? previous = null;
@@ -109,6 +119,15 @@ internal sealed class AuditVerifier
                     {
                         problem = $"its receipt from '{receipt.Node}' (record {receipt.Seq}) is not signed by that node's audit key";
                     }
+                    else if (receipt.Subject.Length > 0 && receipt.Subject != AuditFormat.SubjectOf(record))
+                    {
+                        problem = $"its receipt from '{receipt.Node}' (record {receipt.Seq}) is for {receipt.Subject}, not for this record's {AuditFormat.SubjectOf(record)}";
+                    }
+                    else if (receipt.Subject.Length > 0
+                        && !Ed25519KeyPair.Verify(peerKey, AuditFormat.ReceiptBinding(receipt.Node, receipt.Seq, receipt.Hash.Span, receipt.Subject), receipt.SubjectSignature.Span))
+                    {
+                        problem = $"its receipt from '{receipt.Node}' (record {receipt.Seq}) is not bound to {receipt.Subject} by that node's audit key";
+                    }
                     else if (_peerRecords.TryGetValue(receipt.Node, out var peerRecords))
                     {
                         if (!peerRecords.TryGetValue(receipt.Seq, out var hash) || hash != receipt.Hash)
@@ -130,6 +149,25 @@ internal sealed class AuditVerifier
 
             previous = record.Hash;
             expectedSeq = record.Seq + 1;
+        }
+
+        var own = records.ToDictionary(r => r.Seq, r => r.Hash);
+        var last = records.Count == 0 ? 0 : records[^1].Seq;
+        foreach (var (holder, receipt) in _heldByPeers.Where(h => h.Receipt.Node == header.Node).OrderBy(h => h.Receipt.Seq))
+        {
+            if (receipt.Seq > last)
+            {
+                return new Report(false, records.Count, checkedReceipts, matched, receipt.Seq,
+                    $"'{holder}' holds a receipt for record {receipt.Seq} of '{header.Node}', but this export ends at record {last}: the log was truncated, or the export is older than that receipt.");
+            }
+
+            if (!own.TryGetValue(receipt.Seq, out var hash) || hash != receipt.Hash)
+            {
+                return new Report(false, records.Count, checkedReceipts, matched, receipt.Seq,
+                    $"Record {receipt.Seq} is not the record '{holder}' holds a receipt for (it was rewritten).");
+            }
+
+            matched++;
         }
 
         return new Report(true, records.Count, checkedReceipts, matched, null,

@@ -13,7 +13,7 @@ namespace PrivacyNode.Node.Access;
 /// Access requests (filed here or received) and grants (given here or held from providers). Every change
 /// and every policy decision is audited in the same transaction as the change.
 /// </summary>
-public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvider clock)
+public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvider clock, PeerRefusalBudget? refusals = null)
 {
     private const string Outgoing = "outgoing";
     private const string Incoming = "incoming";
@@ -32,6 +32,15 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
                 PeerReceipt = providerReceipt, Details = TermsDetails(request.Terms),
             }, cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>How many requests from <paramref name="peer"/> wait for an answer here.</summary>
+    public async Task<long> CountPendingIncomingAsync(string peer, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var count = await connection.ScalarAsync("SELECT COUNT(*) FROM access_requests WHERE direction = @d AND peer = @p AND state = @s", cancellationToken, null,
+            ("@d", Incoming), ("@p", peer), ("@s", RequestState.Pending.ToString()));
+        return Convert.ToInt64(count, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Records a request received from <paramref name="request"/>'s peer; false if that peer already sent this id.</summary>
@@ -227,9 +236,10 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
 
     /// <summary>
     /// The provider's admission of a job: decides it against the grant and, if allowed, counts one use;
-    /// the decision is audited either way, with the requester's receipt.
+    /// the decision is audited either way, with the requester's receipt, except a refusal beyond the peer's
+    /// <see cref="PeerRefusalBudget"/>, which is only counted (the record is then null).
     /// </summary>
-    public Task<(Decision Decision, Grant? Grant, DatasetStore.Entry? Dataset, AuditRecord Record)> AdmitAsync(JobAsk ask, AuditReceipt requesterReceipt, string jobId, CancellationToken cancellationToken)
+    public Task<(Decision Decision, Grant? Grant, DatasetStore.Entry? Dataset, AuditRecord? Record)> AdmitAsync(JobAsk ask, AuditReceipt requesterReceipt, string jobId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ask);
         return database.InTransactionAsync(async (connection, transaction) =>
@@ -247,6 +257,11 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
                 {
                     decision = Decision.Deny(DenyReason.UsesExhausted, $"Grant '{grant.Id}' allows {grant.MaxUses} uses; all are used.");
                 }
+            }
+
+            if (!decision.Allowed && refusals?.TryTake(ask.Peer) == false)
+            {
+                return (decision, grant, dataset, (AuditRecord?)null);
             }
 
             var details = new Dictionary<string, string>
@@ -267,7 +282,7 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
                 ReasonCode = decision.Code, Dataset = ask.Dataset, GrantId = ask.GrantId, JobId = jobId, PurposeCode = ask.PurposeCode,
                 PeerReceipt = requesterReceipt, Details = details,
             }, cancellationToken);
-            return (decision, grant, dataset, record);
+            return (decision, grant, dataset, (AuditRecord?)record);
         }, cancellationToken);
     }
 

@@ -52,6 +52,7 @@ public sealed class AuditLog(NodeDatabase database, Ed25519KeyPair key, string n
         var hash = AuditFormat.ComputeHash(record);
         record.Hash = ByteString.CopyFrom(hash);
         record.Signature = ByteString.CopyFrom(key.Sign(hash));
+        record.ReceiptSignature = ByteString.CopyFrom(key.Sign(AuditFormat.ReceiptBinding(record.Node, record.Seq, hash, AuditFormat.SubjectOf(record))));
         await connection.ExecuteAsync(
             "INSERT INTO audit_records (seq, record, action, job_id) VALUES (@s, @r, @a, @j)",
             cancellationToken, transaction,

@@ -23,19 +23,31 @@ public sealed class PeerAuditKeys(NodeDatabase database, PeerStore peers, PeerCh
         return await connection.QueryAsync("SELECT peer, public_key FROM peer_audit_keys ORDER BY peer", r => (r.GetString(0), (byte[])r.GetValue(1)), cancellationToken);
     }
 
-    /// <summary>Checks that <paramref name="receipt"/> is signed by <paramref name="peerName"/>'s audit key.</summary>
-    /// <exception cref="RpcException">The receipt is missing, names another node or its signature is invalid (INVALID_ARGUMENT); the peer's key cannot be learned (UNAVAILABLE).</exception>
-    public async Task VerifyAsync(string peerName, AuditReceipt? receipt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks that <paramref name="receipt"/> is signed by <paramref name="peerName"/>'s audit key and is bound to <paramref name="subject"/>
+    /// (<see cref="AuditFormat.JobSubject"/> or <see cref="AuditFormat.RequestSubject"/>): a receipt for another job or request is refused.
+    /// </summary>
+    /// <exception cref="RpcException">
+    /// The receipt is missing, names another node or subject, or a signature is invalid (INVALID_ARGUMENT); the peer's key cannot be
+    /// learned (UNAVAILABLE).
+    /// </exception>
+    public async Task VerifyAsync(string peerName, AuditReceipt? receipt, string subject, CancellationToken cancellationToken)
     {
         if (receipt is null || receipt.Node != peerName || receipt.Hash.Length != AuditFormat.HashSize)
         {
             throw new RpcException(StatusCode.InvalidArgument, $"A signed audit receipt from '{peerName}' is required.");
         }
 
-        var key = await GetAsync(peerName, cancellationToken);
-        if (!Ed25519KeyPair.Verify(key, receipt.Hash.Span, receipt.Signature.Span))
+        if (receipt.Subject != subject)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"The audit receipt from '{peerName}' (record {receipt.Seq}) does not carry a valid signature by its audit key.");
+            throw new RpcException(StatusCode.InvalidArgument, $"The audit receipt from '{peerName}' (record {receipt.Seq}) is not for this job or request.");
+        }
+
+        var key = await GetAsync(peerName, cancellationToken);
+        if (!Ed25519KeyPair.Verify(key, receipt.Hash.Span, receipt.Signature.Span)
+            || !Ed25519KeyPair.Verify(key, AuditFormat.ReceiptBinding(receipt.Node, receipt.Seq, receipt.Hash.Span, receipt.Subject), receipt.SubjectSignature.Span))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"The audit receipt from '{peerName}' (record {receipt.Seq}) does not carry valid signatures by its audit key.");
         }
     }
 

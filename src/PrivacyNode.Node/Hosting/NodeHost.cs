@@ -37,6 +37,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly PeerChannels _channels;
     private readonly ILoggerFactory _loggerFactory;
     private JobRunner? _runner;
+    private PeerRefusalBudget? _refusals;
     private Crypto.Signatures.Ed25519KeyPair? _auditKey;
 
     private NodeHost(WebApplication app, DataDirectory directory, NodeDatabase database, PeerChannels channels, ILoggerFactory loggerFactory, NodeSelf self, Uri localAddress, IPEndPoint peerEndPoint)
@@ -98,7 +99,8 @@ public sealed class NodeHost : IAsyncDisposable
         var peerClient = new PeerClient(peers, channels);
         var peerKeys = new PeerAuditKeys(database, peers, channels, clock);
         var datasets = new DatasetStore(database, audit);
-        var access = new AccessStore(database, audit, clock);
+        var refusals = new PeerRefusalBudget(audit, clock, TimeSpan.FromMinutes(1));
+        var access = new AccessStore(database, audit, clock, refusals);
         var jobs = new JobStore(database, audit, clock);
         var jobEvents = new JobEvents();
         await pins.RefreshAsync(cancellationToken);
@@ -130,7 +132,7 @@ public sealed class NodeHost : IAsyncDisposable
         var serverOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes };
         var peerRouter = new RpcRouter(serverOptions, peerAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.PeerEndpoint"));
         peerHealth.Map(peerRouter);
-        new NodeRpcService(self, rotation, clock).Map(peerRouter);
+        new NodeRpcService(self, rotation, audit, refusals, clock).Map(peerRouter);
         catalog.MapPeer(peerRouter);
         accessService.MapPeer(peerRouter);
         new PeerJobRpcService(access, audit, peerKeys).Map(peerRouter);
@@ -189,6 +191,7 @@ public sealed class NodeHost : IAsyncDisposable
         catch (IOException ex)
         {
             await app.DisposeAsync();
+            await refusals.DisposeAsync();
             await database.DisposeAsync();
             auditKey.Dispose();
             loggerFactory.Dispose();
@@ -214,7 +217,7 @@ public sealed class NodeHost : IAsyncDisposable
         var fingerprint = identity.Fingerprint;
         NodeLog.PeersLoaded(logger, peerCount);
         NodeLog.NodeStarted(logger, self.Name, peerText, self.AdvertisedAddress, localText, fingerprint);
-        return new NodeHost(app, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _auditKey = auditKey, LocalRules = localAccess.Rules };
+        return new NodeHost(app, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, LocalRules = localAccess.Rules };
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires.</summary>
@@ -233,6 +236,11 @@ public sealed class NodeHost : IAsyncDisposable
         }
 
         _channels.Dispose();
+        if (_refusals is not null)
+        {
+            await _refusals.DisposeAsync();
+        }
+
         await _database.DisposeAsync();
         _auditKey?.Dispose();
         _loggerFactory.Dispose();

@@ -43,7 +43,7 @@ public sealed partial class HeAggregateExecutor
                 },
                 async token => totals = (await aggregator.ReceiveAsync(AggregateResponse.MessageOneofCase.Totals, token)).Totals,
             ], cancellationToken);
-        await peerKeys.VerifyAsync(aggregatorPeer, totals!.ProviderReceipt, cancellationToken);
+        await peerKeys.VerifyAsync(aggregatorPeer, totals!.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
 
         var result = new HeAggregateResult(
             [.. totals.SumPlanes.Select(ReadCiphertext)],

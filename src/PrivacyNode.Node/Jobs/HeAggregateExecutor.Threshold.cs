@@ -64,7 +64,7 @@ public sealed partial class HeAggregateExecutor
             }
 
             var done = await RoundAsync(calls, null, ThresholdAggregateResponse.MessageOneofCase.Done, cancellationToken);
-            await peerKeys.VerifyAsync(calls[0].Peer, done[0].Done.ProviderReceipt, cancellationToken);
+            await peerKeys.VerifyAsync(calls[0].Peer, done[0].Done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
             for (var i = 1; i < calls.Count; i++)
             {
                 await RecordPartAsync(run, shape.Parts[i], done[i].Done.ProviderReceipt, contributions[i].Contribution.Rows, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
@@ -78,7 +79,7 @@ public sealed partial class HeAggregateExecutor(PeerClient peers, PeerAuditKeys 
     /// <summary>Checks a provider's receipt and records its part in this node's log, carrying the receipt.</summary>
     private async Task RecordPartAsync(JobRun run, JobPart part, AuditReceipt receipt, ulong rows, CancellationToken cancellationToken)
     {
-        await peerKeys.VerifyAsync(part.Peer, receipt, cancellationToken);
+        await peerKeys.VerifyAsync(part.Peer, receipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         await audit.AppendAsync(Actor.System.Does("job.part") with
         {
             Peer = part.Peer, Dataset = part.Dataset, GrantId = part.GrantId, JobId = run.Job.Id, PurposeCode = run.Job.Spec.PurposeCode,

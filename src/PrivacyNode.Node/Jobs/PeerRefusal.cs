@@ -18,13 +18,19 @@ public static class PeerRefusal
     /// <summary>The trailer carrying the provider's audit receipt (serialized <see cref="AuditReceipt"/>).</summary>
     public const string ReceiptTrailer = "privacynode-receipt-bin";
 
-    /// <summary>The provider's side: PERMISSION_DENIED (or <paramref name="code"/>) carrying the reason code and this node's receipt in trailers.</summary>
-    public static RpcException ToException(Decision decision, AuditRecord record, StatusCode code = StatusCode.PermissionDenied)
+    /// <summary>
+    /// The provider's side: PERMISSION_DENIED (or <paramref name="code"/>) carrying the reason code and this node's receipt in trailers
+    /// (none when the refusal was only counted, not recorded singly).
+    /// </summary>
+    public static RpcException ToException(Decision decision, AuditRecord? record, StatusCode code = StatusCode.PermissionDenied)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        var trailers = new Metadata()
-            .Add(ReasonTrailer, decision.Code)
-            .Add(ReceiptTrailer, AuditFormat.ReceiptOf(record).ToByteArray());
+        var trailers = new Metadata().Add(ReasonTrailer, decision.Code);
+        if (record is not null)
+        {
+            trailers.Add(ReceiptTrailer, AuditFormat.ReceiptOf(record).ToByteArray());
+        }
+
         return new RpcException(new Status(code, $"{decision.Code}: {decision.Message}"), trailers);
     }
 

@@ -182,7 +182,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             throw new PsiProtocolException($"The provider announced {accepted.ProviderSetSize} keys but sent {providerTags} tags.");
         }
 
-        await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, cancellationToken);
+        await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var check = PolicyDecision.CheckResult(grant, matches.Count);
         if (!check.Allowed)
         {
@@ -251,7 +251,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
 
         var total = sum.Sum([.. answer.PlaneConstants]);
         var done = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Done, cancellationToken)).Done;
-        await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, cancellationToken);
+        await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var check = PolicyDecision.CheckResult(grant, sum.Count);
         if (!check.Allowed)
         {

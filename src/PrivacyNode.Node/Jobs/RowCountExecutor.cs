@@ -41,7 +41,7 @@ public sealed class RowCountExecutor(PeerClient peers, PeerAuditKeys peerKeys) :
         }
 
         await run.ReportAsync(0.9, "checking the provider's receipt");
-        await peerKeys.VerifyAsync(spec.Peer, response.ProviderReceipt, cancellationToken);
+        await peerKeys.VerifyAsync(spec.Peer, response.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var result = new JobResult();
         result.Metrics.Add(new ResultMetric { Name = "row_count", Value = response.RowCount });
         return new JobOutcome(result, response.ProviderReceipt, new Dictionary<string, string>

@@ -18,7 +18,10 @@ namespace PrivacyNode.Node.Services;
 /// </summary>
 public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClient peerClient, PeerAuditKeys peerKeys, int responseWorkingDays, TimeProvider clock)
 {
-    private const int MaxText = 2000;
+    private const int MaxText = PeerInput.MaxText;
+
+    /// <summary>The most unanswered requests one peer may have filed here at once.</summary>
+    private const int MaxPendingPerPeer = 100;
 
     public void MapLocal(RpcRouter router, LocalAccess access)
     {
@@ -56,6 +59,12 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         if (terms.Columns.Count == 0 || terms.Columns.Any(string.IsNullOrWhiteSpace))
         {
             return "At least one column is required.";
+        }
+
+        if (terms.Dataset.Length > PeerInput.MaxName || terms.Columns.Count > PeerInput.MaxColumns || terms.Columns.Any(c => c.Length > PeerInput.MaxName)
+            || terms.JobKinds.Count > JobKinds.OutputModeOf.Count || terms.OutputModes.Count > JobKinds.OutputModes.Count)
+        {
+            return $"Names are at most {PeerInput.MaxName} characters, and a request names at most {PeerInput.MaxColumns} columns.";
         }
 
         if (terms.JobKinds.Count == 0 || terms.JobKinds.Any(k => !JobKinds.OutputModeOf.ContainsKey(k)))
@@ -112,7 +121,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             RequesterResponsible = request.RequesterResponsible,
             FiledBy = caller.Name,
         }, context.CancellationToken);
-        await peerKeys.VerifyAsync(request.Peer, submitted.ProviderReceipt, context.CancellationToken);
+        await peerKeys.VerifyAsync(request.Peer, submitted.ProviderReceipt, AuditFormat.RequestSubject(id), context.CancellationToken);
         var filed = new AccessRequest
         {
             Id = id,
@@ -304,9 +313,15 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             throw new RpcException(StatusCode.InvalidArgument, problem);
         }
 
-        if (string.IsNullOrEmpty(request.Id) || request.Id.Length > 64 || string.IsNullOrWhiteSpace(request.RequesterResponsible) || request.RequesterResponsible.Length > MaxText)
+        if (string.IsNullOrEmpty(request.Id) || request.Id.Length > 64 || string.IsNullOrWhiteSpace(request.RequesterResponsible) || request.RequesterResponsible.Length > MaxText
+            || request.FiledBy.Length > PeerInput.MaxName)
         {
             throw new RpcException(StatusCode.InvalidArgument, "A request needs an id (at most 64 characters) and the requester's responsible person.");
+        }
+
+        if (await store.CountPendingIncomingAsync(peer.Name, context.CancellationToken) >= MaxPendingPerPeer)
+        {
+            throw new RpcException(StatusCode.ResourceExhausted, $"This node holds {MaxPendingPerPeer} unanswered requests from this node already; file more once they are answered.");
         }
 
         var now = clock.GetUtcNow();

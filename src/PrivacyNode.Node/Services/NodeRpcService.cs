@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Rpc;
@@ -9,7 +10,7 @@ using PrivacyNode.Rpc.Server;
 namespace PrivacyNode.Node.Services;
 
 /// <summary>NodeService on the peer endpoint: what paired nodes ask of each other.</summary>
-public sealed class NodeRpcService(NodeSelf self, CertificateRotation rotation, TimeProvider clock)
+public sealed class NodeRpcService(NodeSelf self, CertificateRotation rotation, AuditLog audit, PeerRefusalBudget refusals, TimeProvider clock)
 {
     private const int MaxPingPayload = 1024;
 
@@ -40,9 +41,25 @@ public sealed class NodeRpcService(NodeSelf self, CertificateRotation rotation, 
         });
     }
 
+    /// <summary>Accepts a rotation; a refused announcement is audited (within the peer's refusal budget) before the caller hears of it.</summary>
     private async Task<AnnounceCertificateResponse> AnnounceCertificateAsync(AnnounceCertificateRequest request, ServerCallContext context)
     {
-        await rotation.AcceptAsync(context.GetPeer(), context.ClientCertificate!, request, context.CancellationToken);
+        var peer = context.GetPeer();
+        try
+        {
+            await rotation.AcceptAsync(peer, context.ClientCertificate!, request, context.CancellationToken);
+        }
+        catch (RpcException ex) when (refusals.TryTake(peer.Name))
+        {
+            await audit.AppendAsync(Actor.Peer(peer.Name).Does("peer.rotate-certificate", "deny") with
+            {
+                Peer = peer.Name,
+                ReasonCode = KebabCase.Of(ex.StatusCode.ToString()),
+                Details = new Dictionary<string, string> { ["error"] = ex.Status.Detail },
+            }, CancellationToken.None);
+            throw;
+        }
+
         return new AnnounceCertificateResponse();
     }
 }

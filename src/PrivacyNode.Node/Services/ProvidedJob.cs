@@ -1,3 +1,4 @@
+using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
@@ -40,7 +41,8 @@ internal sealed class ProvidedJob
         ArgumentNullException.ThrowIfNull(admission);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(peerKeys);
-        await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, cancellationToken);
+        PeerInput.Check(admission);
+        await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, AuditFormat.JobSubject(admission.JobId), cancellationToken);
         var spec = admission.Spec;
         var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
         var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);

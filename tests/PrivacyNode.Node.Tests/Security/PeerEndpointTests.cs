@@ -290,7 +290,8 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         Assert.Equal(rotated.NewFingerprint, (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single().CertificateFingerprint);
         var audited = (await _bureau.AuditRecordsAsync()).Single(r => r.Action == "node.rotate-certificate");
         Assert.Contains(audited.Details, d => d.Key == "peers_accepted" && d.Value == "insurer");
-        Assert.Single(await _insurer.AuditRecordsAsync(), r => r.Action == "peer.rotate-certificate" && r.Peer == "bureau");
+        var received = (await _insurer.AuditRecordsAsync()).Where(r => r.Action == "peer.rotate-certificate" && r.Peer == "bureau").ToList();
+        Assert.Equal([("ok", ""), ("deny", "permission-denied")], received.Select(r => (r.Outcome, r.ReasonCode)));
     }
 
     [Fact]
