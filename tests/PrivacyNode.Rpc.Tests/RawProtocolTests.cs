@@ -75,6 +75,19 @@ public sealed class RawProtocolTests(EchoServerFixture fixture) : IClassFixture<
         Assert.Equal("13", status);
     }
 
+    /// <summary>Issue 16, finding 9: a timeout beyond a timer's range (about 24.8 days) became HTTP 500 outside the error funnel.</summary>
+    [Theory]
+    [InlineData("99999999H")]
+    [InlineData("99999999M")]
+    [InlineData("99999999S")]
+    public async Task Finding9_TimeoutBeyondTheTimersRange_IsClampedAndAnswered(string timeout)
+    {
+        var (status, body, _) = await SendAsync("/privacynode.testing.v1.EchoService/Echo", MessageReaderTests.Frame(new EchoRequest { Text = "far" }), ("grpc-timeout", timeout));
+
+        Assert.Equal("0", status);
+        Assert.Equal("far", EchoResponse.Parser.ParseFrom(body.AsSpan(5)).Text);
+    }
+
     [Fact]
     public async Task UnknownEncoding_IsUnimplementedAndAdvertisesSupported()
     {

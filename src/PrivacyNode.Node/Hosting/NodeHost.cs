@@ -130,7 +130,9 @@ public sealed class NodeHost : IAsyncDisposable
         var catalog = new CatalogRpcService(datasets, tagCache, peerClient, clock);
         var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access.ResponseWorkingDays, clock);
         var serverOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes };
-        var peerRouter = new RpcRouter(serverOptions, peerAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.PeerEndpoint"));
+        // A peer's call never outlives the longest job it can serve.
+        var peerOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes, MaxDeadline = TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes + 5) };
+        var peerRouter = new RpcRouter(peerOptions, peerAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.PeerEndpoint"));
         peerHealth.Map(peerRouter);
         new NodeRpcService(self, rotation, audit, refusals, clock).Map(peerRouter);
         catalog.MapPeer(peerRouter);

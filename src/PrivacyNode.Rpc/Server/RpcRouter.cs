@@ -20,6 +20,9 @@ namespace PrivacyNode.Rpc.Server;
 /// </remarks>
 public sealed class RpcRouter
 {
+    /// <summary>The longest deadline a timer can run.</summary>
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(int.MaxValue - 1);
+
     private readonly Dictionary<string, ServerCallHandler> _handlers = new(StringComparer.Ordinal);
     private readonly RpcServerOptions _options;
     private readonly Func<ServerCallContext, ValueTask>? _authorize;
@@ -129,6 +132,12 @@ public sealed class RpcRouter
             timeout = max;
         }
 
+        // A timer runs at most int.MaxValue - 1 ms (about 24.8 days); a longer deadline (up to 99,999,999 hours may be sent) is that.
+        if (timeout > MaxTimerDelay)
+        {
+            timeout = MaxTimerDelay;
+        }
+
         Metadata requestHeaders;
         try
         {
@@ -140,15 +149,10 @@ public sealed class RpcRouter
             return;
         }
 
-        // gRPC requests are long-lived streams: Kestrel's body size cap and minimum upload rate do not apply.
+        // gRPC requests are long-lived streams: Kestrel's body size cap does not apply, and its minimum upload rate only until the call is authorized.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = null;
-        }
-
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rateFeature)
-        {
-            rateFeature.MinDataRate = null;
         }
 
         await RunCallAsync(context, path, handler, requestHeaders, encoding, timeout);
@@ -172,6 +176,11 @@ public sealed class RpcRouter
             if (_authorize is not null)
             {
                 await _authorize(call);
+            }
+
+            if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rateFeature)
+            {
+                rateFeature.MinDataRate = null;
             }
 
             await handler.HandleAsync(call);
