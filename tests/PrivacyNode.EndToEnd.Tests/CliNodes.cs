@@ -15,6 +15,9 @@ internal sealed class CliNodes
     private readonly Dictionary<string, NodeHost> _hosts = new(StringComparer.Ordinal);
     private readonly List<TestPostgres> _schemas = [];
 
+    /// <summary>The tests' PSI sets are tens of keys: the nodes here take requester sets from 10 keys (the default floor is 100).</summary>
+    public static readonly KeyValuePair<string, string?>[] TestOverrides = [new("Node:Jobs:MinRequesterSetSize", "10")];
+
     public string Root { get; } = Directory.CreateTempSubdirectory("pn-e2e-").FullName;
 
     /// <summary>
@@ -39,7 +42,7 @@ internal sealed class CliNodes
         var code = await NodeProgram.RunAsync(args, output, error, CancellationToken.None);
         Assert.True(code == ExitCodes.Success, $"init exited {code}: {error}");
         var token = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("adminToken").GetString()!;
-        _hosts.Add(directory, await NodeHost.StartAsync(directory, configureLogging: _ => { }));
+        _hosts.Add(directory, await NodeHost.StartAsync(directory, TestOverrides, configureLogging: _ => { }));
         return new Handle(directory, token, postgres);
     }
 

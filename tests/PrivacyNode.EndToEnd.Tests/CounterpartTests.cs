@@ -120,6 +120,20 @@ public sealed class CounterpartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Finding9_EmptyOrTinyRequesterSet_IsRefusedUnderTheNodesFloor()
+    {
+        var grant = await GrantAsync("psi", "membership");
+        using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
+
+        foreach (var size in new[] { 0, 1, 9 })
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.PsiAsync(new PsiRequest { Admission = rogue.Admit($"job-tiny-{size}", Spec(grant, "psi", "membership", "id_number"), size) }));
+            Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+            Assert.Contains("requester-set-too-small", ex.Status.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Finding7_UnreadableDataset_RefusalNamesNoPathOrError()
     {
         var grant = await GrantAsync("row-count,psi", "count,membership");

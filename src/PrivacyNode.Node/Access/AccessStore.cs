@@ -13,7 +13,7 @@ namespace PrivacyNode.Node.Access;
 /// Access requests (filed here or received) and grants (given here or held from providers). Every change
 /// and every policy decision is audited in the same transaction as the change.
 /// </summary>
-public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvider clock, PeerRefusalBudget? refusals = null)
+public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvider clock, PeerRefusalBudget? refusals = null, long requesterSetFloor = 0)
 {
     private const string Outgoing = "outgoing";
     private const string Incoming = "incoming";
@@ -246,7 +246,7 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
         {
             var grant = await GetGrantAsync(connection, transaction, Incoming, ask.GrantId, cancellationToken);
             var dataset = await DatasetStore.GetAsync(connection, transaction, ask.Dataset, cancellationToken);
-            var decision = PolicyDecision.Decide(grant, dataset?.Dataset.Sharing, ask, grant?.Uses ?? 0, clock.GetUtcNow());
+            var decision = PolicyDecision.Decide(grant, dataset?.Dataset.Sharing, ask, grant?.Uses ?? 0, clock.GetUtcNow(), requesterSetFloor);
             if (decision.Allowed)
             {
                 // One atomic conditional increment: concurrent admissions that all read the last free use cannot all take it.

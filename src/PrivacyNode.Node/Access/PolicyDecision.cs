@@ -46,8 +46,11 @@ public sealed record JobAsk(string Peer, string GrantId, string Kind, string Dat
 /// </summary>
 public static class PolicyDecision
 {
-    /// <summary>Decides <paramref name="ask"/> against <paramref name="grant"/> (null if none was found).</summary>
-    public static Decision Decide(Grant? grant, Sharing? datasetSharing, JobAsk ask, long usesSoFar, DateTimeOffset now)
+    /// <summary>
+    /// Decides <paramref name="ask"/> against <paramref name="grant"/> (null if none was found); <paramref name="requesterSetFloor"/> is the
+    /// node's smallest requester set for PSI kinds, which a grant can raise but not lower.
+    /// </summary>
+    public static Decision Decide(Grant? grant, Sharing? datasetSharing, JobAsk ask, long usesSoFar, DateTimeOffset now, long requesterSetFloor = 0)
     {
         ArgumentNullException.ThrowIfNull(ask);
         if (grant is null)
@@ -125,9 +128,10 @@ public static class PolicyDecision
             return Decision.Deny(DenyReason.PurposeMismatch, $"Grant '{grant.Id}' is for purpose '{terms.PurposeCode}', not '{ask.PurposeCode}'.");
         }
 
-        if (JobKinds.WithRequesterSet.Contains(ask.Kind) && ask.RequesterSetSize < grant.MinRequesterSetSize)
+        var minimumSet = Math.Max(grant.MinRequesterSetSize, requesterSetFloor);
+        if (JobKinds.WithRequesterSet.Contains(ask.Kind) && ask.RequesterSetSize < minimumSet)
         {
-            return Decision.Deny(DenyReason.RequesterSetTooSmall, $"Grant '{grant.Id}' needs a requester set of at least {grant.MinRequesterSetSize} keys; this job has {ask.RequesterSetSize}.");
+            return Decision.Deny(DenyReason.RequesterSetTooSmall, $"Grant '{grant.Id}' needs a requester set of at least {minimumSet} keys; this job has {ask.RequesterSetSize}.");
         }
 
         return Decision.Allow;

@@ -98,6 +98,11 @@ public static class NodeConfiguration
             throw new NodeException($"Node:Jobs:TimeoutMinutes must be between 1 and 10080; got {options.Jobs.TimeoutMinutes}.");
         }
 
+        if (options.Jobs.MinRequesterSetSize is < 1 or > 1_000_000_000)
+        {
+            throw new NodeException($"Node:Jobs:MinRequesterSetSize must be between 1 and 1000000000; got {options.Jobs.MinRequesterSetSize}.");
+        }
+
         return options;
     }
 

@@ -65,4 +65,10 @@ public sealed class JobOptions
 
     /// <summary>Days a provider keeps one OPRF key for a dataset's cached psi tags before it rotates the key and rebuilds the tags.</summary>
     public int PsiKeyLifetimeDays { get; set; } = 7;
+
+    /// <summary>
+    /// The smallest requester set a PSI job may use at this node as provider, whatever a grant says: grants can only raise it. Keeps a
+    /// requester from probing a few keys at a time.
+    /// </summary>
+    public long MinRequesterSetSize { get; set; } = 100;
 }

@@ -100,7 +100,7 @@ public sealed class NodeHost : IAsyncDisposable
         var peerKeys = new PeerAuditKeys(database, peers, channels, clock);
         var datasets = new DatasetStore(database, audit);
         var refusals = new PeerRefusalBudget(audit, clock, TimeSpan.FromMinutes(1));
-        var access = new AccessStore(database, audit, clock, refusals);
+        var access = new AccessStore(database, audit, clock, refusals, options.Jobs.MinRequesterSetSize);
         var jobs = new JobStore(database, audit, clock);
         var jobEvents = new JobEvents();
         await pins.RefreshAsync(cancellationToken);

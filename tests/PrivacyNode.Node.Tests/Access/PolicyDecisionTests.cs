@@ -130,6 +130,22 @@ public sealed class PolicyDecisionTests
         Assert.Equal(["payload"], modes);
     }
 
+    /// <summary>Issue 16, finding 9: a grant without a minimum requester set must not admit a PSI job over one key.</summary>
+    [Fact]
+    public void Finding9_NodeFloorOnTheRequesterSet_AppliesWhenTheGrantSaysLessAndGrantsCanRaiseIt()
+    {
+        var grant = Grant();
+        grant.MinRequesterSetSize = 0;
+        var tiny = new JobAsk("insurer", "grt-1", "psi-count", "claims", ["id_number"], "count", "fraud-check", 1);
+
+        Assert.True(PolicyDecision.Decide(grant, Sharing.Conditional, tiny, 0, Now).Allowed);
+        Assert.Equal(DenyReason.RequesterSetTooSmall, PolicyDecision.Decide(grant, Sharing.Conditional, tiny, 0, Now, requesterSetFloor: 100).Reason);
+        Assert.Equal(DenyReason.RequesterSetTooSmall, PolicyDecision.Decide(grant, Sharing.Conditional, tiny with { RequesterSetSize = 99 }, 0, Now, requesterSetFloor: 100).Reason);
+        Assert.True(PolicyDecision.Decide(grant, Sharing.Conditional, tiny with { RequesterSetSize = 100 }, 0, Now, requesterSetFloor: 100).Allowed);
+        grant.MinRequesterSetSize = 1000;
+        Assert.Equal(DenyReason.RequesterSetTooSmall, PolicyDecision.Decide(grant, Sharing.Conditional, tiny with { RequesterSetSize = 100 }, 0, Now, requesterSetFloor: 100).Reason);
+    }
+
     [Fact]
     public void OtherPeersGrant_IsNotConfirmedToExist()
     {
