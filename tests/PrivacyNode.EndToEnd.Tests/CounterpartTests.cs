@@ -29,7 +29,7 @@ public sealed class CounterpartTests : IAsyncLifetime
         var claims = new StringBuilder("id_number,amount,hospital\n");
         for (var i = 0; i < Claims; i++)
         {
-            claims.Append(CultureInfo.InvariantCulture, $"{ControlPlaneTests.ResidentId(i)},{1000 + i},H{i % 3}\n");
+            claims.Append(CultureInfo.InvariantCulture, $"{ControlPlaneTests.ResidentId(i)},{1000 + i},Hospital {new string('x', i % 7)}\n");
         }
 
         var csv = Path.Combine(_nodes.Root, "claims.csv");
@@ -131,6 +131,24 @@ public sealed class CounterpartTests : IAsyncLifetime
             Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
             Assert.Contains("requester-set-too-small", ex.Status.Detail, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Finding9_SealedPayloads_HaveOneLengthPerJob()
+    {
+        var grant = await GrantAsync("psi-payload", "payload");
+        using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
+        using var requester = new PsiRequester();
+        var blinded = requester.Blind([.. Enumerable.Range(0, Claims).Select(i => Encoding.UTF8.GetBytes(ControlPlaneTests.ResidentId(i)))]);
+
+        var responses = await rogue.PsiAsync(
+            new PsiRequest { Admission = rogue.Admit("job-payload", Spec(grant, "psi-payload", "payload", "id_number", "hospital"), Claims) },
+            new PsiRequest { Blinded = new PsiElements { Elements = ByteString.CopyFrom(blinded) } },
+            new PsiRequest { BlindedDone = new PsiBlindedDone { Count = Claims } });
+        var lengths = responses.Where(r => r.MessageCase == PsiResponse.MessageOneofCase.Tags).SelectMany(r => r.Tags.SealedPayloads).Select(p => p.Length).ToList();
+
+        Assert.Equal(Claims, lengths.Count);
+        Assert.Single(lengths.Distinct());
     }
 
     [Fact]

@@ -171,7 +171,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
                 }
 
                 matches[index] = withPayloads
-                    ? [.. PsiPayloadRow.Parser.ParseFrom(requester.Suite.Open(payloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, message.Tags.SealedPayloads[i].Span)).Values]
+                    ? [.. PaddedPayload.Unpad(requester.Suite.Open(payloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, message.Tags.SealedPayloads[i].Span)).Values]
                     : [];
             }
         }

@@ -300,7 +300,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         }
     }
 
-    /// <summary>The tags of the provider's own keys, in a random order; for psi-payload each with its sealed row.</summary>
+    /// <summary>The tags of the provider's own keys, in a random order; for psi-payload each with its sealed row, all rows padded to one length.</summary>
     private static async Task SendTagsAsync(IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, KeyedRows own, bool withPayloads, CancellationToken cancellationToken)
     {
         var order = Enumerable.Range(0, own.Entries.Count).Select(i => BitConverter.GetBytes(i)).SelectMany(b => b).ToArray();
@@ -308,6 +308,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
         var message = new PsiTags();
         var tags = new MemoryStream();
         var payloadBytes = 0;
+        var padTo = withPayloads ? PaddedPayload.CommonLength(own.Entries.Select(RowOf)) : 0;
         for (var start = 0; start < own.Entries.Count; start += MaxBatch)
         {
             var length = Math.Min(MaxBatch, own.Entries.Count - start);
@@ -321,9 +322,8 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
                 provider.Tag(entries.Select(e => System.Text.Encoding.UTF8.GetBytes(e.Key)).ToList(), chunk, keys);
                 for (var k = 0; withPayloads && k < count; k++)
                 {
-                    var row = new PsiPayloadRow();
-                    row.Values.AddRange(entries[k].Extra);
-                    sealedRows[from + k] = provider.Suite.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize), row.ToByteArray());
+                    sealedRows[from + k] = provider.Suite.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize),
+                        PaddedPayload.Pad(RowOf(entries[k]), padTo));
                 }
 
                 CryptographicOperations.ZeroMemory(keys);
@@ -360,4 +360,6 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             payloadBytes = 0;
         }
     }
+
+    private static PsiPayloadRow RowOf(KeyedRows.Entry entry) => new() { Values = { entry.Extra } };
 }
