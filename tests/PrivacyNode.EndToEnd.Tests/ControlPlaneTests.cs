@@ -51,7 +51,10 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         // Analysts see the bureau's catalog (metadata only) and may not register datasets themselves.
         var remote = await CliNodes.CliOkAsync(analyst, "dataset", "show", "claims", "--peer", "bureau", "--json");
         var shown = JsonDocument.Parse(remote).RootElement.GetProperty("dataset");
-        Assert.Equal("40", shown.GetProperty("rowCount").GetString());
+        // Issue 16, finding 9: no row count and no content digest, only an opaque version id.
+        Assert.False(shown.TryGetProperty("rowCount", out var rowCount) && rowCount.GetString() != "0");
+        Assert.StartsWith("r", shown.GetProperty("version").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("sha256", remote, StringComparison.Ordinal);
         Assert.Equal(string.Empty, shown.GetProperty("sourceLocation").GetString());
         Assert.Equal(ExitCodes.Denied, (await CliNodes.CliAsync(analyst, "dataset", "add", "x", "--csv", csv, "--grade", "L1", "--sharing", "conditional",
             "--key", "id_number:text", "--owner-unit", "u", "--responsible", "r")).Code);

@@ -86,7 +86,7 @@ internal static class DatasetCommands
 
             output.WriteTable(["name", "rows", "grade", "sharing", "keys", "owner unit", "responsible", "version"], response.Datasets.Select(d => (IReadOnlyList<string>)
             [
-                d.Name, d.RowCount.ToString(CultureInfo.InvariantCulture), d.Grade, Text.Sharing(d.Sharing),
+                d.Name, d.RowCount > 0 ? d.RowCount.ToString(CultureInfo.InvariantCulture) : "-", d.Grade, Text.Sharing(d.Sharing),
                 string.Join(",", d.KeyColumns.Select(k => $"{k.Column}:{k.KeyType}")), d.OwnerUnit, d.ResponsiblePerson, d.Version.Length > 19 ? d.Version[..19] : d.Version,
             ]));
             return ExitCodes.Success;
@@ -147,7 +147,7 @@ internal static class DatasetCommands
 
     private static void Describe(CliOutput output, Dataset d)
     {
-        output.WriteLine($"Dataset '{d.Name}': {d.RowCount.ToString(CultureInfo.InvariantCulture)} rows, grade {d.Grade}, {Text.Sharing(d.Sharing)}, version {d.Version}");
+        output.WriteLine($"Dataset '{d.Name}': {(d.RowCount > 0 ? d.RowCount.ToString(CultureInfo.InvariantCulture) + " rows, " : "")}grade {d.Grade}, {Text.Sharing(d.Sharing)}, version {d.Version}");
         if (d.SourceLocation.Length > 0)
         {
             output.WriteLine($"Source: {d.SourceKind} {d.SourceLocation}");

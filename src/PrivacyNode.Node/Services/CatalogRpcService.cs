@@ -39,13 +39,26 @@ public sealed partial class CatalogRpcService(DatasetStore datasets, ProviderTag
         router.MapUnary(PeerCatalogServiceDescriptor.GetDataset, PeerGetDatasetAsync);
     }
 
-    /// <summary>What a peer may see of a dataset: everything but where it is stored, who registered it, and the key report.</summary>
+    /// <summary>
+    /// What a peer may see of a dataset: the catalog entry the data regulation asks for (name, description, grade, sharing, owner unit,
+    /// responsible person, update cycle, registration time) and, unless it is not shared, its columns and key columns; never where it
+    /// is stored, who registered it, the key report, its row count or its content digest. The version a peer sees is an opaque id that
+    /// changes with every registration.
+    /// </summary>
     internal static Dataset ForPeers(Dataset dataset)
     {
         var shown = dataset.Clone();
         shown.SourceLocation = string.Empty;
         shown.RegisteredBy = string.Empty;
         shown.KeyReports.Clear();
+        shown.RowCount = 0;
+        shown.Version = "r" + (dataset.RegisteredAt?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (dataset.Sharing == Sharing.NotShared)
+        {
+            shown.Columns.Clear();
+            shown.KeyColumns.Clear();
+        }
+
         return shown;
     }
 
