@@ -152,6 +152,21 @@ public sealed class CounterpartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Finding9_AUserAddedAgainUnderTheSameName_InheritsNoJobsOrResults()
+    {
+        var grant = await GrantAsync("row-count", "count");
+        var job = JsonDocument.Parse(await CliNodes.CliOkAsync(_analyst, "job", "submit", "--kind", "row-count", "--grant", grant, "--json")).RootElement.GetProperty("id").GetString()!;
+        await CliNodes.CliOkAsync(_analyst, "job", "watch", job);
+        Assert.Contains("row_count: 60", await CliNodes.CliOkAsync(_analyst, "job", "result", job), StringComparison.Ordinal);
+
+        await CliNodes.CliOkAsync(_insurer, "user", "remove", "li.na");
+        var again = await CliNodes.AddUserAsync(_insurer, "li.na", "analyst");
+
+        Assert.NotEqual(0, (await CliNodes.CliAsync(again, "job", "result", job)).Code);
+        Assert.Empty(JsonDocument.Parse(await CliNodes.CliOkAsync(again, "job", "list", "--json")).RootElement.GetProperty("jobs").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Finding7_UnreadableDataset_RefusalNamesNoPathOrError()
     {
         var grant = await GrantAsync("row-count,psi", "count,membership");

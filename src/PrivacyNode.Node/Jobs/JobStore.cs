@@ -19,9 +19,10 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
         return database.InTransactionAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(
-                "INSERT INTO jobs (id, job, state, submitted_by, submitted_at_ms) VALUES (@i, @j, @s, @b, @t)",
+                "INSERT INTO jobs (id, job, state, submitted_by, submitted_at_ms, submitted_by_id) VALUES (@i, @j, @s, @b, @t, @u)",
                 cancellationToken, transaction,
-                ("@i", job.Id), ("@j", job.ToByteArray()), ("@s", job.State.ToString()), ("@b", job.SubmittedBy), ("@t", job.SubmittedAt.ToDateTimeOffset().ToUnixTimeMilliseconds()));
+                ("@i", job.Id), ("@j", job.ToByteArray()), ("@s", job.State.ToString()), ("@b", job.SubmittedBy), ("@t", job.SubmittedAt.ToDateTimeOffset().ToUnixTimeMilliseconds()),
+                ("@u", job.SubmittedById));
             return await audit.AppendAsync(connection, transaction, Entry(by.Does("job.submit"), job), cancellationToken);
         }, cancellationToken);
     }
@@ -32,13 +33,13 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
         return await connection.QuerySingleOrDefaultAsync("SELECT job FROM jobs WHERE id = @i", Read, cancellationToken, null, ("@i", id));
     }
 
-    /// <summary>All jobs, or those of <paramref name="submittedBy"/>, newest first.</summary>
-    public async Task<List<Job>> ListAsync(string? submittedBy, CancellationToken cancellationToken)
+    /// <summary>All jobs, or those of the user with id <paramref name="submittedById"/>, newest first.</summary>
+    public async Task<List<Job>> ListAsync(string? submittedById, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return submittedBy is null
+        return submittedById is null
             ? await connection.QueryAsync("SELECT job FROM jobs ORDER BY submitted_at_ms DESC, id", Read, cancellationToken)
-            : await connection.QueryAsync("SELECT job FROM jobs WHERE submitted_by = @b ORDER BY submitted_at_ms DESC, id", Read, cancellationToken, null, ("@b", submittedBy));
+            : await connection.QueryAsync("SELECT job FROM jobs WHERE submitted_by_id = @b ORDER BY submitted_at_ms DESC, id", Read, cancellationToken, null, ("@b", submittedById));
     }
 
     /// <summary>Jobs in <paramref name="state"/>.</summary>

@@ -57,7 +57,7 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
 
         var user = await users.FindByTokenHashAsync(BearerToken.Hash(token!), context.CancellationToken)
             ?? throw new RpcException(StatusCode.Unauthenticated, "Unknown or revoked token.");
-        var caller = new LocalCaller(user.Name, user.Role);
+        var caller = new LocalCaller(user.Name, user.Role, user.Id);
         context.Items[IdentifiedKey] = caller;
         if (Array.IndexOf(roles, user.Role) < 0)
         {

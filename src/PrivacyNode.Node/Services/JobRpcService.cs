@@ -72,6 +72,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             Spec = spec,
             State = JobState.Pending,
             SubmittedBy = caller.Name,
+            SubmittedById = caller.UserId,
             SubmittedAt = JobRun.Now(clock),
             Stage = "queued",
             ResultExpiresAt = grants.Select(g => g.Terms.ValidTo).Min(),
@@ -161,7 +162,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
     {
         var caller = context.GetLocalCaller();
         var job = await jobs.GetAsync(jobId, context.CancellationToken);
-        return job is not null && (caller.Role == Role.Admin || job.SubmittedBy == caller.Name)
+        return job is not null && (caller.Role == Role.Admin || job.SubmittedById == caller.UserId)
             ? job
             : throw new RpcException(StatusCode.NotFound, $"No job '{jobId}' of yours.");
     }
@@ -173,7 +174,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
     {
         var caller = context.GetLocalCaller();
         var response = new ListJobsResponse();
-        response.Jobs.AddRange(await jobs.ListAsync(caller.Role == Role.Admin ? null : caller.Name, context.CancellationToken));
+        response.Jobs.AddRange(await jobs.ListAsync(caller.Role == Role.Admin ? null : caller.UserId, context.CancellationToken));
         return response;
     }
 

@@ -82,6 +82,13 @@ internal static class Migrations
                 learned_at_ms BIGINT NOT NULL
             );
             """),
+        (3, "user ids", """
+            ALTER TABLE users ADD COLUMN id TEXT NULL;
+            UPDATE users SET id = 'usr-' || {random_hex};
+            ALTER TABLE jobs ADD COLUMN submitted_by_id TEXT NULL;
+            UPDATE jobs SET submitted_by_id = (SELECT users.id FROM users WHERE users.name = jobs.submitted_by);
+            CREATE INDEX jobs_submitted_by_id ON jobs (submitted_by_id);
+            """),
     ];
 
     public static async Task ApplyAsync(NodeDatabase database, CancellationToken cancellationToken)
@@ -115,6 +122,7 @@ internal static class Migrations
     /// <summary>The latest schema version.</summary>
     public static int LatestVersion => All[^1].Version;
 
-    private static string Render(string sql, SqlDialect dialect) =>
-        sql.Replace("{blob}", dialect == SqlDialect.PostgreSql ? "BYTEA" : "BLOB", StringComparison.Ordinal);
+    private static string Render(string sql, SqlDialect dialect) => sql
+        .Replace("{blob}", dialect == SqlDialect.PostgreSql ? "BYTEA" : "BLOB", StringComparison.Ordinal)
+        .Replace("{random_hex}", dialect == SqlDialect.PostgreSql ? "md5(random()::text || clock_timestamp()::text || name)" : "lower(hex(randomblob(16)))", StringComparison.Ordinal);
 }

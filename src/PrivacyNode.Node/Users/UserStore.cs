@@ -8,7 +8,7 @@ namespace PrivacyNode.Node.Users;
 /// <summary>The local users and their token hashes. Every change is audited in the same transaction.</summary>
 public sealed class UserStore(NodeDatabase database, AuditLog audit, TimeProvider clock)
 {
-    private const string Columns = "name, role, created_at_ms, created_by";
+    private const string Columns = "name, role, created_at_ms, created_by, id";
 
     /// <summary>Creates a user; false if the name is taken.</summary>
     public async Task<bool> AddAsync(string name, Role role, byte[] tokenHash, Actor by, CancellationToken cancellationToken)
@@ -22,9 +22,10 @@ public sealed class UserStore(NodeDatabase database, AuditLog audit, TimeProvide
             }
 
             await connection.ExecuteAsync(
-                "INSERT INTO users (name, role, token_hash, created_at_ms, created_by) VALUES (@n, @r, @h, @t, @b)",
+                "INSERT INTO users (name, role, token_hash, created_at_ms, created_by, id) VALUES (@n, @r, @h, @t, @b, @i)",
                 cancellationToken, transaction,
-                ("@n", name), ("@r", Roles.ToText(role)), ("@h", tokenHash), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@b", by.Name));
+                ("@n", name), ("@r", Roles.ToText(role)), ("@h", tokenHash), ("@t", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@b", by.Name),
+                ("@i", "usr-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
             await audit.AppendAsync(connection, transaction, by.Does("user.add") with
             {
                 Details = new Dictionary<string, string> { ["user"] = name, ["role"] = Roles.ToText(role) },
@@ -84,6 +85,6 @@ public sealed class UserStore(NodeDatabase database, AuditLog audit, TimeProvide
             throw new InvalidDataException($"User '{reader.GetString(0)}' has unknown role '{reader.GetString(1)}' in the database.");
         }
 
-        return new UserRecord(reader.GetString(0), role, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3));
+        return new UserRecord(reader.GetString(0), role, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3), reader.GetString(4));
     }
 }
