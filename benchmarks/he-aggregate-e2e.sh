@@ -19,9 +19,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 providers=(civil hr housing)
 start_nodes finance "${providers[@]}"
-as() { local name=$1; shift; pn "$@" --data-dir "$work/$name" --token "$(cat "$work/$name.token")"; }
-analyst=$(as finance user add analyst --role analyst | sed -n 2p | tr -d ' ')
-an() { pn "$@" --data-dir "$work/finance" --token "$analyst"; }
+as() { local name=$1; shift; pn "$@" --data-dir "$work/$name" --token-file "$work/$name.token"; }
+(umask 077; as finance user add analyst --role analyst | sed -n 2p | tr -d ' ' >"$work/analyst.token")
+an() { pn "$@" --data-dir "$work/finance" --token-file "$work/analyst.token"; }
 
 python3 - "$rows" "$groups" "$work" "${providers[@]}" <<'PY'
 import random, sys

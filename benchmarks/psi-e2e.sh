@@ -20,10 +20,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/samples/local-nodes.sh"
 
 start_nodes insurer bureau
-as() { local name=$1; shift; pn "$@" --data-dir "$work/$name" --token "$(cat "$work/$name.token")"; }
+as() { local name=$1; shift; pn "$@" --data-dir "$work/$name" --token-file "$work/$name.token"; }
 as insurer peer add "$(as bureau invite)" >/dev/null
 as bureau peer add "$(as insurer invite)" >/dev/null
-analyst=$(as insurer user add analyst --role analyst | sed -n 2p | tr -d ' ')
+(umask 077; as insurer user add analyst --role analyst | sed -n 2p | tr -d ' ' >"$work/analyst.token")
 
 # Synthetic resident IDs with valid GB 11643 check characters: requester 0..N-1, provider N/2..N/2+M-1.
 python3 - "$items" "$provider_items" "$work" <<'PY'
@@ -48,10 +48,10 @@ as insurer dataset add mine --csv "$work/mine.csv" --grade L2 --sharing not-shar
   --owner-unit Insurer --responsible Bench >/dev/null
 pn request file --peer bureau --dataset theirs --columns id_number,amount --kinds psi,psi-count,psi-payload,psi-sum \
   --outputs membership,count,payload,sum --purpose benchmark --purpose-code bench --to 2099-12-31 --responsible Bench \
-  --data-dir "$work/insurer" --token "$analyst" >/dev/null
+  --data-dir "$work/insurer" --token-file "$work/analyst.token" >/dev/null
 request=$(as bureau request list --incoming --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"][0]["id"])')
 as bureau request approve "$request" --peer insurer --max-uses 10 --responsible Bench >/dev/null
-grant=$(pn grant list --json --data-dir "$work/insurer" --token "$analyst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["grants"][0]["id"])')
+grant=$(pn grant list --json --data-dir "$work/insurer" --token-file "$work/analyst.token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["grants"][0]["id"])')
 columns=id_number
 extra=()
 [ "$kind" = psi-payload ] && columns=id_number,amount
@@ -61,15 +61,15 @@ peak() { grep VmHWM "/proc/$(pgrep -P "$1" -f privacynode-node)/status" | awk '{
 for run in $(seq "$runs"); do
   began=$(date +%s.%N)
   job=$(pn job submit --kind "$kind" --grant "$grant" --columns "$columns" --input mine:id_number "${extra[@]}" --json \
-    --data-dir "$work/insurer" --token "$analyst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  if ! pn job watch "$job" --data-dir "$work/insurer" --token "$analyst" >"$work/watch.log"; then
+    --data-dir "$work/insurer" --token-file "$work/analyst.token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  if ! pn job watch "$job" --data-dir "$work/insurer" --token-file "$work/analyst.token" >"$work/watch.log"; then
     tail -3 "$work/watch.log"; tail -20 "$work/insurer.log" "$work/bureau.log"; exit 1
   fi
   ended=$(date +%s.%N)
 
-  metrics=$(pn job result "$job" --json --data-dir "$work/insurer" --token "$analyst" \
+  metrics=$(pn job result "$job" --json --data-dir "$work/insurer" --token-file "$work/analyst.token" \
     | python3 -c 'import json,sys; print(" ".join(m["name"] + "=" + m["value"] for m in json.load(sys.stdin)["result"]["metrics"]))')
-  job_time=$(pn job show "$job" --json --data-dir "$work/insurer" --token "$analyst" | python3 -c '
+  job_time=$(pn job show "$job" --json --data-dir "$work/insurer" --token-file "$work/analyst.token" | python3 -c '
 import datetime, json, sys
 job = json.load(sys.stdin)
 at = lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))

@@ -16,9 +16,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_nodes() { # names...: init and serve each on loopback; wait until all listen. Admin tokens go to $work/<name>.token.
+start_nodes() { # names...: init and serve each on loopback; wait until all listen. Admin tokens go to $work/<name>.token (owner-only).
   local name
   for name in "$@"; do
+    (umask 077; : >"$work/$name.token")
     pn init --name "$name" --data-dir "$work/$name" --peer-listen 127.0.0.1:0 --local-listen 127.0.0.1:0 --json \
       | sed -n 's/.*"adminToken":"\([^"]*\)".*/\1/p' >"$work/$name.token"
     # The executable itself, not the pn function, and not in a subshell: $! must be the CLI's pid for cleanup's SIGTERM to reach it.

@@ -12,27 +12,24 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 echo "== Each agency creates and starts its node"
 start_nodes insurer bureau stranger
-insurer_token=$(cat "$work/insurer.token")
-bureau_token=$(cat "$work/bureau.token")
-stranger_token=$(cat "$work/stranger.token")
 
 echo "== They exchange invitations (one line each)"
-insurer_invite=$(pn invite --data-dir "$work/insurer" --token "$insurer_token")
-bureau_invite=$(pn invite --data-dir "$work/bureau" --token "$bureau_token")
+insurer_invite=$(pn invite --data-dir "$work/insurer" --token-file "$work/insurer.token")
+bureau_invite=$(pn invite --data-dir "$work/bureau" --token-file "$work/bureau.token")
 echo "insurer: $insurer_invite"
 echo "bureau:  $bureau_invite"
 
 echo "== Each pins the other"
-pn peer add "$bureau_invite" --data-dir "$work/insurer" --token "$insurer_token"
-pn peer add "$insurer_invite" --data-dir "$work/bureau" --token "$bureau_token"
+pn peer add "$bureau_invite" --data-dir "$work/insurer" --token-file "$work/insurer.token"
+pn peer add "$insurer_invite" --data-dir "$work/bureau" --token-file "$work/bureau.token"
 
 echo "== Both check the link"
-pn peer check bureau --data-dir "$work/insurer" --token "$insurer_token"
-pn peer check insurer --data-dir "$work/bureau" --token "$bureau_token"
+pn peer check bureau --data-dir "$work/insurer" --token-file "$work/insurer.token"
+pn peer check insurer --data-dir "$work/bureau" --token-file "$work/bureau.token"
 
 echo "== A node the insurer never paired with is refused"
-pn peer add "$insurer_invite" --data-dir "$work/stranger" --token "$stranger_token" >/dev/null
-if pn peer check insurer --data-dir "$work/stranger" --token "$stranger_token"; then
+pn peer add "$insurer_invite" --data-dir "$work/stranger" --token-file "$work/stranger.token" >/dev/null
+if pn peer check insurer --data-dir "$work/stranger" --token-file "$work/stranger.token"; then
   echo "unexpected: the unpaired node got through" >&2
   exit 1
 fi

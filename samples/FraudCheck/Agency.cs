@@ -58,8 +58,8 @@ internal sealed class Agency : IAsyncDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await CliProgram.RunAsync(
-            [.. args, "--data-dir", Directory, "--token", _tokens[user]],
-            new CliEnvironment(output, error, new Dictionary<string, string>()),
+            [.. args, "--data-dir", Directory],
+            new CliEnvironment(output, error, new Dictionary<string, string> { ["PRIVACYNODE_TOKEN"] = _tokens[user] }),
             cancellationToken);
         return code == ExitCodes.Success
             ? output.ToString()

@@ -7,7 +7,7 @@ namespace PrivacyNode.Cli;
 /// <summary>
 /// The CLI's line to one node's local endpoint. The node is found, in order, from <c>--node</c>, from the
 /// <c>run/endpoints.json</c> that a running node publishes in <c>--data-dir</c>, from PRIVACYNODE_NODE, from
-/// PRIVACYNODE_DATA_DIR, and finally <c>http://127.0.0.1:7080</c>. The token comes from <c>--token</c> or PRIVACYNODE_TOKEN.
+/// PRIVACYNODE_DATA_DIR, and finally <c>http://127.0.0.1:7080</c>. The token is <see cref="TokenSource"/>'s.
 /// </summary>
 internal sealed class NodeConnection : IDisposable
 {
@@ -27,7 +27,6 @@ internal sealed class NodeConnection : IDisposable
 
     public static NodeConnection Resolve(string? node, string? dataDirectory, string? token, CliEnvironment environment)
     {
-        token ??= environment.GetVariable("PRIVACYNODE_TOKEN");
         if (!string.IsNullOrEmpty(node))
         {
             return new NodeConnection(ParseAddress(node), token);

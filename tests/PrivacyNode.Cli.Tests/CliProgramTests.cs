@@ -89,5 +89,41 @@ public sealed class CliProgramTests(FakeNode node) : IClassFixture<FakeNode>
         }
     }
 
+    /// <summary>Issue 16, finding 9: --token is visible to other local users; a token file (owner-only) or the environment is not.</summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Finding9_TokenFromAFile_OrTheEnvironment_AndAWarningForTokenOnTheCommandLine()
+    {
+        var directory = Directory.CreateTempSubdirectory("pn-token-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "token");
+            await File.WriteAllTextAsync(file, Token + "\n");
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            var fromFile = await new CliRunner(node.Address).RunAsync("peer", "list", "--token-file", file);
+            Assert.Equal((ExitCodes.Success, "Bearer " + Token), (fromFile.Code, node.LastAuthorization));
+            Assert.DoesNotContain("warning", fromFile.Error, StringComparison.Ordinal);
+
+            var fromEnvironment = await new CliRunner(node.Address, variables: new Dictionary<string, string> { ["PRIVACYNODE_TOKEN_FILE"] = file }).RunAsync("peer", "list");
+            Assert.Equal((ExitCodes.Success, "Bearer " + Token), (fromEnvironment.Code, node.LastAuthorization));
+
+            var onCommandLine = await new CliRunner(node.Address).RunAsync("peer", "list", "--token", Token);
+            Assert.Equal(ExitCodes.Success, onCommandLine.Code);
+            Assert.Contains("warning: --token is visible to other local users", onCommandLine.Error, StringComparison.Ordinal);
+
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var readable = await new CliRunner(node.Address).RunAsync("peer", "list", "--token-file", file);
+            Assert.Equal(ExitCodes.Usage, readable.Code);
+            Assert.Contains("chmod 600", readable.Error, StringComparison.Ordinal);
+            var missing = await new CliRunner(node.Address).RunAsync("peer", "list", "--token-file", Path.Combine(directory, "none"));
+            Assert.Equal(ExitCodes.Usage, missing.Code);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => new CliRunner(node.Address, Token).RunAsync(args);
 }

@@ -1,6 +1,6 @@
 namespace PrivacyNode.Cli.Tests;
 
-/// <summary>Runs the CLI in-process with its own output streams and environment.</summary>
+/// <summary>Runs the CLI in-process with its own output streams and environment; a token goes in $PRIVACYNODE_TOKEN.</summary>
 public sealed class CliRunner(Uri? node = null, string? token = null, IReadOnlyDictionary<string, string>? variables = null)
 {
     public async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
@@ -13,12 +13,13 @@ public sealed class CliRunner(Uri? node = null, string? token = null, IReadOnlyD
             arguments.AddRange(["--node", node.ToString()]);
         }
 
+        var environment = new Dictionary<string, string>(variables ?? new Dictionary<string, string>());
         if (token is not null)
         {
-            arguments.AddRange(["--token", token]);
+            environment["PRIVACYNODE_TOKEN"] = token;
         }
 
-        var code = await CliProgram.RunAsync([.. arguments], new CliEnvironment(output, error, variables ?? new Dictionary<string, string>()), CancellationToken.None);
+        var code = await CliProgram.RunAsync([.. arguments], new CliEnvironment(output, error, environment), CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 }

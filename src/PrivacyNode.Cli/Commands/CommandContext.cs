@@ -12,7 +12,8 @@ internal sealed class CommandContext(CliEnvironment environment, GlobalOptions o
     {
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var connection = NodeConnection.Resolve(parse.GetValue(options.Node), parse.GetValue(options.DataDir), parse.GetValue(options.Token), Environment);
+            var token = TokenSource.Resolve(parse.GetValue(options.Token), parse.GetValue(options.TokenFile), Environment);
+            using var connection = NodeConnection.Resolve(parse.GetValue(options.Node), parse.GetValue(options.DataDir), token, Environment);
             var output = new CliOutput(Environment, parse.GetValue(options.Json));
             try
             {

@@ -9,7 +9,9 @@ internal sealed class GlobalOptions
 
     public Option<string?> DataDir { get; } = new("--data-dir", "-d") { Description = "Find the running node from its data directory (default: $PRIVACYNODE_DATA_DIR).", Recursive = true };
 
-    public Option<string?> Token { get; } = new("--token") { Description = "Your bearer token (default: $PRIVACYNODE_TOKEN).", Recursive = true };
+    public Option<string?> Token { get; } = new("--token") { Description = "Your bearer token; other local users can read it in the process list, so prefer --token-file (default: $PRIVACYNODE_TOKEN).", Recursive = true };
+
+    public Option<string?> TokenFile { get; } = new("--token-file") { Description = "A file holding your bearer token, readable only by you (default: $PRIVACYNODE_TOKEN_FILE).", Recursive = true };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print results as JSON for scripts.", Recursive = true };
 
@@ -18,6 +20,7 @@ internal sealed class GlobalOptions
         root.Options.Add(Node);
         root.Options.Add(DataDir);
         root.Options.Add(Token);
+        root.Options.Add(TokenFile);
         root.Options.Add(Json);
     }
 }
