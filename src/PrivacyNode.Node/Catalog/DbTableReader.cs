@@ -43,12 +43,21 @@ public sealed class DbTableReader : ITabularReader
         return OpenAsync(new SqliteConnection(connectionString), $"SELECT * FROM {QuoteIdentifier(table)}", $"{Path.GetFileName(path)}:{table}", cancellationToken);
     }
 
-    /// <summary>Connects to PostgreSQL and runs <c>SELECT * FROM table</c> or <paramref name="query"/> in a read-only transaction.</summary>
+    /// <summary>
+    /// Connects to PostgreSQL and runs <c>SELECT * FROM table</c> or <paramref name="query"/>, one statement, in a read-only session. The
+    /// session setting guards against mistakes only: the connection's role should be one that can only read (SECURITY.md).
+    /// </summary>
     public static Task<DbTableReader> OpenPostgresAsync(string connectionString, string? table, string? query, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(table) == string.IsNullOrWhiteSpace(query))
         {
             throw new DataSourceException("A PostgreSQL source needs exactly one of a table and a query.");
+        }
+
+        // A second statement could undo the read-only session (SET SESSION CHARACTERISTICS ... READ WRITE) and then write.
+        if (query is not null && query.TrimEnd().TrimEnd(';').Contains(';', StringComparison.Ordinal))
+        {
+            throw new DataSourceException("A PostgreSQL query is one statement: it may not contain ';' (register a view for anything longer).");
         }
 
         NpgsqlConnection connection;
