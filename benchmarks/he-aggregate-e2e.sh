@@ -44,7 +44,14 @@ for name in "${providers[@]}"; do
   an request file --peer "$name" --dataset subsidies --columns amount,district --kinds he-aggregate,row-count --outputs sum,count \
     --purpose benchmark --purpose-code bench --to 2099-12-31 --responsible Bench >/dev/null
   request=$(as "$name" request list --incoming --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"][0]["id"])')
-  as "$name" request approve "$request" --peer finance --max-uses 20 --min-result-size 10 --responsible Bench >/dev/null
+  as "$name" request approve "$request" --peer finance --max-uses 10 --min-result-size 10 --responsible Bench >/dev/null
+done
+# Contributors check the aggregator's keys, so the providers pair with each other too.
+for i in "${!providers[@]}"; do
+  for other in "${providers[@]:$((i + 1))}"; do
+    as "${providers[$i]}" peer add "$(as "$other" invite)" >/dev/null
+    as "$other" peer add "$(as "${providers[$i]}" invite)" >/dev/null
+  done
 done
 grant() { an grant list --json | python3 -c "import json,sys; print([g['id'] for g in json.load(sys.stdin)['grants'] if g['provider'] == '$1'][0])"; }
 

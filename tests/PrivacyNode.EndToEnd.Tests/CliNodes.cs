@@ -15,8 +15,11 @@ internal sealed class CliNodes
     private readonly Dictionary<string, NodeHost> _hosts = new(StringComparer.Ordinal);
     private readonly List<TestPostgres> _schemas = [];
 
-    /// <summary>The tests' PSI sets are tens of keys: the nodes here take requester sets from 10 keys (the default floor is 100).</summary>
-    public static readonly KeyValuePair<string, string?>[] TestOverrides = [new("Node:Jobs:MinRequesterSetSize", "10")];
+    /// <summary>
+    /// The tests' PSI sets are tens of keys: the nodes here take requester sets from 10 keys (the default floor is 100); and their sum
+    /// grants allow 20 uses (the default cap is 10), for the many jobs and probes a test runs under one grant.
+    /// </summary>
+    public static readonly KeyValuePair<string, string?>[] TestOverrides = [new("Node:Jobs:MinRequesterSetSize", "10"), new("Node:Access:MaxSumUses", "20")];
 
     public string Root { get; } = Directory.CreateTempSubdirectory("pn-e2e-").FullName;
 

@@ -166,6 +166,20 @@ public sealed class CounterpartTests : IAsyncLifetime
         Assert.Empty(JsonDocument.Parse(await CliNodes.CliOkAsync(again, "job", "list", "--json")).RootElement.GetProperty("jobs").EnumerateArray());
     }
 
+    /// <summary>Finding 6: where a deviating requester learns one chosen value per job, the node caps the uses a grant may allow.</summary>
+    [Fact]
+    public async Task Finding6_SumGrants_AllowNoMoreUsesThanTheNodesCap()
+    {
+        await CliNodes.CliOkAsync(_analyst, "request", "file", "--peer", "bureau", "--dataset", "claims", "--columns", "id_number,amount",
+            "--kinds", "psi-sum,psi", "--outputs", "sum,membership", "--purpose", "p", "--purpose-code", "claims-fraud-check", "--to", "2099-12-31", "--responsible", "Zhao Lei");
+        var request = JsonDocument.Parse(await CliNodes.CliOkAsync(_bureau, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")[0].GetProperty("id").GetString()!;
+
+        var (code, output, error) = await CliNodes.CliAsync(_bureau, "request", "approve", request, "--peer", "insurer", "--max-uses", "21", "--responsible", "Wang Fang");
+        Assert.NotEqual(0, code);
+        Assert.Contains("Node:Access:MaxSumUses", output + error, StringComparison.Ordinal);
+        await CliNodes.CliOkAsync(_bureau, "request", "approve", request, "--peer", "insurer", "--max-uses", "21", "--kinds", "psi", "--responsible", "Wang Fang");
+    }
+
     [Fact]
     public async Task Finding7_UnreadableDataset_RefusalNamesNoPathOrError()
     {

@@ -162,6 +162,68 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Issue 16, finding 6: a requester running modified software relays the aggregator's keys and the count total. It must not be able
+    /// to put its own sealing key in their place (it would open every contribution), nor hand the aggregator a count total that is
+    /// not the contributions' (it would lift small groups above the minimum result size).
+    /// </summary>
+    [Fact]
+    public async Task Finding6_DeviatingRequester_CannotSubstituteTheAggregatorsKeysOrForgeTheCountTotal()
+    {
+        var agencies = await SetUpAsync();
+        var spec = new JobSpec { Kind = "he-aggregate", OutputMode = "sum", PurposeCode = "subsidy-audit", ValueMin = "0.00", ValueMax = "100000.00" };
+        spec.GroupDomain.AddRange(Districts);
+        foreach (var (agency, columns) in new[] { ("civil", "subsidy,district"), ("hr", "amount,region_code") })
+        {
+            spec.Parts.Add(new JobPart { Peer = agency, GrantId = agencies.Grants[agency], Dataset = agency + "_subsidies", Columns = { columns.Split(',') } });
+        }
+
+        using var toCivil = new RogueRequester(agencies.Nodes["finance"], "finance", agencies.Nodes["civil"], "civil");
+        using var toHr = new RogueRequester(agencies.Nodes["finance"], "finance", agencies.Nodes["hr"], "hr");
+        using var requester = new HeAggregateRequester(HeAggregateSpec.TryParse(spec, out var shape, out _) ? shape.Groups.Count : 0, 2, 0, 10_000_000);
+        var requesterKey = ByteString.CopyFrom(BfvSerializer.Serialize(requester.PublicKey));
+        var options = CallOptions.WithTimeout(TimeSpan.FromSeconds(30));
+
+        foreach (var forgery in new[] { "own sealing key", "forged count total" })
+        {
+            var jobId = "job-deviant-" + forgery.Replace(' ', '-');
+            using var aggregate = toCivil.Channel.StartDuplexStreaming(PeerJobServiceDescriptor.Aggregate, options);
+            await aggregate.RequestStream.WriteAsync(new AggregateRequest
+            {
+                Open = new AggregateOpen { Admission = toCivil.Admit(jobId, HeAggregateSpec.ForPart(spec, 0), 0), RequesterKey = requesterKey },
+            });
+            Assert.True(await aggregate.ResponseStream.MoveNextAsync());
+            var opened = aggregate.ResponseStream.Current.Opened;
+            using var own = ContributionSeal.CreateRecipient();
+            var contribute = new ContributeRequest
+            {
+                Admission = toHr.Admit(jobId, HeAggregateSpec.ForPart(spec, 1), 0), RequesterKey = requesterKey, CountKey = opened.CountKey,
+                SealKey = forgery == "own sealing key" ? ByteString.CopyFrom(ContributionSeal.PublicKeyOf(own)) : opened.SealKey,
+                AggregatorKeysSignature = opened.KeysSignature,
+            };
+
+            if (forgery == "own sealing key")
+            {
+                var refused = await Assert.ThrowsAsync<RpcException>(() => toHr.Channel.UnaryAsync(PeerJobServiceDescriptor.Contribute, contribute, options));
+                Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+                Assert.Contains("not signed by the aggregator", refused.Status.Detail, StringComparison.Ordinal);
+                continue;
+            }
+
+            var contributed = await toHr.Channel.UnaryAsync(PeerJobServiceDescriptor.Contribute, contribute, options);
+            var counts = BfvSerializer.DeserializeCiphertext(HeAggregateParameters.Bfv, contributed.CountsForAggregator.Span);
+            await aggregate.RequestStream.WriteAsync(new AggregateRequest { SealedContribution = contributed.SealedContribution });
+            await aggregate.RequestStream.WriteAsync(new AggregateRequest
+            {
+                CountTotal = ByteString.CopyFrom(BfvSerializer.Serialize(HeAggregateRequester.SumCounts([counts, counts, counts]))),
+            });
+            await aggregate.RequestStream.CompleteAsync();
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await aggregate.ResponseStream.MoveNextAsync());
+            Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+            Assert.Contains("not the sum of the contributions' sealed counts", ex.Status.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
     /// Speaks PeerJobService as the requester would, with validly signed receipts, but sends what no honest requester sends: a key of
     /// another parameter set (refused before admission); then, to the aggregator, a sealed contribution that does not open, one
     /// encrypted under other keys, and one whose ciphertexts are for another parameter set.
@@ -283,7 +345,13 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
                  })
         {
             nodes[agency] = await _nodes.InitAndServeAsync(agency);
-            await CliNodes.PairAsync(nodes["finance"], nodes[agency]);
+            // Every node pairs with the requester; the providers pair with each other too, so a contributor can check the
+            // aggregator's keys whichever provider aggregates.
+            foreach (var paired in nodes.Keys.Where(n => n != agency))
+            {
+                await CliNodes.PairAsync(nodes[paired], nodes[agency]);
+            }
+
             var mine = Enumerable.Range(0, count).Select(i => new Row(
                 agency,
                 ControlPlaneTests.ResidentId(i),

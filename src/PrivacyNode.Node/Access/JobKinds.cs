@@ -43,6 +43,12 @@ public static class JobKinds
         return (kept, kept.Select(k => OutputModeOf[k]).Distinct(StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>
+    /// The kinds where a requester running modified software can learn more than the result, one chosen value per job, and no proof
+    /// stops it (SECURITY.md): their grants' uses are capped by Node:Access:MaxSumUses.
+    /// </summary>
+    public static IReadOnlyList<string> WithoutDeviationProof { get; } = ["psi-sum", "he-aggregate"];
+
     /// <summary>The output modes: count (sizes only), membership (which requester rows match), payload (granted provider columns for matches), sum (aggregates).</summary>
     public static IReadOnlyList<string> OutputModes { get; } = ["count", "membership", "payload", "sum"];
 }

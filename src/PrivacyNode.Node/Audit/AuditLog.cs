@@ -21,6 +21,12 @@ public sealed class AuditLog(NodeDatabase database, Ed25519KeyPair key, string n
     /// <summary>The node's audit public key.</summary>
     public byte[] PublicKey { get; } = key.PublicKey;
 
+    /// <summary>
+    /// Signs a statement this node makes to peers, with the audit key: Ed25519 over <paramref name="statement"/>, which must start with
+    /// a domain prefix of its own (never the record-hash or receipt encodings).
+    /// </summary>
+    public byte[] SignStatement(ReadOnlySpan<byte> statement) => key.Sign(statement);
+
     /// <summary>Appends a record within <paramref name="transaction"/> and returns it, hashed and signed.</summary>
     public async Task<AuditRecord> AppendAsync(DbConnection connection, DbTransaction transaction, AuditEntry entry, CancellationToken cancellationToken)
     {

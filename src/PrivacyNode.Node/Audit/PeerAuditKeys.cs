@@ -51,6 +51,11 @@ public sealed class PeerAuditKeys(NodeDatabase database, PeerStore peers, PeerCh
         }
     }
 
+    /// <summary>Whether <paramref name="signature"/> is <paramref name="peerName"/>'s audit-key signature over <paramref name="statement"/>.</summary>
+    /// <exception cref="RpcException">The peer is not paired with this node (FAILED_PRECONDITION) or its key cannot be learned (UNAVAILABLE).</exception>
+    public async Task<bool> VerifyStatementAsync(string peerName, byte[] statement, ReadOnlyMemory<byte> signature, CancellationToken cancellationToken) =>
+        Ed25519KeyPair.Verify(await GetAsync(peerName, cancellationToken), statement, signature.Span);
+
     private async Task<byte[]> GetAsync(string peerName, CancellationToken cancellationToken)
     {
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))

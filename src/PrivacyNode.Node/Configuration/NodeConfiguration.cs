@@ -83,6 +83,11 @@ public static class NodeConfiguration
             throw new NodeException($"Node:Access:ResponseWorkingDays must be between 1 and 60; got {options.Access.ResponseWorkingDays}.");
         }
 
+        if (options.Access.MaxSumUses is < 1 or > 1_000_000)
+        {
+            throw new NodeException($"Node:Access:MaxSumUses must be between 1 and 1000000; got {options.Access.MaxSumUses}.");
+        }
+
         if (options.Jobs.ResultRetentionDays is < 1 or > 3650)
         {
             throw new NodeException($"Node:Jobs:ResultRetentionDays must be between 1 and 3650; got {options.Jobs.ResultRetentionDays}.");

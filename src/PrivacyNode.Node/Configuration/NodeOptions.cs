@@ -52,6 +52,12 @@ public sealed class AccessOptions
 {
     /// <summary>Working days (Monday to Friday) within which a received request must be answered.</summary>
     public int ResponseWorkingDays { get; set; } = 10;
+
+    /// <summary>
+    /// The most uses a grant for psi-sum or he-aggregate may allow. A requester running modified software can learn one value of its
+    /// choosing per psi-sum job, or one provider's contribution per threshold he-aggregate job (SECURITY.md), so uses bound that.
+    /// </summary>
+    public long MaxSumUses { get; set; } = 10;
 }
 
 /// <summary>How jobs run and how long their results are kept.</summary>

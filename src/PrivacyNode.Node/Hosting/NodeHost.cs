@@ -128,7 +128,7 @@ public sealed class NodeHost : IAsyncDisposable
             TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
         var tagCache = new ProviderTagCache(directory.PsiCacheDirectory, TimeSpan.FromDays(options.Jobs.PsiKeyLifetimeDays), clock);
         var catalog = new CatalogRpcService(datasets, tagCache, peerClient, clock);
-        var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access.ResponseWorkingDays, clock);
+        var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock);
         var serverOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes };
         // A peer's call never outlives the longest job it can serve.
         var peerOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes, MaxDeadline = TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes + 5) };

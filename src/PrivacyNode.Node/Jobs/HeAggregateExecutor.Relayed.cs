@@ -62,7 +62,7 @@ public sealed partial class HeAggregateExecutor
         await Concurrently.RunAsync(Enumerable.Range(1, responses.Length).Select(index => (Func<CancellationToken, Task>)(async token =>
         {
             var part = shape.Parts[index];
-            var request = new ContributeRequest { Admission = Admission(run, index), RequesterKey = requesterKey, CountKey = opened.CountKey, SealKey = opened.SealKey };
+            var request = new ContributeRequest { Admission = Admission(run, index), RequesterKey = requesterKey, CountKey = opened.CountKey, SealKey = opened.SealKey, AggregatorKeysSignature = opened.KeysSignature };
             var response = await peers.CallAsync(part.Peer, PeerJobServiceDescriptor.Contribute, request, token, CallLimit);
             await RecordPartAsync(run, part, response.ProviderReceipt, response.Rows, token);
             responses[index - 1] = response;

@@ -4,6 +4,7 @@ using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
@@ -16,7 +17,7 @@ namespace PrivacyNode.Node.Services;
 /// AccessService on the local endpoint (file, answer and list requests; list and revoke grants) and
 /// PeerAccessService on the peer endpoint (receive requests, report their outcome).
 /// </summary>
-public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClient peerClient, PeerAuditKeys peerKeys, int responseWorkingDays, TimeProvider clock)
+public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClient peerClient, PeerAuditKeys peerKeys, AccessOptions options, TimeProvider clock)
 {
     private const int MaxText = PeerInput.MaxText;
 
@@ -249,6 +250,12 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             throw new RpcException(StatusCode.InvalidArgument, "A grant needs at least one use (--max-uses); minimum sizes cannot be negative.");
         }
 
+        if (request.MaxUses > options.MaxSumUses && terms.JobKinds.Any(JobKinds.WithoutDeviationProof.Contains))
+        {
+            throw new RpcException(StatusCode.InvalidArgument,
+                $"A grant for {string.Join(" or ", JobKinds.WithoutDeviationProof)} allows at most {options.MaxSumUses} uses here (Node:Access:MaxSumUses): a requester running modified software can learn one chosen value per use (SECURITY.md).");
+        }
+
         if (string.IsNullOrWhiteSpace(request.ProviderResponsible))
         {
             throw new RpcException(StatusCode.InvalidArgument, "The provider's responsible person is required.");
@@ -334,7 +341,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             RequesterResponsible = request.RequesterResponsible,
             FiledBy = request.FiledBy,
             FiledAt = Timestamp.FromDateTimeOffset(now),
-            RespondBy = Timestamp.FromDateTimeOffset(WorkingDays.Add(now, responseWorkingDays)),
+            RespondBy = Timestamp.FromDateTimeOffset(WorkingDays.Add(now, options.ResponseWorkingDays)),
             State = RequestState.Pending,
         };
         var record = await store.AddIncomingAsync(received, context.CancellationToken)

@@ -43,6 +43,25 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
             throw new RpcException(StatusCode.InvalidArgument, "The aggregator's sealing key is not an uncompressed P-256 point.");
         }
 
+        // The keys come relayed by the requester: only the aggregator's own signature shows they are not the requester's.
+        var aggregatorPeer = shape.Parts[0].Peer;
+        var statement = AggregatorKeysStatement(request.Admission.JobId, request.CountKey.Span, request.SealKey.Span);
+        bool signed;
+        try
+        {
+            signed = await peerKeys.VerifyStatementAsync(aggregatorPeer, statement, request.AggregatorKeysSignature.Memory, cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.FailedPrecondition or StatusCode.Unavailable)
+        {
+            throw new RpcException(StatusCode.FailedPrecondition,
+                $"This provider contributes only to an aggregator it is paired with, so that it can check the aggregator's keys; pair with '{aggregatorPeer}' or use --threshold. ({ex.Status.Detail})");
+        }
+
+        if (!signed)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"The count and sealing keys are not signed by the aggregator '{aggregatorPeer}' for this job.");
+        }
+
         var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, request.Admission, access, peerKeys, audit, cancellationToken);
         GroupTotals totals;
         try
@@ -62,6 +81,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
             Counts = Serialize(contribution.Counts),
             MinResultSize = job.Grant.MinResultSize,
             KeysDigest = ByteString.CopyFrom(KeysDigest(request.RequesterKey.Span, request.CountKey.Span)),
+            CountsForAggregator = Serialize(contribution.CountsForAggregatorKey!),
         };
         content.SumPlanes.AddRange(contribution.SumPlanes.Select(Serialize));
         var sealedContribution = ContributionSeal.Seal(request.SealKey.Span, AssociatedData(job.Admission.JobId), content.ToByteArray());
@@ -90,10 +110,16 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         using var aggregator = new HeAggregator(shape.Groups.Count);
         using var sealing = ContributionSeal.CreateRecipient();
         var countKey = BfvSerializer.Serialize(aggregator.CountKey);
+        var sealKey = ContributionSeal.PublicKeyOf(sealing);
         var relayed = new Relayed(shape, job.Admission.JobId, sealing, KeysDigest(open.RequesterKey.Span, countKey));
         await responses.WriteAsync(new AggregateResponse
         {
-            Opened = new AggregateOpened { CountKey = ByteString.CopyFrom(countKey), SealKey = ByteString.CopyFrom(ContributionSeal.PublicKeyOf(sealing)) },
+            Opened = new AggregateOpened
+            {
+                CountKey = ByteString.CopyFrom(countKey),
+                SealKey = ByteString.CopyFrom(sealKey),
+                KeysSignature = ByteString.CopyFrom(audit.SignStatement(AggregatorKeysStatement(job.Admission.JobId, countKey, sealKey))),
+            },
         }, cancellationToken);
         GroupTotals? own = null;
         await Concurrently.RunAsync(
@@ -137,6 +163,19 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         return hash.GetHashAndReset();
     }
 
+    /// <summary>What the aggregator signs of its keys: a domain prefix, the job id, SHA-256 of the count key and the sealing key, each length-prefixed.</summary>
+    private static byte[] AggregatorKeysStatement(string jobId, ReadOnlySpan<byte> countKey, ReadOnlySpan<byte> sealKey)
+    {
+        var statement = new List<byte>("privacynode-aggregator-keys-v1\n"u8.ToArray());
+        foreach (var part in new[] { Encoding.UTF8.GetBytes(jobId), SHA256.HashData(countKey), sealKey.ToArray() })
+        {
+            statement.AddRange(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(part.Length)));
+            statement.AddRange(part);
+        }
+
+        return [.. statement];
+    }
+
     /// <summary>A seal's associated data: the job it belongs to.</summary>
     private static byte[] AssociatedData(string jobId) => Encoding.UTF8.GetBytes("he-aggregate " + jobId);
 
@@ -148,8 +187,10 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         /// <summary>The minimum result size of each contributor's grant.</summary>
         public List<long> MinResultSizes { get; } = [];
 
-        /// <summary>The contributors' counts under the count key, as the requester added them up.</summary>
+        /// <summary>The contributors' counts under the count key, added up from their sealed copies (the requester's total must match).</summary>
         public Ciphertext? CountTotal { get; private set; }
+
+        private readonly List<Ciphertext> _sealedCounts = [];
 
         /// <summary>One sealed contribution per contributing part, each grant once, then the count total.</summary>
         /// <exception cref="RpcException">INVALID_ARGUMENT: a message is missing, out of order, altered, for another job or keys, or malformed.</exception>
@@ -183,11 +224,16 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
 
                 Contributions.Add(ReadContribution(content.SumPlanes, content.Counts, shape.Planes, $"contribution {i}"));
                 MinResultSizes.Add(content.MinResultSize);
+                _sealedCounts.Add(ReadCiphertext(content.CountsForAggregator, $"The sealed counts of contribution {i}"));
             }
 
             var total = await NextAsync(requests, m => m.MessageCase, AggregateRequest.MessageOneofCase.CountTotal, cancellationToken)
                 ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the count total.");
-            CountTotal = ReadCiphertext(total.CountTotal, "The count total");
+            CountTotal = HeAggregateRequester.SumCounts(_sealedCounts);
+            if (!CryptographicOperations.FixedTimeEquals(Serialize(CountTotal).Span, total.CountTotal.Span))
+            {
+                throw new RpcException(StatusCode.InvalidArgument, "The count total is not the sum of the contributions' sealed counts.");
+            }
         }
     }
 }
