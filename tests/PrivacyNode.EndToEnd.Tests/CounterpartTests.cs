@@ -46,7 +46,7 @@ public sealed class CounterpartTests : IAsyncLifetime
         var grant = await GrantAsync("psi,psi-count", "membership,count");
         using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
         using var requester = new PsiRequester();
-        var blinded = requester.Blind([.. Enumerable.Range(0, Claims).Select(i => Encoding.UTF8.GetBytes(ControlPlaneTests.ResidentId(i)))]);
+        var blinded = BlindClaims(requester);
 
         var membership = await EvaluationsAsync(rogue, grant, "psi", "membership", blinded);
         var count = await EvaluationsAsync(rogue, grant, "psi-count", "count", blinded);
@@ -67,7 +67,7 @@ public sealed class CounterpartTests : IAsyncLifetime
         Assert.Equal(["psi-count"], held.GetProperty("jobKinds").EnumerateArray().Select(k => k.GetString()));
         using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
         using var requester = new PsiRequester();
-        var blinded = requester.Blind([.. Enumerable.Range(0, Claims).Select(i => Encoding.UTF8.GetBytes(ControlPlaneTests.ResidentId(i)))]);
+        var blinded = BlindClaims(requester);
 
         foreach (var kind in new[] { "psi", "psi-payload" })
         {
@@ -139,7 +139,7 @@ public sealed class CounterpartTests : IAsyncLifetime
         var grant = await GrantAsync("psi-payload", "payload");
         using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
         using var requester = new PsiRequester();
-        var blinded = requester.Blind([.. Enumerable.Range(0, Claims).Select(i => Encoding.UTF8.GetBytes(ControlPlaneTests.ResidentId(i)))]);
+        var blinded = BlindClaims(requester);
 
         var responses = await rogue.PsiAsync(
             new PsiRequest { Admission = rogue.Admit("job-payload", Spec(grant, "psi-payload", "payload", "id_number", "hospital"), Claims) },
@@ -288,6 +288,10 @@ public sealed class CounterpartTests : IAsyncLifetime
         var evaluated = responses.Where(r => r.MessageCase == PsiResponse.MessageOneofCase.Evaluated).SelectMany(r => r.Evaluated.Elements.Chunk(32)).ToList();
         return [.. evaluated.Select(Convert.ToHexString)];
     }
+
+    /// <summary>The claims' keys, blinded by <paramref name="requester"/>.</summary>
+    private static byte[] BlindClaims(PsiRequester requester) =>
+        requester.Blind([.. Enumerable.Range(0, Claims).Select(i => Encoding.UTF8.GetBytes(ControlPlaneTests.ResidentId(i)))]);
 
     private static JobSpec Spec(string grant, string kind, string output, params string[] columns)
     {

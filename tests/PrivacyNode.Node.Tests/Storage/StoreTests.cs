@@ -58,20 +58,11 @@ public sealed class StoreTests
             var datasets = new DatasetStore(database, audit);
             var access = new AccessStore(database, audit, TimeProvider.System);
             var admin = new Actor("admin", "admin");
-            var dataset = new Dataset { Name = "claims", Sharing = Sharing.Conditional, RowCount = 3, RegisteredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
-            dataset.Columns.Add(new Column { Name = "id_number", Type = "text" });
+            var dataset = Claims();
             Assert.True(await datasets.SaveAsync(dataset, new DatasetSource { Csv = new CsvSource { Path = "/nonexistent.csv" } }, false, admin, CancellationToken.None));
             Assert.False(await datasets.SaveAsync(dataset, new DatasetSource(), false, admin, CancellationToken.None));
 
-            var terms = new AccessTerms
-            {
-                Dataset = "claims", Purpose = "p", PurposeCode = "fraud-check",
-                ValidFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)),
-                ValidTo = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)),
-            };
-            terms.Columns.Add("id_number");
-            terms.JobKinds.Add("row-count");
-            terms.OutputModes.Add("count");
+            var terms = RowCountTerms();
             var request = new AccessRequest { Id = "req-1", Peer = "insurer", Terms = terms, State = RequestState.Pending, FiledBy = "li.na", FiledAt = terms.ValidFrom, Direction = Direction.Incoming };
             Assert.NotNull(await access.AddIncomingAsync(request, CancellationToken.None));
             Assert.Null(await access.AddIncomingAsync(request, CancellationToken.None));
@@ -171,12 +162,25 @@ public sealed class StoreTests
         }
     }
 
+    /// <summary>A 1-request, 1-grant store for row-count on a registered dataset "claims".</summary>
     private static async Task<Grant> GrantAsync(PrivacyNode.Node.Storage.NodeDatabase database, AuditLog audit, AccessStore access, long maxUses)
     {
         var admin = new Actor("admin", "admin");
+        await new DatasetStore(database, audit).SaveAsync(Claims(), new DatasetSource { Csv = new CsvSource { Path = "/nonexistent.csv" } }, false, admin, CancellationToken.None);
+        var terms = RowCountTerms();
+        await access.AddIncomingAsync(new AccessRequest { Id = "req-1", Peer = "insurer", Terms = terms, State = RequestState.Pending, FiledBy = "li.na", FiledAt = terms.ValidFrom, Direction = Direction.Incoming }, CancellationToken.None);
+        return await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = maxUses }, admin, CancellationToken.None);
+    }
+
+    private static Dataset Claims()
+    {
         var dataset = new Dataset { Name = "claims", Sharing = Sharing.Conditional, RowCount = 3, RegisteredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
         dataset.Columns.Add(new Column { Name = "id_number", Type = "text" });
-        await new DatasetStore(database, audit).SaveAsync(dataset, new DatasetSource { Csv = new CsvSource { Path = "/nonexistent.csv" } }, false, admin, CancellationToken.None);
+        return dataset;
+    }
+
+    private static AccessTerms RowCountTerms()
+    {
         var terms = new AccessTerms
         {
             Dataset = "claims", Purpose = "p", PurposeCode = "fraud-check",
@@ -186,9 +190,7 @@ public sealed class StoreTests
         terms.Columns.Add("id_number");
         terms.JobKinds.Add("row-count");
         terms.OutputModes.Add("count");
-        var request = new AccessRequest { Id = "req-1", Peer = "insurer", Terms = terms, State = RequestState.Pending, FiledBy = "li.na", FiledAt = terms.ValidFrom, Direction = Direction.Incoming };
-        await access.AddIncomingAsync(request, CancellationToken.None);
-        return await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = maxUses }, admin, CancellationToken.None);
+        return terms;
     }
 
     [Theory]
