@@ -59,16 +59,28 @@ public sealed class PeerRefusalBudget : IAsyncDisposable
         var now = _clock.GetUtcNow();
         foreach (var (peer, window) in ended)
         {
-            await _audit.AppendAsync(Actor.Peer(peer).Does("peer.refusals-coalesced", "deny") with
+            try
             {
-                Peer = peer,
-                Details = new Dictionary<string, string>
+                await _audit.AppendAsync(Actor.Peer(peer).Does("peer.refusals-coalesced", "deny") with
                 {
-                    ["refused"] = window.Coalesced.ToString(CultureInfo.InvariantCulture),
-                    ["from"] = window.Start.ToString("O", CultureInfo.InvariantCulture),
-                    ["to"] = now.ToString("O", CultureInfo.InvariantCulture),
-                },
-            }, CancellationToken.None);
+                    Peer = peer,
+                    Details = new Dictionary<string, string>
+                    {
+                        ["refused"] = window.Coalesced.ToString(CultureInfo.InvariantCulture),
+                        ["from"] = window.Start.ToString("O", CultureInfo.InvariantCulture),
+                        ["to"] = now.ToString("O", CultureInfo.InvariantCulture),
+                    },
+                }, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or ObjectDisposedException)
+            {
+                // The store is unavailable for now: the count goes into the next interval's record.
+                lock (_windows)
+                {
+                    var next = _windows.TryGetValue(peer, out var current) ? current : _windows[peer] = new Window(window.Start) { Recorded = PerInterval };
+                    next.Coalesced += window.Coalesced;
+                }
+            }
         }
     }
 
