@@ -14,7 +14,7 @@ public sealed class CryptoPurityTests
     [
         "System.Runtime", "System.Runtime.Intrinsics", "System.Runtime.Numerics", "System.Numerics.Vectors", "System.Memory",
         "System.Security.Cryptography", "System.Collections", "System.Linq", "System.Runtime.InteropServices", "System.Threading",
-        "BouncyCastle.Crypto",
+        "BouncyCastle.Cryptography",
     ];
 
     private static readonly (string Namespace, string Type)[] ForbiddenTypes =

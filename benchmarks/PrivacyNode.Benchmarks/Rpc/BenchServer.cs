@@ -12,17 +12,22 @@ using PrivacyNode.Rpc.Server;
 namespace PrivacyNode.Benchmarks.Rpc;
 
 /// <summary>
-/// The benchmark server, run as its own process (<c>PrivacyNode.Benchmarks rpc-server &lt;cert-dir&gt;</c>) so that
-/// client and server do not share a runtime, as between two nodes. Listens on 127.0.0.1 with h2c and with
-/// mutual TLS, and prints both ports.
+/// The benchmark server, run as its own process (<c>PrivacyNode.Benchmarks rpc-server &lt;cert-dir&gt; ours|grpc-dotnet</c>) so
+/// that client and server do not share a runtime, as between two nodes. Listens on 127.0.0.1 with h2c and with mutual TLS, on our
+/// stack or the standard one (<see cref="StandardBenchServer"/>), and prints both ports.
 /// </summary>
 internal static class BenchServer
 {
-    public static async Task<int> RunAsync(string certificateDirectory)
+    public static async Task<int> RunAsync(string certificateDirectory, string stack)
     {
         var server = X509Certificate2.CreateFromPemFile(Path.Combine(certificateDirectory, "server.pem"));
         var client = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(certificateDirectory, "client.crt"));
         var clientPin = CertificateFingerprint.Compute(client);
+        if (stack == RpcBenchmarks.Standard)
+        {
+            return await StandardBenchServer.RunAsync(server, clientPin);
+        }
+
         var router = new RpcRouter(new RpcServerOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 })
             .MapUnary(BenchMethods.Unary, (request, _) => Task.FromResult(request))
             .MapServerStreaming(BenchMethods.Download, DownloadAsync)
@@ -55,7 +60,8 @@ internal static class BenchServer
         return 0;
     }
 
-    private static async Task DownloadAsync(DownloadRequest request, PrivacyNode.Rpc.IAsyncStreamWriter<Payload> responses, ServerCallContext context)
+    /// <summary>The message a download repeats.</summary>
+    public static Payload DownloadMessage(DownloadRequest request)
     {
         var message = new Payload();
         if (request.ItemsPerMessage > 0)
@@ -71,6 +77,15 @@ internal static class BenchServer
             message.Data = ByteString.CopyFrom(new byte[request.MessageSize]);
         }
 
+        return message;
+    }
+
+    /// <summary>The payload bytes a message carries.</summary>
+    public static long Size(Payload message) => message.Data.Length + message.Items.Sum(i => (long)i.Length);
+
+    private static async Task DownloadAsync(DownloadRequest request, PrivacyNode.Rpc.IAsyncStreamWriter<Payload> responses, ServerCallContext context)
+    {
+        var message = DownloadMessage(request);
         for (var i = 0; i < request.Count; i++)
         {
             await responses.WriteAsync(message, context.CancellationToken);

@@ -30,7 +30,8 @@ internal sealed class BenchServerProcess : IDisposable
 
     public int TlsPort { get; }
 
-    public static BenchServerProcess Start()
+    /// <summary>Starts a server on <paramref name="stack"/>: "ours" or "grpc-dotnet".</summary>
+    public static BenchServerProcess Start(string stack)
     {
         var host = Environment.GetEnvironmentVariable(HostVariable)
             ?? throw new InvalidOperationException($"{HostVariable} is not set; run the benchmarks through PrivacyNode.Benchmarks' own Main.");
@@ -52,6 +53,7 @@ internal sealed class BenchServerProcess : IDisposable
 
         info.ArgumentList.Add("rpc-server");
         info.ArgumentList.Add(directory);
+        info.ArgumentList.Add(stack);
         var process = Process.Start(info)!;
         var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The benchmark server did not start.");
         var ports = line.Split(' ');
