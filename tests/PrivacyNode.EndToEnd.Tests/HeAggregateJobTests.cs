@@ -183,6 +183,16 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         var requesterKey = ByteString.CopyFrom(BfvSerializer.Serialize(requester.PublicKey));
         var options = CallOptions.WithTimeout(TimeSpan.FromSeconds(30));
 
+        using var requesterSeal = ContributionSeal.CreateRecipient();
+        var selfAggregated = spec.Clone();
+        selfAggregated.Parts[0].Peer = "finance";
+        var asAggregator = await Assert.ThrowsAsync<RpcException>(() => toHr.Channel.UnaryAsync(PeerJobServiceDescriptor.Contribute, new ContributeRequest
+        {
+            Admission = toHr.Admit("job-deviant-self", HeAggregateSpec.ForPart(selfAggregated, 1), 0), RequesterKey = requesterKey,
+            CountKey = requesterKey, SealKey = ByteString.CopyFrom(ContributionSeal.PublicKeyOf(requesterSeal)),
+        }, options));
+        Assert.Contains("cannot be a provider of its own job", asAggregator.Status.Detail, StringComparison.Ordinal);
+
         foreach (var forgery in new[] { "own sealing key", "forged count total" })
         {
             var jobId = "job-deviant-" + forgery.Replace(' ', '-');

@@ -18,7 +18,7 @@ internal static class HeAggregateWire
 {
     /// <summary>The job's shape, if the admission is well formed, of the mode this call serves, and names a part it accepts.</summary>
     /// <exception cref="RpcException">INVALID_ARGUMENT, naming what is wrong.</exception>
-    public static HeAggregateSpec Check(JobAdmission? admission, bool threshold, Func<int, bool> acceptsPart, string whichPart)
+    public static HeAggregateSpec Check(JobAdmission? admission, string requester, bool threshold, Func<int, bool> acceptsPart, string whichPart)
     {
         var spec = admission?.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job admission with its spec is required.");
         if (spec.Kind != HeAggregateSpec.Kind || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
@@ -29,6 +29,12 @@ internal static class HeAggregateWire
         if (!HeAggregateSpec.TryParse(spec, out var shape, out var error))
         {
             throw new RpcException(StatusCode.InvalidArgument, error);
+        }
+
+        // A requester that named itself as a provider, the aggregator above all, would hold the keys that open or suppress the others' totals.
+        if (shape.Parts.Any(p => p.Peer == requester))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "The requester cannot be a provider of its own job, nor its aggregator: it would open every contribution.");
         }
 
         if (shape.Threshold != threshold)

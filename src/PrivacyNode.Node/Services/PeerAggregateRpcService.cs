@@ -35,7 +35,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
     private async Task<ContributeResponse> ContributeAsync(ContributeRequest request, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        var shape = Check(request.Admission, threshold: false, index => index > 0, "one of the job's contributing parts");
+        var shape = Check(request.Admission, context.GetPeer().Name, threshold: false, index => index > 0, "one of the job's contributing parts");
         var requesterKey = ReadKey(request.RequesterKey, "requester key");
         var countKey = ReadKey(request.CountKey, "count key");
         if (!ContributionSeal.IsPublicKey(request.SealKey.Span))
@@ -103,7 +103,7 @@ public sealed class PeerAggregateRpcService(AccessStore access, AuditLog audit, 
         var cancellationToken = context.CancellationToken;
         var open = (await NextAsync(requests, m => m.MessageCase, AggregateRequest.MessageOneofCase.Open, cancellationToken)
             ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the job was opened.")).Open;
-        var shape = Check(open.Admission, threshold: false, index => index == 0, "the job's first part, the aggregator");
+        var shape = Check(open.Admission, context.GetPeer().Name, threshold: false, index => index == 0, "the job's first part, the aggregator");
         var requesterKey = ReadKey(open.RequesterKey, "requester key");
         var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, open.Admission, access, peerKeys, audit, cancellationToken);
 

@@ -36,7 +36,7 @@ public sealed class PeerThresholdAggregateRpcService(AccessStore access, AuditLo
         var cancellationToken = context.CancellationToken;
         var open = (await NextAsync(requests, m => m.MessageCase, ThresholdAggregateRequest.MessageOneofCase.Open, cancellationToken)
             ?? throw new RpcException(StatusCode.InvalidArgument, "The call ended before the job was opened.")).Open;
-        var shape = Check(open.Admission, threshold: true, index => index >= 0, "one of the job's parts");
+        var shape = Check(open.Admission, context.GetPeer().Name, threshold: true, index => index >= 0, "one of the job's parts");
         if (open.CommonSeed.Length != UniformSampler.SeedSize)
         {
             throw new RpcException(StatusCode.InvalidArgument, $"The common seed is {UniformSampler.SeedSize} bytes.");
