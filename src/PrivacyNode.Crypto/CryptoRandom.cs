@@ -7,7 +7,7 @@ namespace PrivacyNode.Crypto;
 /// samplers are drawn here too, so every random value traces back to the OS.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public static class CryptoRandom
+internal static class CryptoRandom
 {
     /// <summary>The size of a sampler seed in bytes (256 bits).</summary>
     public const int SeedSize = 32;

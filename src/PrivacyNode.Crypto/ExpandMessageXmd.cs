@@ -5,7 +5,7 @@ using Org.BouncyCastle.Crypto.Digests;
 namespace PrivacyNode.Crypto;
 
 /// <summary>RFC 9380 section 5.3.1 expand_message_xmd, with SHA-512 (ristretto255 suites), SHA-256 or SM3.</summary>
-public static class ExpandMessageXmd
+internal static class ExpandMessageXmd
 {
     /// <summary>Fills <paramref name="output"/> (at most 255 × 64 bytes) with bytes derived from <paramref name="message"/> under <paramref name="dst"/> (1 to 255 bytes).</summary>
     public static void Sha512(ReadOnlySpan<byte> message, ReadOnlySpan<byte> dst, Span<byte> output)

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace PrivacyNode.Node;
 
-/// <summary>Log messages of the node (event ids 2000–2999). Audit records are separate and not logs.</summary>
+/// <summary>
+/// Every log message of PrivacyNode.Node (event ids 2000–2999; PrivacyNode.Rpc has 1000–1999). Audit records are separate and not logs.
+/// </summary>
 internal static partial class NodeLog
 {
     [LoggerMessage(EventId = 2000, EventName = "NodeStarted", Level = LogLevel.Information,
@@ -14,4 +16,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 2002, EventName = "PeersLoaded", Level = LogLevel.Information, Message = "{Count} paired peer(s) loaded.")]
     public static partial void PeersLoaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2100, EventName = "JobCrashed", Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
+    public static partial void JobCrashed(ILogger logger, Exception exception, string jobId);
 }

@@ -9,7 +9,7 @@ namespace PrivacyNode.Crypto.Arithmetic;
 /// bit-reversed order, Gentleman–Sande inverse with n⁻¹ folded into its last stage. Pointwise products of
 /// forward transforms are transforms of negacyclic products. No allocation; thread-safe on distinct spans.
 /// </summary>
-public static class Ntt
+internal static class Ntt
 {
     /// <summary>Forward transform of coefficients in [0, 4q); outputs in [0, 4q).</summary>
     public static void ForwardLazy(Span<ulong> values, NttTables tables) => ForwardLazy(values, tables, NttVector.IsSupported);

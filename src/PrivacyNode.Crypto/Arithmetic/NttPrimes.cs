@@ -1,7 +1,7 @@
 namespace PrivacyNode.Crypto.Arithmetic;
 
 /// <summary>Primes that support a negacyclic NTT of a given degree: q ≡ 1 (mod 2n).</summary>
-public static class NttPrimes
+internal static class NttPrimes
 {
     /// <summary>
     /// The <paramref name="count"/> largest primes below 2^<paramref name="bits"/> with q ≡ 1 (mod 2·<paramref name="degree"/>),

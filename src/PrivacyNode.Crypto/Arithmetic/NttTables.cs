@@ -7,7 +7,7 @@ namespace PrivacyNode.Crypto.Arithmetic;
 /// primitive 2n-th root of unity ψ, its powers ψ^bitrev(i) and their inverses with Shoup operands, and n⁻¹.
 /// Immutable and thread-safe.
 /// </summary>
-public sealed class NttTables
+internal sealed class NttTables
 {
     private readonly ulong[] _roots;
     private readonly ulong[] _rootsShoup;

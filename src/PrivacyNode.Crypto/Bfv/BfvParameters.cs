@@ -57,7 +57,7 @@ public sealed class BfvParameters
     public ReadOnlyMemory<byte> Id { get; }
 
     /// <summary>The NTT tables of coefficient prime <paramref name="index"/>.</summary>
-    public NttTables NttTablesOf(int index) => _tables[index];
+    internal NttTables NttTablesOf(int index) => _tables[index];
 
     /// <summary>Validates <paramref name="literal"/> and builds the parameter set.</summary>
     /// <exception cref="ArgumentException">Naming the first problem: degree, primes, plaintext modulus or security bound.</exception>

@@ -4,7 +4,7 @@ namespace PrivacyNode.Crypto.Bfv;
 /// Encodes one integer as the constant polynomial m(x) = v mod t (SEAL 3.x's integer encoder at base t):
 /// sums and products of such plaintexts and ciphertexts act on the integer mod t. Works with any t. Thread-safe.
 /// </summary>
-public sealed class IntegerEncoder
+internal sealed class IntegerEncoder
 {
     private readonly BfvParameters _parameters;
 

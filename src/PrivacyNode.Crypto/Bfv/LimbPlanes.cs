@@ -7,7 +7,7 @@ namespace PrivacyNode.Crypto.Bfv;
 /// Cutting non-negative integers into b-bit limbs, one plaintext plane per limb, so that adding up to a given
 /// number of them in one coefficient or slot never reaches t and every plane's total comes back exactly.
 /// </summary>
-public static class LimbPlanes
+internal static class LimbPlanes
 {
     /// <summary>The largest b with <paramref name="terms"/>·(2^b − 1) &lt; t: limbs of b bits whose sum over that many terms stays below t.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than one term, or so many that not even one bit fits.</exception>

@@ -7,7 +7,7 @@ namespace PrivacyNode.Crypto.Psi;
 /// key can derive. Each sealed payload is nonce (12) ‖ ciphertext ‖ tag (16); the match tag is the
 /// associated data, so a payload cannot be moved to another tag.
 /// </summary>
-public static class PayloadCipher
+internal static class PayloadCipher
 {
     private const int NonceSize = 12;
     private const int MacSize = 16;

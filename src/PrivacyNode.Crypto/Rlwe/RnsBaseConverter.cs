@@ -14,7 +14,7 @@ namespace PrivacyNode.Crypto.Rlwe;
 /// 2018, section 2.4). The correction is computed in double precision, which is exact away from ±|B|/2.
 /// Immutable and thread-safe.
 /// </summary>
-public sealed class RnsBaseConverter
+internal sealed class RnsBaseConverter
 {
     private readonly Modulus[] _from;
     private readonly Modulus[] _to;

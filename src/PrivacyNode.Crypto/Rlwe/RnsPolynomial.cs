@@ -8,7 +8,7 @@ namespace PrivacyNode.Crypto.Rlwe;
 /// all in coefficient form or all in NTT form. Operations work in place on polynomials of the same degree,
 /// basis and form. Not thread-safe; <see cref="Clear"/> zeroes secret contents.
 /// </summary>
-public sealed class RnsPolynomial
+internal sealed class RnsPolynomial
 {
     private readonly ulong[][] _rows; // one array per prime: rows up to n = 8192 stay off the large-object heap
 

@@ -12,7 +12,7 @@ namespace PrivacyNode.Crypto.Rlwe;
 /// √(21/2) ≈ 3.24, bounded by 21), as the HE standard's σ ≈ 3.2 asks, and masks uniform mod q. Coefficients are computed without
 /// secret-dependent branches; callers zero the outputs after use.
 /// </summary>
-public static class SecretSampler
+internal static class SecretSampler
 {
     /// <summary>The error bound: no error coefficient exceeds it in magnitude.</summary>
     public const int ErrorBound = 21;

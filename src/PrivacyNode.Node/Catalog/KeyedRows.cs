@@ -13,7 +13,14 @@ public sealed class KeyedRows
     private readonly List<Entry> _entries = [];
 
     /// <summary>One distinct key: its canonical form, the 1-based rows that carry it, and the first row's extra values.</summary>
-    public sealed record Entry(string Key, List<long> Rows, string[] Extra);
+    public sealed record Entry(string Key, List<long> Rows, string[] Extra)
+    {
+        /// <summary>The key as the PSI protocols hash it.</summary>
+        public byte[] KeyBytes => Encode(Key);
+    }
+
+    /// <summary>The one rule by which a canonical key becomes the bytes the PSI protocols hash to the group: UTF-8.</summary>
+    public static byte[] Encode(string canonicalKey) => System.Text.Encoding.UTF8.GetBytes(canonicalKey);
 
     /// <summary>The distinct valid keys, in first-seen order.</summary>
     public IReadOnlyList<Entry> Entries => _entries;

@@ -189,7 +189,7 @@ public sealed class JobRunner : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var id = run.Job.Id;
-            JobLog.JobCrashed(_logger, ex, id);
+            NodeLog.JobCrashed(_logger, ex, id);
             return (null, new JobFailedException("internal", "The job failed unexpectedly; the node's log has details."), false);
         }
     }

@@ -108,7 +108,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
                 continue;
             }
 
-            batch.Add(Encoding.UTF8.GetBytes(normalized));
+            batch.Add(KeyedRows.Encode(normalized));
             if (batch.Count == BuildBatch)
             {
                 AddTags(provider, batch, tags, cancellationToken);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
@@ -109,7 +108,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     private async Task<JobOutcome> ExchangeAsync(JobRun run, PsiCall call, PsiRequester requester, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
-        var keys = own.Entries.Select(e => Encoding.UTF8.GetBytes(e.Key)).ToList();
+        var keys = own.Entries.Select(e => e.KeyBytes).ToList();
         await call.SendAsync(new PsiRequest
         {
             Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = keys.Count, RequesterReceipt = run.StartReceipt },

@@ -196,7 +196,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
             var tags = PsiParallel.Map(block.Length, Oprf.TagSize, (from, count) =>
             {
                 var chunk = new byte[count * Oprf.TagSize];
-                provider.Tag([.. block.Skip(from).Take(count).Select(i => System.Text.Encoding.UTF8.GetBytes(own.Entries[i].Key))], chunk, []);
+                provider.Tag([.. block.Skip(from).Take(count).Select(i => own.Entries[i].KeyBytes)], chunk, []);
                 return chunk;
             }, cancellationToken);
             var message = new PsiTags { Tags = ByteString.CopyFrom(tags) };
@@ -319,7 +319,7 @@ public sealed class PeerPsiRpcService(AccessStore access, AuditLog audit, PeerAu
                 var entries = Enumerable.Range(from, count).Select(k => own.Entries[indexes[k]]).ToList();
                 var chunk = new byte[count * Oprf.TagSize];
                 var keys = withPayloads ? new byte[count * Oprf.PayloadKeySize] : [];
-                provider.Tag(entries.Select(e => System.Text.Encoding.UTF8.GetBytes(e.Key)).ToList(), chunk, keys);
+                provider.Tag(entries.Select(e => e.KeyBytes).ToList(), chunk, keys);
                 for (var k = 0; withPayloads && k < count; k++)
                 {
                     sealedRows[from + k] = provider.Suite.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize),
