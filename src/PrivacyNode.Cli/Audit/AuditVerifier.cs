@@ -28,7 +28,17 @@ internal sealed class AuditVerifier
     /// <summary>Reads a peer's export so receipts can be matched to its records (the export is verified first).</summary>
     public Report AddPeerExport(IEnumerable<string> lines)
     {
-        var (header, records) = Read(lines);
+        AuditExportHeader header;
+        List<AuditRecord> records;
+        try
+        {
+            (header, records) = Read(lines);
+        }
+        catch (FormatException ex)
+        {
+            return new Report(false, 0, 0, 0, null, ex.Message);
+        }
+
         var report = Verify(header, records, null);
         if (report.Ok)
         {
