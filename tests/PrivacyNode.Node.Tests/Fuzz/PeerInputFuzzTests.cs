@@ -5,6 +5,7 @@ using Google.Protobuf;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Services;
@@ -88,6 +89,26 @@ public sealed class PeerInputFuzzTests : IDisposable
             {
             }
         }, 20_000);
+    }
+
+    [Fact]
+    public void ConfigurationFiles_OfHostileText_BindOrAreNodeErrors()
+    {
+        var valid = """{ "Node": { "Name": "bureau", "PeerEndpoint": { "Listen": "127.0.0.1:0" }, "Jobs": { "TimeoutMinutes": 60, "MinRequesterSetSize": 100 }, "Access": { "MaxSumUses": 10 } } }""";
+        var mutated = Gen.Select(Gen.Int[0, valid.Length - 1], Gen.Char['!', '~'], Gen.Bool, (position, c, insert) =>
+            insert ? valid.Insert(position, c.ToString()) : valid.Remove(position, 1).Insert(position, c.ToString()));
+        var directory = new DataDirectory(_directory);
+        FuzzRun.Check(Gen.OneOf(mutated, Gen.String), text =>
+        {
+            File.WriteAllText(directory.ConfigurationFile, text);
+            try
+            {
+                NodeConfiguration.Bind(NodeConfiguration.Build(directory));
+            }
+            catch (NodeException)
+            {
+            }
+        }, 3_000);
     }
 
     [Fact]
