@@ -28,15 +28,9 @@ internal sealed class AuditVerifier
     /// <summary>Reads a peer's export so receipts can be matched to its records (the export is verified first).</summary>
     public Report AddPeerExport(IEnumerable<string> lines)
     {
-        AuditExportHeader header;
-        List<AuditRecord> records;
-        try
+        if (TryRead(lines, out var header, out var records) is { } unreadable)
         {
-            (header, records) = Read(lines);
-        }
-        catch (FormatException ex)
-        {
-            return new Report(false, 0, 0, 0, null, ex.Message);
+            return unreadable;
         }
 
         var report = Verify(header, records, null);
@@ -53,15 +47,9 @@ internal sealed class AuditVerifier
     /// <summary>Verifies an export; <paramref name="nodeKey"/> pins the node's key instead of trusting the header's.</summary>
     public Report Verify(IEnumerable<string> lines, byte[]? nodeKey)
     {
-        AuditExportHeader header;
-        List<AuditRecord> records;
-        try
+        if (TryRead(lines, out var header, out var records) is { } unreadable)
         {
-            (header, records) = Read(lines);
-        }
-        catch (FormatException ex)
-        {
-            return new Report(false, 0, 0, 0, null, ex.Message);
+            return unreadable;
         }
 
         foreach (var peer in header.PeerKeys)
@@ -182,6 +170,21 @@ internal sealed class AuditVerifier
 
         return new Report(true, records.Count, checkedReceipts, matched, null,
             $"OK: {records.Count} records of '{header.Node}' chain and verify; {checkedReceipts} peer {(checkedReceipts == 1 ? "receipt" : "receipts")} verified, {matched} matched against peer exports.");
+    }
+
+    /// <summary>Reads an export; null when it parsed, else the report that says why it did not.</summary>
+    private static Report? TryRead(IEnumerable<string> lines, out AuditExportHeader header, out List<AuditRecord> records)
+    {
+        try
+        {
+            (header, records) = Read(lines);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            (header, records) = (new AuditExportHeader(), []);
+            return new Report(false, 0, 0, 0, null, ex.Message);
+        }
     }
 
     private static (AuditExportHeader Header, List<AuditRecord> Records) Read(IEnumerable<string> lines)
