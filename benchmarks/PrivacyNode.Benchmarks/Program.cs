@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Running;
 using PrivacyNode.Benchmarks.Rpc;
 
-if (args is ["rpc-server", var certificateDirectory, var stack])
+if (args is ["rpc-server", var certificateDirectory])
 {
-    return await BenchServer.RunAsync(certificateDirectory, stack);
+    return await BenchServer.RunAsync(certificateDirectory);
 }
 
 Environment.SetEnvironmentVariable(BenchServerProcess.HostVariable, Environment.ProcessPath + "|" + typeof(BenchServer).Assembly.Location);

@@ -1,6 +1,8 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using PrivacyNode.Contracts;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using PrivacyNode.Contracts.V1;
 
 namespace PrivacyNode.Cli;
 
@@ -12,18 +14,43 @@ namespace PrivacyNode.Cli;
 internal sealed class NodeConnection : IDisposable
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
-    private readonly string? _token;
 
     private NodeConnection(Uri address, string? token)
     {
         Address = address;
-        _token = token;
-        Channel = new RpcChannel(address);
+        Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { UseProxy = false }, DisposeHttpClient = true });
+        // The token goes with every call, as the local endpoint's bearer scheme asks.
+        var invoker = string.IsNullOrEmpty(token) ? Channel.CreateCallInvoker() : Channel.Intercept(headers =>
+        {
+            headers.Add("authorization", "Bearer " + token);
+            return headers;
+        });
+        Identity = new(invoker);
+        Peers = new(invoker);
+        Users = new(invoker);
+        Catalog = new(invoker);
+        Access = new(invoker);
+        Jobs = new(invoker);
+        Audit = new(invoker);
     }
 
     public Uri Address { get; }
 
-    public RpcChannel Channel { get; }
+    public GrpcChannel Channel { get; }
+
+    public IdentityService.IdentityServiceClient Identity { get; }
+
+    public PeerService.PeerServiceClient Peers { get; }
+
+    public UserService.UserServiceClient Users { get; }
+
+    public CatalogService.CatalogServiceClient Catalog { get; }
+
+    public AccessService.AccessServiceClient Access { get; }
+
+    public JobService.JobServiceClient Jobs { get; }
+
+    public AuditService.AuditServiceClient Audit { get; }
 
     public static NodeConnection Resolve(string? node, string? dataDirectory, string? token, CliEnvironment environment)
     {
@@ -50,31 +77,17 @@ internal sealed class NodeConnection : IDisposable
         return new NodeConnection(new Uri("http://127.0.0.1:7080"), token);
     }
 
-    /// <summary>Makes a unary call with the token and a deadline.</summary>
-    public Task<TResponse> CallAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
-    {
-        return Channel.UnaryAsync(method, request, CallOptions.WithTimeout(DefaultTimeout, Headers(), cancellationToken));
-    }
+    /// <summary>Options for a unary call: a deadline and <paramref name="cancellationToken"/>.</summary>
+    public static CallOptions Options(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + DefaultTimeout, cancellationToken: cancellationToken);
 
-    /// <summary>Makes a server-streaming call (no deadline: it lasts as long as the node streams) and yields each response.</summary>
-    public async IAsyncEnumerable<TResponse> StreamAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Makes the server-streaming call <paramref name="start"/> (no deadline: it lasts as long as the node streams) and yields each response.</summary>
+    public static async IAsyncEnumerable<TResponse> StreamAsync<TResponse>(Func<CallOptions, AsyncServerStreamingCall<TResponse>> start, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var call = Channel.StartServerStreaming(method, request, new CallOptions(Headers(), null, cancellationToken));
-        while (await call.ResponseStream.MoveNextAsync(cancellationToken))
+        using var call = start(new CallOptions(cancellationToken: cancellationToken));
+        while (await call.ResponseStream.MoveNext(cancellationToken))
         {
             yield return call.ResponseStream.Current;
         }
-    }
-
-    private Metadata Headers()
-    {
-        var headers = new Metadata();
-        if (!string.IsNullOrEmpty(_token))
-        {
-            headers.Add("authorization", "Bearer " + _token);
-        }
-
-        return headers;
     }
 
     public void Dispose() => Channel.Dispose();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PrivacyNode.Node;
 
 /// <summary>
-/// Every log message of PrivacyNode.Node (event ids 2000–2999; PrivacyNode.Rpc has 1000–1999). Audit records are separate and not logs.
+/// Every log message of PrivacyNode.Node (event ids 2000–2999). Audit records are separate and not logs.
 /// </summary>
 internal static partial class NodeLog
 {
@@ -16,6 +16,18 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 2002, EventName = "PeersLoaded", Level = LogLevel.Information, Message = "{Count} paired peer(s) loaded.")]
     public static partial void PeersLoaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2010, EventName = "CallFailed", Level = LogLevel.Error, Message = "Call {Method} failed with an unexpected exception; the caller sees UNKNOWN.")]
+    public static partial void CallFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 2011, EventName = "CallRefused", Level = LogLevel.Debug, Message = "Call {Method} ended with {StatusCode}: {Detail}")]
+    public static partial void CallRefused(ILogger logger, string method, Grpc.Core.StatusCode statusCode, string detail);
+
+    [LoggerMessage(EventId = 2012, EventName = "RefusalNotAudited", Level = LogLevel.Error, Message = "The refusal of call {Method} could not be audited; the refusal was sent anyway.")]
+    public static partial void RefusalNotAudited(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 2013, EventName = "CallOutlivedMaxDeadline", Level = LogLevel.Warning, Message = "Call {Method} ran past the endpoint's longest deadline of {MaxDeadline} and was aborted.")]
+    public static partial void CallOutlivedMaxDeadline(ILogger logger, string method, TimeSpan maxDeadline);
 
     [LoggerMessage(EventId = 2100, EventName = "JobCrashed", Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
     public static partial void JobCrashed(ILogger logger, Exception exception, string jobId);

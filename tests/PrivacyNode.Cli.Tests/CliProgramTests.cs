@@ -1,6 +1,6 @@
 using System.Text.Json;
 using PrivacyNode.Contracts;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Cli.Tests;
 
@@ -75,7 +75,7 @@ public sealed class CliProgramTests(FakeNode node) : IClassFixture<FakeNode>
     public async Task NodeRefusal_MapsToExitCodeAndShowsTheReason(StatusCode status, int exitCode)
     {
         var cli = new CliRunner(node.Address, Token);
-        node.Failure = new RpcException(status, "the node's own words");
+        node.Failure = new RpcException(new Status(status, "the node's own words"));
         try
         {
             var (code, _, error) = await cli.RunAsync("peer", "list");

@@ -1,8 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
-using PrivacyNode.Contracts;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
 using PrivacyNode.Testing;
 
 namespace PrivacyNode.Cli.Tests;
@@ -24,19 +24,14 @@ public sealed class FakeNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var router = new RpcRouter()
-            .MapUnary(PeerServiceDescriptor.ListPeers, (_, c) => Answer(c, new ListPeersResponse
+        _server = await KestrelTestServer.StartAsync(
+            services => services.AddSingleton(new Peers(this)).AddSingleton(new Identity(this)).AddSingleton(new Users(this)),
+            endpoints =>
             {
-                Peers =
-                {
-                    new Peer { Name = "bureau", Address = "10.0.0.2:7443", CertificateFingerprint = "sha256:" + new string('a', 64), AddedAt = Timestamp.FromDateTime(DateTime.UtcNow), AddedBy = "admin" },
-                },
-            }))
-            .MapUnary(PeerServiceDescriptor.CheckPeer, (_, c) => Answer(c, CheckResult))
-            .MapUnary(PeerServiceDescriptor.AddPeer, (r, c) => Answer(c, new AddPeerResponse { Peer = new Peer { Name = "bureau", Address = "10.0.0.2:7443" } }))
-            .MapUnary(IdentityServiceDescriptor.GetInvitation, (_, c) => Answer(c, new GetInvitationResponse { Invitation = "privacynode://insurer@10.0.0.1:7443?fp=sha256:" + new string('b', 64) }))
-            .MapUnary(UserServiceDescriptor.AddUser, (r, c) => Answer(c, new AddUserResponse { User = new User { Name = r.Name, Role = r.Role }, Token = "pn_" + new string('t', 43) }));
-        _server = await KestrelTestServer.StartAsync(router);
+                endpoints.MapGrpcService<Peers>();
+                endpoints.MapGrpcService<Identity>();
+                endpoints.MapGrpcService<Users>();
+            });
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -45,5 +40,33 @@ public sealed class FakeNode : IAsyncLifetime
     {
         LastAuthorization = context.RequestHeaders.GetValue("authorization");
         return Failure is { } failure ? Task.FromException<T>(failure) : Task.FromResult(response);
+    }
+
+    private sealed class Peers(FakeNode node) : PeerService.PeerServiceBase
+    {
+        public override Task<ListPeersResponse> ListPeers(ListPeersRequest request, ServerCallContext context) => node.Answer(context, new ListPeersResponse
+        {
+            Peers =
+            {
+                new Peer { Name = "bureau", Address = "10.0.0.2:7443", CertificateFingerprint = "sha256:" + new string('a', 64), AddedAt = Timestamp.FromDateTime(DateTime.UtcNow), AddedBy = "admin" },
+            },
+        });
+
+        public override Task<CheckPeerResponse> CheckPeer(CheckPeerRequest request, ServerCallContext context) => node.Answer(context, node.CheckResult);
+
+        public override Task<AddPeerResponse> AddPeer(AddPeerRequest request, ServerCallContext context) =>
+            node.Answer(context, new AddPeerResponse { Peer = new Peer { Name = "bureau", Address = "10.0.0.2:7443" } });
+    }
+
+    private sealed class Identity(FakeNode node) : IdentityService.IdentityServiceBase
+    {
+        public override Task<GetInvitationResponse> GetInvitation(GetInvitationRequest request, ServerCallContext context) =>
+            node.Answer(context, new GetInvitationResponse { Invitation = "privacynode://insurer@10.0.0.1:7443?fp=sha256:" + new string('b', 64) });
+    }
+
+    private sealed class Users(FakeNode node) : UserService.UserServiceBase
+    {
+        public override Task<AddUserResponse> AddUser(AddUserRequest request, ServerCallContext context) =>
+            node.Answer(context, new AddUserResponse { User = new User { Name = request.Name, Role = request.Role }, Token = "pn_" + new string('t', 43) });
     }
 }

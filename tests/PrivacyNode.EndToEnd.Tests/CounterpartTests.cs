@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
-using PrivacyNode.Contracts;
+using PrivacyNode.Testing;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Audit;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using Grpc.Core;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -71,7 +70,7 @@ public sealed class CounterpartTests : IAsyncLifetime
 
         foreach (var kind in new[] { "psi", "psi-payload" })
         {
-            var ex = await Assert.ThrowsAsync<RpcException>(() => EvaluationsAsync(rogue, grant, kind, "count", blinded));
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await EvaluationsAsync(rogue, grant, kind, "count", blinded));
             Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
         }
 
@@ -89,23 +88,21 @@ public sealed class CounterpartTests : IAsyncLifetime
         var before = await AuditRecordsAsync(_bureau);
         var sizeBefore = StoreSize(_bureau);
         var huge = new string('x', 100_000);
-        var options = CallOptions.WithTimeout(TimeSpan.FromSeconds(30));
+        var options = TestCalls.Within(TimeSpan.FromSeconds(30));
 
         for (var i = 0; i < 500; i++)
         {
             var oversized = Spec("grt-unknown", "row-count", "count", huge);
             oversized.Dataset = huge;
             oversized.PurposeCode = huge;
-            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
-                new RowCountRequest { Admission = rogue.Admit($"job-big-{i}", oversized, 0) }, options));
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await new PeerJobService.PeerJobServiceClient(rogue.Channel).RowCountAsync(new RowCountRequest { Admission = rogue.Admit($"job-big-{i}", oversized, 0) }, options));
             Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
             Assert.DoesNotContain(huge[..100], ex.Status.Detail, StringComparison.Ordinal);
         }
 
         for (var i = 0; i < 500; i++)
         {
-            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
-                new RowCountRequest { Admission = rogue.Admit($"job-unknown-{i}", Spec($"grt-{i}", "row-count", "count", "id_number"), 0) }, options));
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await new PeerJobService.PeerJobServiceClient(rogue.Channel).RowCountAsync(new RowCountRequest { Admission = rogue.Admit($"job-unknown-{i}", Spec($"grt-{i}", "row-count", "count", "id_number"), 0) }, options));
             Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
         }
 
@@ -127,7 +124,7 @@ public sealed class CounterpartTests : IAsyncLifetime
 
         foreach (var size in new[] { 0, 1, 9 })
         {
-            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.PsiAsync(new PsiRequest { Admission = rogue.Admit($"job-tiny-{size}", Spec(grant, "psi", "membership", "id_number"), size) }));
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await rogue.PsiAsync(new PsiRequest { Admission = rogue.Admit($"job-tiny-{size}", Spec(grant, "psi", "membership", "id_number"), size) }));
             Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
             Assert.Contains("requester-set-too-small", ex.Status.Detail, StringComparison.Ordinal);
         }
@@ -215,10 +212,8 @@ public sealed class CounterpartTests : IAsyncLifetime
         using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
         var spec = Spec(grant, "row-count", "count", "id_number");
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
-            new RowCountRequest { Admission = rogue.Admit("job-2", spec, 0, receiptJobId: "job-1") }, CallOptions.WithTimeout(TimeSpan.FromSeconds(30))));
-        var counted = await rogue.Channel.UnaryAsync(PeerJobServiceDescriptor.RowCount,
-            new RowCountRequest { Admission = rogue.Admit("job-3", spec, 0) }, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new PeerJobService.PeerJobServiceClient(rogue.Channel).RowCountAsync(new RowCountRequest { Admission = rogue.Admit("job-2", spec, 0, receiptJobId: "job-1") }, TestCalls.Within(TimeSpan.FromSeconds(30))));
+        var counted = await new PeerJobService.PeerJobServiceClient(rogue.Channel).RowCountAsync(new RowCountRequest { Admission = rogue.Admit("job-3", spec, 0) }, TestCalls.Within(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Contains("not for this job", ex.Status.Detail, StringComparison.Ordinal);

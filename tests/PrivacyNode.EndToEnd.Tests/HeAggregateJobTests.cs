@@ -1,8 +1,10 @@
+using Grpc.Net.Client;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using PrivacyNode.Testing;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
@@ -10,9 +12,8 @@ using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
-using PrivacyNode.Rpc.Security;
+using Grpc.Core;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -181,12 +182,12 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         using var toHr = new RogueRequester(agencies.Nodes["finance"], "finance", agencies.Nodes["hr"], "hr");
         using var requester = new HeAggregateRequester(HeAggregateSpec.TryParse(spec, out var shape, out _) ? shape.Groups.Count : 0, 2, 0, 10_000_000);
         var requesterKey = ByteString.CopyFrom(BfvSerializer.Serialize(requester.PublicKey));
-        var options = CallOptions.WithTimeout(TimeSpan.FromSeconds(30));
+        var options = TestCalls.Within(TimeSpan.FromSeconds(30));
 
         using var requesterSeal = ContributionSeal.CreateRecipient();
         var selfAggregated = spec.Clone();
         selfAggregated.Parts[0].Peer = "finance";
-        var asAggregator = await Assert.ThrowsAsync<RpcException>(() => toHr.Channel.UnaryAsync(PeerJobServiceDescriptor.Contribute, new ContributeRequest
+        var asAggregator = await Assert.ThrowsAsync<RpcException>(async () => await new PeerJobService.PeerJobServiceClient(toHr.Channel).ContributeAsync(new ContributeRequest
         {
             Admission = toHr.Admit("job-deviant-self", HeAggregateSpec.ForPart(selfAggregated, 1), 0), RequesterKey = requesterKey,
             CountKey = requesterKey, SealKey = ByteString.CopyFrom(ContributionSeal.PublicKeyOf(requesterSeal)),
@@ -196,12 +197,12 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         foreach (var forgery in new[] { "own sealing key", "forged count total" })
         {
             var jobId = "job-deviant-" + forgery.Replace(' ', '-');
-            using var aggregate = toCivil.Channel.StartDuplexStreaming(PeerJobServiceDescriptor.Aggregate, options);
+            using var aggregate = new PeerJobService.PeerJobServiceClient(toCivil.Channel).Aggregate(options);
             await aggregate.RequestStream.WriteAsync(new AggregateRequest
             {
                 Open = new AggregateOpen { Admission = toCivil.Admit(jobId, HeAggregateSpec.ForPart(spec, 0), 0), RequesterKey = requesterKey },
             });
-            Assert.True(await aggregate.ResponseStream.MoveNextAsync());
+            Assert.True(await aggregate.ResponseStream.MoveNext(CancellationToken.None));
             var opened = aggregate.ResponseStream.Current.Opened;
             using var own = ContributionSeal.CreateRecipient();
             var contribute = new ContributeRequest
@@ -213,13 +214,13 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
 
             if (forgery == "own sealing key")
             {
-                var refused = await Assert.ThrowsAsync<RpcException>(() => toHr.Channel.UnaryAsync(PeerJobServiceDescriptor.Contribute, contribute, options));
+                var refused = await Assert.ThrowsAsync<RpcException>(async () => await new PeerJobService.PeerJobServiceClient(toHr.Channel).ContributeAsync(contribute, options));
                 Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
                 Assert.Contains("not signed by the aggregator", refused.Status.Detail, StringComparison.Ordinal);
                 continue;
             }
 
-            var contributed = await toHr.Channel.UnaryAsync(PeerJobServiceDescriptor.Contribute, contribute, options);
+            var contributed = await new PeerJobService.PeerJobServiceClient(toHr.Channel).ContributeAsync(contribute, options);
             var counts = BfvSerializer.DeserializeCiphertext(HeAggregateParameters.Bfv, contributed.CountsForAggregator.Span);
             await aggregate.RequestStream.WriteAsync(new AggregateRequest { SealedContribution = contributed.SealedContribution });
             await aggregate.RequestStream.WriteAsync(new AggregateRequest
@@ -227,7 +228,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
                 CountTotal = ByteString.CopyFrom(BfvSerializer.Serialize(HeAggregateRequester.SumCounts([counts, counts, counts]))),
             });
             await aggregate.RequestStream.CompleteAsync();
-            var ex = await Assert.ThrowsAsync<RpcException>(async () => await aggregate.ResponseStream.MoveNextAsync());
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await aggregate.ResponseStream.MoveNext(CancellationToken.None));
             Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
             Assert.Contains("not the sum of the contributions' sealed counts", ex.Status.Detail, StringComparison.Ordinal);
         }
@@ -250,7 +251,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
 
         using var identity = NodeIdentity.Load(Path.Combine(agencies.Nodes["finance"].DataDirectory, "identity.pem"));
         using var channels = new PeerChannels(identity, TimeProvider.System, 4 << 20);
-        RpcChannel Channel(string agency)
+        GrpcChannel Channel(string agency)
         {
             using var peerIdentity = NodeIdentity.Load(Path.Combine(agencies.Nodes[agency].DataDirectory, "identity.pem"));
             return channels.Get(new PeerRecord(agency, NodeRuntimeInfo.TryRead(agencies.Nodes[agency].DataDirectory)!.Peer, CertificateFingerprint.Compute(peerIdentity.Certificate),
@@ -264,7 +265,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             Admission = new JobAdmission { JobId = "job-probe-0", Spec = HeAggregateSpec.ForPart(spec, 1), RequesterReceipt = rogue.Receipt("job.start", "job-probe-0") },
             RequesterKey = foreignKey, CountKey = foreignKey, SealKey = ByteString.CopyFrom(new byte[65]),
         };
-        var refused = await Assert.ThrowsAsync<RpcException>(() => Channel("hr").UnaryAsync(PeerJobServiceDescriptor.Contribute, contribute, CallOptions.WithTimeout(TimeSpan.FromSeconds(30))));
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await new PeerJobService.PeerJobServiceClient(Channel("hr")).ContributeAsync(contribute, TestCalls.Within(TimeSpan.FromSeconds(30))));
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Contains("requester key is not a BFV public key for he-aggregate", refused.Status.Detail, StringComparison.Ordinal);
 
@@ -279,13 +280,13 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         ];
         for (var probe = 0; probe < probes.Length; probe++)
         {
-            using var call = Channel("civil").StartDuplexStreaming(PeerJobServiceDescriptor.Aggregate, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
+            using var call = new PeerJobService.PeerJobServiceClient(Channel("civil")).Aggregate(TestCalls.Within(TimeSpan.FromSeconds(30)));
             var jobId = $"job-probe-{probe + 1}";
             await call.RequestStream.WriteAsync(new AggregateRequest
             {
                 Open = new AggregateOpen { Admission = new JobAdmission { JobId = jobId, Spec = HeAggregateSpec.ForPart(spec, 0), RequesterReceipt = rogue.Receipt("job.start", jobId) }, RequesterKey = requesterKey },
             });
-            Assert.True(await call.ResponseStream.MoveNextAsync());
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
             var opened = call.ResponseStream.Current.Opened;
             var digest = probes[probe].Digest is { Length: 0 } ? SHA256.HashData([.. requesterKey.Span, .. opened.CountKey.Span]) : probes[probe].Digest ?? [];
             var content = new SealedContribution { GrantId = agencies.Grants["hr"], Counts = wrongSet, SumPlanes = { wrongSet, wrongSet }, KeysDigest = ByteString.CopyFrom(digest) };
@@ -294,7 +295,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
                 : ContributionSeal.Seal(opened.SealKey.Span, Encoding.UTF8.GetBytes("he-aggregate " + jobId), content.ToByteArray());
             await call.RequestStream.WriteAsync(new AggregateRequest { SealedContribution = ByteString.CopyFrom(sealedBytes) });
             await call.RequestStream.CompleteAsync();
-            var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
             Assert.True(ex.StatusCode == StatusCode.InvalidArgument, $"probe {probe}: {ex.StatusCode} {ex.Status.Detail}");
             Assert.Contains(probes[probe].Refusal, ex.Status.Detail, StringComparison.Ordinal);
         }
@@ -304,7 +305,7 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
         spec.Threshold = true;
         foreach (var probe in new[] { "short seed", "foreign collective key", "switch to another key" })
         {
-            using var call = Channel("civil").StartDuplexStreaming(PeerJobServiceDescriptor.ThresholdAggregate, CallOptions.WithTimeout(TimeSpan.FromSeconds(30)));
+            using var call = new PeerJobService.PeerJobServiceClient(Channel("civil")).ThresholdAggregate(TestCalls.Within(TimeSpan.FromSeconds(30)));
             var seed = new byte[probe == "short seed" ? 31 : 32];
             await call.RequestStream.WriteAsync(new ThresholdAggregateRequest
             {
@@ -316,19 +317,19 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             });
             if (probe != "short seed")
             {
-                Assert.True(await call.ResponseStream.MoveNextAsync());
+                Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
                 var share = call.ResponseStream.Current.Opened.KeyShare;
                 await call.RequestStream.WriteAsync(new ThresholdAggregateRequest { CollectiveKey = probe == "foreign collective key" ? requesterKey : share });
                 if (probe == "switch to another key")
                 {
-                    Assert.True(await call.ResponseStream.MoveNextAsync());
+                    Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
                     var counts = call.ResponseStream.Current.Contribution.Counts;
                     await call.RequestStream.WriteAsync(new ThresholdAggregateRequest { KeySwitch = new KeySwitchRequest { Ciphertexts = { counts }, TargetKey = requesterKey } });
                 }
             }
 
             await call.RequestStream.CompleteAsync();
-            var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
             Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
             Assert.Contains(probe switch
             {

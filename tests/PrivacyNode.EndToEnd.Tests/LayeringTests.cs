@@ -4,25 +4,25 @@ using System.Xml.Linq;
 namespace PrivacyNode.EndToEnd.Tests;
 
 /// <summary>
-/// Layers point one way: Crypto and Rpc are leaves, Contracts uses Rpc, Node and Cli use Crypto, Rpc and
-/// Contracts and never each other. Checked on the project files and on the compiled assemblies.
+/// Layers point one way: Crypto, PinnedTls and Contracts are leaves; Node uses all three, Cli uses Crypto and Contracts,
+/// and Node and Cli never use each other. Checked on the project files and on the compiled assemblies.
 /// </summary>
 public sealed class LayeringTests
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["PrivacyNode.Crypto"] = [],
-        ["PrivacyNode.Rpc"] = [],
-        ["PrivacyNode.Contracts"] = ["PrivacyNode.Rpc"],
-        ["PrivacyNode.Node"] = ["PrivacyNode.Crypto", "PrivacyNode.Rpc", "PrivacyNode.Contracts"],
-        ["PrivacyNode.Cli"] = ["PrivacyNode.Crypto", "PrivacyNode.Rpc", "PrivacyNode.Contracts"],
+        ["PrivacyNode.PinnedTls"] = [],
+        ["PrivacyNode.Contracts"] = [],
+        ["PrivacyNode.Node"] = ["PrivacyNode.Crypto", "PrivacyNode.PinnedTls", "PrivacyNode.Contracts"],
+        ["PrivacyNode.Cli"] = ["PrivacyNode.Crypto", "PrivacyNode.Contracts"],
     };
 
     /// <summary>The compiled assembly name of each project.</summary>
     private static readonly Dictionary<string, string> AssemblyOf = new()
     {
         ["PrivacyNode.Crypto"] = "PrivacyNode.Crypto",
-        ["PrivacyNode.Rpc"] = "PrivacyNode.Rpc",
+        ["PrivacyNode.PinnedTls"] = "PrivacyNode.PinnedTls",
         ["PrivacyNode.Contracts"] = "PrivacyNode.Contracts",
         ["PrivacyNode.Node"] = "privacynode-node",
         ["PrivacyNode.Cli"] = "privacynode",
@@ -82,6 +82,6 @@ public sealed class LayeringTests
     }
 
     private static bool IsGenerated(Type type) =>
-        type.Namespace is "Grpc.Health.V1" or "Microsoft.CodeAnalysis" or "System.Runtime.CompilerServices" or "System.Text.RegularExpressions.Generated"
+        type.Namespace is "Microsoft.CodeAnalysis" or "System.Runtime.CompilerServices" or "System.Text.RegularExpressions.Generated"
         || type.Namespace!.StartsWith("System.Text.RegularExpressions", StringComparison.Ordinal);
 }

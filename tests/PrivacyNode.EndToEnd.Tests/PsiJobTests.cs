@@ -1,10 +1,10 @@
+using Grpc.Net.Client;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using Grpc.Core;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -69,10 +69,9 @@ public sealed class PsiJobTests : IAsyncLifetime
         Assert.Equal("60", Metric(membership, "provider_set_size"));
 
         // Results are read in pages: the last page from offset 20 holds one row of 21.
-        using (var local = new RpcChannel(new Uri(NodeRuntimeInfo.TryRead(analyst.DataDirectory)!.Local)))
+        using (var local = GrpcChannel.ForAddress(NodeRuntimeInfo.TryRead(analyst.DataDirectory)!.Local))
         {
-            var page = await local.UnaryAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = membership.GetProperty("jobId").GetString()!, Offset = 20, Limit = 5 },
-                new CallOptions(new Metadata().Add("authorization", "Bearer " + analyst.Token)));
+            var page = await new JobService.JobServiceClient(local).GetJobResultAsync(new GetJobResultRequest { JobId = membership.GetProperty("jobId").GetString()!, Offset = 20, Limit = 5 }, new CallOptions(new Metadata { { "authorization", "Bearer " + analyst.Token } }));
             Assert.Equal((21UL, 1), (page.TotalRows, page.Result.Rows.Count));
             Assert.Equal("20", page.Result.Metrics.Single(m => m.Name == "intersection_size").Value.ToString(CultureInfo.InvariantCulture));
         }
@@ -152,7 +151,7 @@ public sealed class PsiJobTests : IAsyncLifetime
         {
             var spec = new JobSpec { Kind = "psi", Peer = "bureau", GrantId = grant, Dataset = "claims", OutputMode = "membership", PurposeCode = "claims-fraud-check" };
             spec.Columns.Add("id_number");
-            var ex = await Assert.ThrowsAsync<RpcException>(() => rogue.PsiAsync(new PsiRequest { Admission = rogue.Admit($"job-probe-{i}", spec, 60) }, broken[i]));
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await rogue.PsiAsync(new PsiRequest { Admission = rogue.Admit($"job-probe-{i}", spec, 60) }, broken[i]));
             Assert.True(ex.StatusCode == StatusCode.InvalidArgument, $"probe {i}: {ex.StatusCode} {ex.Status.Detail}");
         }
     }

@@ -1,12 +1,12 @@
 using Google.Protobuf;
+using PrivacyNode.Testing;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Signatures;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Rpc.Client;
-using PrivacyNode.Rpc.Security;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.EndToEnd.Tests;
 
@@ -34,7 +34,7 @@ internal sealed class RogueRequester : IDisposable
     }
 
     /// <summary>The pinned channel to the provider.</summary>
-    public RpcChannel Channel { get; }
+    public Grpc.Net.Client.GrpcChannel Channel { get; }
 
     /// <summary>
     /// An admission for <paramref name="spec"/> as job <paramref name="jobId"/> with a receipt signed by the requester's audit key (for
@@ -62,7 +62,7 @@ internal sealed class RogueRequester : IDisposable
     /// <summary>Sends <paramref name="messages"/> on PeerJobService.Psi, then reads until the provider ends the call; returns what came back.</summary>
     public async Task<List<PsiResponse>> PsiAsync(params PsiRequest[] messages)
     {
-        using var call = Channel.StartDuplexStreaming(PeerJobServiceDescriptor.Psi, CallOptions.WithTimeout(TimeSpan.FromSeconds(60)));
+        using var call = new PeerJobService.PeerJobServiceClient(Channel).Psi(TestCalls.Within(TimeSpan.FromSeconds(60)));
         foreach (var message in messages)
         {
             await call.RequestStream.WriteAsync(message);
@@ -70,7 +70,7 @@ internal sealed class RogueRequester : IDisposable
 
         await call.RequestStream.CompleteAsync();
         var responses = new List<PsiResponse>();
-        while (await call.ResponseStream.MoveNextAsync())
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             responses.Add(call.ResponseStream.Current);
         }

@@ -14,7 +14,9 @@ public sealed class SampleTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.Environment["PRIVACYNODE_CLI"] = Path.Combine(AppContext.BaseDirectory, "privacynode");
+        // The CLI as built, with the daemon beside it: the test's own directory resolves packages for an ASP.NET Core app instead.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Name;
+        info.Environment["PRIVACYNODE_CLI"] = Path.Combine(RepositoryLayout.Root, "artifacts", "bin", "PrivacyNode.Cli", configuration, "privacynode");
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

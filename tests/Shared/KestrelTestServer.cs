@@ -2,16 +2,20 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PrivacyNode.Rpc.Security;
-using PrivacyNode.Rpc.Server;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Testing;
 
-/// <summary>Real Kestrel on 127.0.0.1, port 0, serving one router over h2c or mutual TLS.</summary>
+/// <summary>Real Kestrel on 127.0.0.1, port 0, serving gRPC services (Grpc.AspNetCore) over h2c or mutual TLS.</summary>
 public sealed class KestrelTestServer : IAsyncDisposable
 {
+    /// <summary>The receive limit of test servers, for the size tests.</summary>
+    public const int MaxReceiveMessageSize = 4 * 1024 * 1024;
+
     private readonly WebApplication _app;
 
     private KestrelTestServer(WebApplication app, Uri address)
@@ -22,27 +26,32 @@ public sealed class KestrelTestServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Starts a server. With <paramref name="serverCertificate"/>, TLS is on and clients must present a certificate that <paramref name="isTrustedClient"/> accepts.</summary>
-    public static async Task<KestrelTestServer> StartAsync(RpcRouter router, X509Certificate2? serverCertificate = null, Func<X509Certificate2, bool>? isTrustedClient = null)
+    /// <summary>
+    /// Starts a server whose services <paramref name="addServices"/> registers and <paramref name="mapServices"/> maps. With
+    /// <paramref name="serverCertificate"/>, TLS is on and clients must present a certificate that <paramref name="isTrustedClient"/> accepts.
+    /// </summary>
+    public static async Task<KestrelTestServer> StartAsync(Action<IServiceCollection> addServices, Action<IEndpointRouteBuilder> mapServices,
+        X509Certificate2? serverCertificate = null, Func<X509Certificate2, bool>? isTrustedClient = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddGrpc(options => options.MaxReceiveMessageSize = MaxReceiveMessageSize);
+        addServices(builder.Services);
         ListenOptions? listen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0, options =>
             {
                 listen = options;
+                options.Protocols = HttpProtocols.Http2;
                 if (serverCertificate is not null)
                 {
                     options.UseHttps(MutualTls.ServerOptions(() => serverCertificate, isTrustedClient ?? (_ => false)));
                 }
-
-                options.UseRpcRouter(router);
             });
         });
         var app = builder.Build();
-        app.Run(RpcListenOptionsExtensions.DispatchAsync);
+        mapServices(app);
         await app.StartAsync();
         var scheme = serverCertificate is null ? "http" : "https";
         var port = ((IPEndPoint)listen!.EndPoint).Port;

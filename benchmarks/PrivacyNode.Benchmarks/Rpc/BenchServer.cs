@@ -6,35 +6,26 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using PrivacyNode.Benchmarks.Protos;
-using PrivacyNode.Rpc.Security;
-using PrivacyNode.Rpc.Server;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Benchmarks.Rpc;
 
 /// <summary>
-/// The benchmark server, run as its own process (<c>PrivacyNode.Benchmarks rpc-server &lt;cert-dir&gt; ours|grpc-dotnet</c>) so
-/// that client and server do not share a runtime, as between two nodes. Listens on 127.0.0.1 with h2c and with mutual TLS, on our
-/// stack or the standard one (<see cref="StandardBenchServer"/>), and prints both ports.
+/// The benchmark server, run as its own process (<c>PrivacyNode.Benchmarks rpc-server &lt;cert-dir&gt;</c>) so that client and server
+/// do not share a runtime, as between two nodes. Grpc.AspNetCore on Kestrel, listening on 127.0.0.1 with h2c and with pinned mutual
+/// TLS; prints both ports.
 /// </summary>
 internal static class BenchServer
 {
-    public static async Task<int> RunAsync(string certificateDirectory, string stack)
+    public static async Task<int> RunAsync(string certificateDirectory)
     {
         var server = X509Certificate2.CreateFromPemFile(Path.Combine(certificateDirectory, "server.pem"));
-        var client = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(certificateDirectory, "client.crt"));
-        var clientPin = CertificateFingerprint.Compute(client);
-        if (stack == RpcBenchmarks.Standard)
-        {
-            return await StandardBenchServer.RunAsync(server, clientPin);
-        }
-
-        var router = new RpcRouter(new RpcServerOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 })
-            .MapUnary(BenchMethods.Unary, (request, _) => Task.FromResult(request))
-            .MapServerStreaming(BenchMethods.Download, DownloadAsync)
-            .MapClientStreaming(BenchMethods.Upload, UploadAsync);
-
+        var clientPin = CertificateFingerprint.Compute(X509CertificateLoader.LoadCertificateFromFile(Path.Combine(certificateDirectory, "client.crt")));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddGrpc(options => options.MaxReceiveMessageSize = 16 * 1024 * 1024);
         ListenOptions? cleartext = null;
         ListenOptions? tls = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -42,17 +33,17 @@ internal static class BenchServer
             kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
                 cleartext = listen;
-                listen.UseRpcRouter(router);
+                listen.Protocols = HttpProtocols.Http2;
             });
             kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
                 tls = listen;
+                listen.Protocols = HttpProtocols.Http2;
                 listen.UseHttps(MutualTls.ServerOptions(() => server, c => CertificateFingerprint.Matches(c, clientPin)));
-                listen.UseRpcRouter(router);
             });
         });
         await using var app = builder.Build();
-        app.Run(RpcListenOptionsExtensions.DispatchAsync);
+        app.MapGrpcService<Service>();
         await app.StartAsync();
         Console.WriteLine($"PORTS {((IPEndPoint)cleartext!.EndPoint).Port} {((IPEndPoint)tls!.EndPoint).Port}");
         await Console.In.ReadToEndAsync();
@@ -83,24 +74,29 @@ internal static class BenchServer
     /// <summary>The payload bytes a message carries.</summary>
     public static long Size(Payload message) => message.Data.Length + message.Items.Sum(i => (long)i.Length);
 
-    private static async Task DownloadAsync(DownloadRequest request, PrivacyNode.Rpc.IAsyncStreamWriter<Payload> responses, ServerCallContext context)
+    private sealed class Service : BenchService.BenchServiceBase
     {
-        var message = DownloadMessage(request);
-        for (var i = 0; i < request.Count; i++)
-        {
-            await responses.WriteAsync(message, context.CancellationToken);
-        }
-    }
+        public override Task<Payload> Unary(Payload request, ServerCallContext context) => Task.FromResult(request);
 
-    private static async Task<UploadSummary> UploadAsync(PrivacyNode.Rpc.IAsyncStreamReader<Payload> requests, ServerCallContext context)
-    {
-        var summary = new UploadSummary();
-        while (await requests.MoveNextAsync(context.CancellationToken))
+        public override async Task Download(DownloadRequest request, IServerStreamWriter<Payload> responseStream, ServerCallContext context)
         {
-            summary.Messages++;
-            summary.Bytes += requests.Current.Data.Length;
+            var message = DownloadMessage(request);
+            for (var i = 0; i < request.Count; i++)
+            {
+                await responseStream.WriteAsync(message, context.CancellationToken);
+            }
         }
 
-        return summary;
+        public override async Task<UploadSummary> Upload(IAsyncStreamReader<Payload> requestStream, ServerCallContext context)
+        {
+            var summary = new UploadSummary();
+            while (await requestStream.MoveNext(context.CancellationToken))
+            {
+                summary.Messages++;
+                summary.Bytes += requestStream.Current.Data.Length;
+            }
+
+            return summary;
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using PrivacyNode.Rpc.Security;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Benchmarks.Rpc;
 
@@ -30,8 +30,8 @@ internal sealed class BenchServerProcess : IDisposable
 
     public int TlsPort { get; }
 
-    /// <summary>Starts a server on <paramref name="stack"/>: "ours" or "grpc-dotnet".</summary>
-    public static BenchServerProcess Start(string stack)
+    /// <summary>Starts a server process.</summary>
+    public static BenchServerProcess Start()
     {
         var host = Environment.GetEnvironmentVariable(HostVariable)
             ?? throw new InvalidOperationException($"{HostVariable} is not set; run the benchmarks through PrivacyNode.Benchmarks' own Main.");
@@ -53,7 +53,6 @@ internal sealed class BenchServerProcess : IDisposable
 
         info.ArgumentList.Add("rpc-server");
         info.ArgumentList.Add(directory);
-        info.ArgumentList.Add(stack);
         var process = Process.Start(info)!;
         var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The benchmark server did not start.");
         var ports = line.Split(' ');

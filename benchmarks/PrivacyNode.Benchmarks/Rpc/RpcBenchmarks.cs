@@ -5,23 +5,18 @@ using PrivacyNode.Benchmarks.Protos;
 namespace PrivacyNode.Benchmarks.Rpc;
 
 /// <summary>
-/// gRPC over loopback, client and server in separate processes (the server is <see cref="BenchServer"/>), on our own stack and on the
-/// standard one (Grpc.AspNetCore.Server and Grpc.Net.Client) with the same pinned mutual TLS: unary calls with one caller and with 16
-/// concurrent calls; streaming throughput (64 MiB per operation). Issue 17 asks the standard stack for at least 0.9x of ours.
+/// gRPC over loopback, client and server in separate processes (the server is <see cref="BenchServer"/>), Grpc.AspNetCore.Server and
+/// Grpc.Net.Client over h2c and over the pinned mutual TLS nodes use: unary calls with one caller and with 16 concurrent calls;
+/// streaming throughput (64 MiB per operation).
 /// </summary>
 [MemoryDiagnoser]
 public class RpcBenchmarks
 {
-    public const string Ours = "ours";
-    public const string Standard = "grpc-dotnet";
     private const int StreamMessages = 1024;
     private BenchServerProcess _server = null!;
-    private IBenchClient _client = null!;
+    private BenchClient _client = null!;
     private Payload _small = null!;
     private Payload _chunk = null!;
-
-    [Params(Ours, Standard)]
-    public string Stack { get; set; } = Ours;
 
     [Params("h2c", "mtls")]
     public string Transport { get; set; } = "h2c";
@@ -29,9 +24,8 @@ public class RpcBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = BenchServerProcess.Start(Stack);
-        var tls = Transport == "mtls";
-        _client = Stack == Standard ? StandardBenchClient.Connect(_server, tls) : OurBenchClient.Connect(_server, tls);
+        _server = BenchServerProcess.Start();
+        _client = BenchClient.Connect(_server, Transport == "mtls");
         _small = new Payload { Data = ByteString.CopyFrom(new byte[16]) };
         _chunk = new Payload { Data = ByteString.CopyFrom(new byte[64 * 1024]) };
         _client.UnaryAsync(_small).GetAwaiter().GetResult();

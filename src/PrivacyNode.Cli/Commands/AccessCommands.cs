@@ -34,8 +34,7 @@ internal static class AccessCommands
             terms.Columns.AddRange(Text.List(parse.GetValue(columns)));
             terms.JobKinds.AddRange(Text.List(parse.GetValue(kinds)));
             terms.OutputModes.AddRange(Text.List(parse.GetValue(outputs)));
-            var response = await node.CallAsync(AccessServiceDescriptor.FileRequest,
-                new FileRequestRequest { Peer = parse.GetValue(peer)!, Terms = terms, RequesterResponsible = parse.GetValue(responsible)! }, cancellationToken);
+            var response = await node.Access.FileRequestAsync(new FileRequestRequest { Peer = parse.GetValue(peer)!, Terms = terms, RequesterResponsible = parse.GetValue(responsible)! }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -55,7 +54,7 @@ internal static class AccessCommands
         context.SetAction(list, async (parse, node, output, cancellationToken) =>
         {
             var direction = parse.GetValue(incoming) ? Direction.Incoming : parse.GetValue(outgoing) ? Direction.Outgoing : Direction.Unspecified;
-            var response = await node.CallAsync(AccessServiceDescriptor.ListRequests, new ListRequestsRequest { Direction = direction, OverdueOnly = parse.GetValue(overdue) }, cancellationToken);
+            var response = await node.Access.ListRequestsAsync(new ListRequestsRequest { Direction = direction, OverdueOnly = parse.GetValue(overdue) }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -95,7 +94,7 @@ internal static class AccessCommands
                 terms.ValidTo = Text.ParseTime(end, "--to");
             }
 
-            var response = await node.CallAsync(AccessServiceDescriptor.ApproveRequest, new ApproveRequestRequest
+            var response = await node.Access.ApproveRequestAsync(new ApproveRequestRequest
             {
                 RequestId = parse.GetValue(approveId)!,
                 Peer = parse.GetValue(fromPeer)!,
@@ -104,7 +103,7 @@ internal static class AccessCommands
                 MinRequesterSetSize = parse.GetValue(minSet),
                 MinResultSize = parse.GetValue(minResult),
                 ProviderResponsible = parse.GetValue(providerResponsible)!,
-            }, cancellationToken);
+            }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -123,8 +122,7 @@ internal static class AccessCommands
         var refuse = new Command("refuse", "Refuse a received request with a reason. Admin.") { refuseId, refusePeer, reason };
         context.SetAction(refuse, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(AccessServiceDescriptor.RefuseRequest,
-                new RefuseRequestRequest { RequestId = parse.GetValue(refuseId)!, Peer = parse.GetValue(refusePeer)!, Reason = parse.GetValue(reason)! }, cancellationToken);
+            var response = await node.Access.RefuseRequestAsync(new RefuseRequestRequest { RequestId = parse.GetValue(refuseId)!, Peer = parse.GetValue(refusePeer)!, Reason = parse.GetValue(reason)! }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -148,7 +146,7 @@ internal static class AccessCommands
         context.SetAction(list, async (parse, node, output, cancellationToken) =>
         {
             var direction = parse.GetValue(given) ? Direction.Incoming : parse.GetValue(held) ? Direction.Outgoing : Direction.Unspecified;
-            var response = await node.CallAsync(AccessServiceDescriptor.ListGrants, new ListGrantsRequest { Direction = direction }, cancellationToken);
+            var response = await node.Access.ListGrantsAsync(new ListGrantsRequest { Direction = direction }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -168,7 +166,7 @@ internal static class AccessCommands
         var revoke = new Command("revoke", "Revoke a grant this node gave; new jobs under it are denied at once. Admin.") { id, reason };
         context.SetAction(revoke, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(AccessServiceDescriptor.RevokeGrant, new RevokeGrantRequest { GrantId = parse.GetValue(id)!, Reason = parse.GetValue(reason)! }, cancellationToken);
+            var response = await node.Access.RevokeGrantAsync(new RevokeGrantRequest { GrantId = parse.GetValue(id)!, Reason = parse.GetValue(reason)! }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);

@@ -24,7 +24,7 @@ internal static class AuditCommands
             await using (var writer = temporary is null ? null : new StreamWriter(temporary))
             {
                 var target = writer ?? context.Environment.Output;
-                await foreach (var message in node.StreamAsync(AuditServiceDescriptor.ExportAudit, new ExportAuditRequest { FromSeq = parse.GetValue(from) }, cancellationToken))
+                await foreach (var message in NodeConnection.StreamAsync(options => node.Audit.ExportAudit(new ExportAuditRequest { FromSeq = parse.GetValue(from) }, options), cancellationToken))
                 {
                     if (message.Header is { } header)
                     {

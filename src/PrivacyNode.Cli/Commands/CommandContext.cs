@@ -19,20 +19,20 @@ internal sealed class CommandContext(CliEnvironment environment, GlobalOptions o
             {
                 return await action(parse, connection, output, cancellationToken);
             }
-            catch (Rpc.RpcException ex)
+            catch (Grpc.Core.RpcException ex)
             {
                 throw Translate(ex, connection);
             }
         });
     }
 
-    private static CliException Translate(Rpc.RpcException ex, NodeConnection connection) => ex.StatusCode switch
+    private static CliException Translate(Grpc.Core.RpcException ex, NodeConnection connection) => ex.StatusCode switch
     {
-        Rpc.StatusCode.Unavailable => new CliException(Contracts.ExitCodes.Unavailable,
+        Grpc.Core.StatusCode.Unavailable => new CliException(Contracts.ExitCodes.Unavailable,
             $"Cannot reach the node at {connection.Address}: {ex.Status.Detail}\nIs it running? Start it with: privacynode serve --data-dir <dir>"),
-        Rpc.StatusCode.Unauthenticated => new CliException(Contracts.ExitCodes.Denied, ex.Status.Detail),
-        Rpc.StatusCode.PermissionDenied => new CliException(Contracts.ExitCodes.Denied, ex.Status.Detail),
-        Rpc.StatusCode.DeadlineExceeded => new CliException(Contracts.ExitCodes.Failed, $"The node at {connection.Address} did not answer in time."),
+        Grpc.Core.StatusCode.Unauthenticated => new CliException(Contracts.ExitCodes.Denied, ex.Status.Detail),
+        Grpc.Core.StatusCode.PermissionDenied => new CliException(Contracts.ExitCodes.Denied, ex.Status.Detail),
+        Grpc.Core.StatusCode.DeadlineExceeded => new CliException(Contracts.ExitCodes.Failed, $"The node at {connection.Address} did not answer in time."),
         _ => new CliException(Contracts.ExitCodes.Failed, ex.Status.Detail),
     };
 }

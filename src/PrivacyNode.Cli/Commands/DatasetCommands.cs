@@ -60,7 +60,7 @@ internal static class DatasetCommands
                 request.KeyColumns.Add(new KeyColumn { Column = key[..colon], KeyType = key[(colon + 1)..] });
             }
 
-            var response = await node.CallAsync(CatalogServiceDescriptor.AddDataset, request, cancellationToken);
+            var response = await node.Catalog.AddDatasetAsync(request, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -77,7 +77,7 @@ internal static class DatasetCommands
         var list = new Command("list", "List the catalog (metadata only). Admin or analyst.") { peer };
         context.SetAction(list, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(CatalogServiceDescriptor.ListDatasets, new ListDatasetsRequest { Peer = parse.GetValue(peer) ?? string.Empty }, cancellationToken);
+            var response = await node.Catalog.ListDatasetsAsync(new ListDatasetsRequest { Peer = parse.GetValue(peer) ?? string.Empty }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -97,7 +97,7 @@ internal static class DatasetCommands
         var show = new Command("show", "Describe one dataset. Admin or analyst.") { showName, showPeer };
         context.SetAction(show, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(CatalogServiceDescriptor.GetDataset, new GetDatasetRequest { Name = parse.GetValue(showName)!, Peer = parse.GetValue(showPeer) ?? string.Empty }, cancellationToken);
+            var response = await node.Catalog.GetDatasetAsync(new GetDatasetRequest { Name = parse.GetValue(showName)!, Peer = parse.GetValue(showPeer) ?? string.Empty }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -114,7 +114,7 @@ internal static class DatasetCommands
         var remove = new Command("remove", "Remove a dataset from the catalog (refused while a grant covers it). Admin.") { removeName };
         context.SetAction(remove, async (parse, node, output, cancellationToken) =>
         {
-            await node.CallAsync(CatalogServiceDescriptor.RemoveDataset, new RemoveDatasetRequest { Name = parse.GetValue(removeName)! }, cancellationToken);
+            await node.Catalog.RemoveDatasetAsync(new RemoveDatasetRequest { Name = parse.GetValue(removeName)! }, NodeConnection.Options(cancellationToken));
             output.WriteLine($"Removed dataset '{parse.GetValue(removeName)}' from the catalog.");
             return ExitCodes.Success;
         });

@@ -12,7 +12,7 @@ internal static class IdentityCommands
         var invite = new Command("invite", "Print this node's invitation: the one line a peer operator passes to 'privacynode peer add'.");
         context.SetAction(invite, async (_, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(IdentityServiceDescriptor.GetInvitation, new GetInvitationRequest(), cancellationToken);
+            var response = await node.Identity.GetInvitationAsync(new GetInvitationRequest(), NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -28,7 +28,7 @@ internal static class IdentityCommands
         var info = new Command("info", "Describe the node and who you are on it.");
         context.SetAction(info, async (_, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(IdentityServiceDescriptor.DescribeNode, new DescribeNodeRequest(), cancellationToken);
+            var response = await node.Identity.DescribeNodeAsync(new DescribeNodeRequest(), NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -46,7 +46,7 @@ internal static class IdentityCommands
         var rotate = new Command("rotate-certificate", "Replace the node's key and certificate and announce the new certificate to every peer.");
         context.SetAction(rotate, async (_, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest(), cancellationToken);
+            var response = await node.Identity.RotateCertificateAsync(new RotateCertificateRequest(), NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);

@@ -87,7 +87,7 @@ internal static class JobCommands
                 (spec.ValueMin, spec.ValueMax) = (bounds[0], bounds[1]);
             }
 
-            var response = await node.CallAsync(JobServiceDescriptor.SubmitJob, new SubmitJobRequest { Spec = spec }, cancellationToken);
+            var response = await node.Jobs.SubmitJobAsync(new SubmitJobRequest { Spec = spec }, NodeConnection.Options(cancellationToken));
             if (!parse.GetValue(wait))
             {
                 Write(output, response.Job);
@@ -100,7 +100,7 @@ internal static class JobCommands
         var list = new Command("list", "List jobs (analysts: their own).");
         context.SetAction(list, async (_, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(JobServiceDescriptor.ListJobs, new ListJobsRequest(), cancellationToken);
+            var response = await node.Jobs.ListJobsAsync(new ListJobsRequest(), NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -119,7 +119,7 @@ internal static class JobCommands
         var show = new Command("show", "Show a job.") { showId };
         context.SetAction(show, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(JobServiceDescriptor.GetJob, new GetJobRequest { JobId = parse.GetValue(showId)! }, cancellationToken);
+            var response = await node.Jobs.GetJobAsync(new GetJobRequest { JobId = parse.GetValue(showId)! }, NodeConnection.Options(cancellationToken));
             Write(output, response.Job);
             return ExitCodes.Success;
         });
@@ -132,7 +132,7 @@ internal static class JobCommands
         var cancel = new Command("cancel", "Cancel a pending or running job.") { cancelId };
         context.SetAction(cancel, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(JobServiceDescriptor.CancelJob, new CancelJobRequest { JobId = parse.GetValue(cancelId)! }, cancellationToken);
+            var response = await node.Jobs.CancelJobAsync(new CancelJobRequest { JobId = parse.GetValue(cancelId)! }, NodeConnection.Options(cancellationToken));
             Write(output, response.Job);
             return ExitCodes.Success;
         });
@@ -142,10 +142,10 @@ internal static class JobCommands
         context.SetAction(result, async (parse, node, output, cancellationToken) =>
         {
             var jobId = parse.GetValue(resultId)!;
-            var response = await node.CallAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = jobId }, cancellationToken);
+            var response = await node.Jobs.GetJobResultAsync(new GetJobResultRequest { JobId = jobId }, NodeConnection.Options(cancellationToken));
             while ((ulong)response.Result.Rows.Count < response.TotalRows)
             {
-                var page = await node.CallAsync(JobServiceDescriptor.GetJobResult, new GetJobResultRequest { JobId = jobId, Offset = (ulong)response.Result.Rows.Count }, cancellationToken);
+                var page = await node.Jobs.GetJobResultAsync(new GetJobResultRequest { JobId = jobId, Offset = (ulong)response.Result.Rows.Count }, NodeConnection.Options(cancellationToken));
                 if (page.Result.Rows.Count == 0)
                 {
                     throw new CliException(ExitCodes.Failed, $"The node returned no rows past {response.Result.Rows.Count} of {response.TotalRows}.");
@@ -220,7 +220,7 @@ internal static class JobCommands
         var dispose = new Command("dispose", "Delete a job's result now; a signed disposal record is written.") { id };
         context.SetAction(dispose, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(JobServiceDescriptor.DisposeResult, new DisposeResultRequest { JobId = parse.GetValue(id)! }, cancellationToken);
+            var response = await node.Jobs.DisposeResultAsync(new DisposeResultRequest { JobId = parse.GetValue(id)! }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -237,7 +237,7 @@ internal static class JobCommands
 
     private static async Task<int> WatchAsync(NodeConnection node, CliOutput output, string jobId, CancellationToken cancellationToken)
     {
-        var updates = node.StreamAsync(JobServiceDescriptor.WatchJob, new WatchJobRequest { JobId = jobId }, cancellationToken);
+        var updates = NodeConnection.StreamAsync(options => node.Jobs.WatchJob(new WatchJobRequest { JobId = jobId }, options), cancellationToken);
         var last = output.IsTerminal && !output.Json
             ? await FollowWithProgressBarAsync(output, jobId, updates)
             : await FollowLineByLineAsync(output, updates);

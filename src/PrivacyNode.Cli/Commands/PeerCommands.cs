@@ -15,7 +15,7 @@ internal static class PeerCommands
         var add = new Command("add", "Pair with another node by pinning the certificate in its invitation.") { invitation, replace };
         context.SetAction(add, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = parse.GetValue(invitation)!, Replace = parse.GetValue(replace) }, cancellationToken);
+            var response = await node.Peers.AddPeerAsync(new AddPeerRequest { Invitation = parse.GetValue(invitation)!, Replace = parse.GetValue(replace) }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -32,7 +32,7 @@ internal static class PeerCommands
         var list = new Command("list", "List the paired peers.");
         context.SetAction(list, async (_, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest(), cancellationToken);
+            var response = await node.Peers.ListPeersAsync(new ListPeersRequest(), NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -48,7 +48,7 @@ internal static class PeerCommands
         var remove = new Command("remove", "Unpair a peer: its connections are refused from now on.") { name };
         context.SetAction(remove, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(PeerServiceDescriptor.RemovePeer, new RemovePeerRequest { Name = parse.GetValue(name)! }, cancellationToken);
+            var response = await node.Peers.RemovePeerAsync(new RemovePeerRequest { Name = parse.GetValue(name)! }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -65,7 +65,7 @@ internal static class PeerCommands
         var check = new Command("check", "Call the peer over mutual TLS and report the round-trip time.") { checkName };
         context.SetAction(check, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = parse.GetValue(checkName)! }, cancellationToken);
+            var response = await node.Peers.CheckPeerAsync(new CheckPeerRequest { Name = parse.GetValue(checkName)! }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);

@@ -16,7 +16,7 @@ internal static class UserCommands
         context.SetAction(add, async (parse, node, output, cancellationToken) =>
         {
             var request = new AddUserRequest { Name = parse.GetValue(name)!, Role = Text.ParseRole(parse.GetValue(role)!) };
-            var response = await node.CallAsync(UserServiceDescriptor.AddUser, request, cancellationToken);
+            var response = await node.Users.AddUserAsync(request, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -33,7 +33,7 @@ internal static class UserCommands
         var list = new Command("list", "List the users.");
         context.SetAction(list, async (_, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(UserServiceDescriptor.ListUsers, new ListUsersRequest(), cancellationToken);
+            var response = await node.Users.ListUsersAsync(new ListUsersRequest(), NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
@@ -49,7 +49,7 @@ internal static class UserCommands
         var remove = new Command("remove", "Delete a user; its token stops working at once.") { removeName };
         context.SetAction(remove, async (parse, node, output, cancellationToken) =>
         {
-            var response = await node.CallAsync(UserServiceDescriptor.RemoveUser, new RemoveUserRequest { Name = parse.GetValue(removeName)! }, cancellationToken);
+            var response = await node.Users.RemoveUserAsync(new RemoveUserRequest { Name = parse.GetValue(removeName)! }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);

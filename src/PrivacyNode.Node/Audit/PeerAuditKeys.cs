@@ -3,8 +3,7 @@ using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Signatures;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Storage;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Audit;
 
@@ -35,19 +34,19 @@ public sealed class PeerAuditKeys(NodeDatabase database, PeerStore peers, PeerCh
     {
         if (receipt is null || receipt.Node != peerName || receipt.Hash.Length != AuditFormat.HashSize)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"A signed audit receipt from '{peerName}' is required.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"A signed audit receipt from '{peerName}' is required."));
         }
 
         if (receipt.Subject != subject)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"The audit receipt from '{peerName}' (record {receipt.Seq}) is not for this job or request.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"The audit receipt from '{peerName}' (record {receipt.Seq}) is not for this job or request."));
         }
 
         var key = await GetAsync(peerName, cancellationToken);
         if (!Ed25519KeyPair.Verify(key, receipt.Hash.Span, receipt.Signature.Span)
             || !Ed25519KeyPair.Verify(key, AuditFormat.ReceiptBinding(receipt.Node, receipt.Seq, receipt.Hash.Span, receipt.Subject), receipt.SubjectSignature.Span))
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"The audit receipt from '{peerName}' (record {receipt.Seq}) does not carry valid signatures by its audit key.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"The audit receipt from '{peerName}' (record {receipt.Seq}) does not carry valid signatures by its audit key."));
         }
     }
 
@@ -68,21 +67,21 @@ public sealed class PeerAuditKeys(NodeDatabase database, PeerStore peers, PeerCh
         }
 
         var peer = await peers.GetAsync(peerName, cancellationToken)
-            ?? throw new RpcException(StatusCode.FailedPrecondition, $"'{peerName}' is not a paired peer.");
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"'{peerName}' is not a paired peer."));
         GetNodeInfoResponse info;
         try
         {
-            info = await channels.Get(peer).UnaryAsync(NodeServiceDescriptor.GetNodeInfo, new GetNodeInfoRequest(), CallOptions.WithTimeout(FetchTimeout, cancellationToken: cancellationToken));
+            info = await new NodeService.NodeServiceClient(channels.Get(peer)).GetNodeInfoAsync(new GetNodeInfoRequest(), PeerClient.Options(FetchTimeout, cancellationToken));
         }
         catch (RpcException ex)
         {
-            throw new RpcException(StatusCode.Unavailable, $"Cannot learn the audit key of '{peerName}': {ex.Status.Detail}");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Cannot learn the audit key of '{peerName}': {ex.Status.Detail}"));
         }
 
         var key = info.Node.AuditPublicKey.ToByteArray();
         if (info.Node.Name != peerName || key.Length != Ed25519KeyPair.PublicKeySize)
         {
-            throw new RpcException(StatusCode.Unavailable, $"'{peerName}' did not report a valid audit key.");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"'{peerName}' did not report a valid audit key."));
         }
 
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))

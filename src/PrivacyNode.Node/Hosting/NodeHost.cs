@@ -1,9 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PrivacyNode.Contracts;
@@ -12,6 +9,7 @@ using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Configuration;
+using PrivacyNode.Node.Endpoints;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
@@ -19,8 +17,8 @@ using PrivacyNode.Node.Security;
 using PrivacyNode.Node.Services;
 using PrivacyNode.Node.Storage;
 using PrivacyNode.Node.Users;
-using PrivacyNode.Rpc.Security;
-using PrivacyNode.Rpc.Server;
+using PrivacyNode.PinnedTls;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace PrivacyNode.Node.Hosting;
 
@@ -31,7 +29,8 @@ namespace PrivacyNode.Node.Hosting;
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly GrpcEndpoint _peer;
+    private readonly GrpcEndpoint _local;
     private readonly DataDirectory _directory;
     private readonly NodeDatabase _database;
     private readonly PeerChannels _channels;
@@ -40,9 +39,10 @@ public sealed class NodeHost : IAsyncDisposable
     private PeerRefusalBudget? _refusals;
     private Crypto.Signatures.Ed25519KeyPair? _auditKey;
 
-    private NodeHost(WebApplication app, DataDirectory directory, NodeDatabase database, PeerChannels channels, ILoggerFactory loggerFactory, NodeSelf self, Uri localAddress, IPEndPoint peerEndPoint)
+    private NodeHost(GrpcEndpoint peer, GrpcEndpoint local, DataDirectory directory, NodeDatabase database, PeerChannels channels, ILoggerFactory loggerFactory, NodeSelf self, Uri localAddress, IPEndPoint peerEndPoint)
     {
-        _app = app;
+        _peer = peer;
+        _local = local;
         _directory = directory;
         _database = database;
         _channels = channels;
@@ -93,13 +93,11 @@ public sealed class NodeHost : IAsyncDisposable
         var channels = new PeerChannels(identity, clock, options.MaxMessageBytes);
         var rotation = new CertificateRotation(self, peers, pins, channels, audit, clock);
         var localAccess = new LocalAccess(users, audit);
-        var peerAccess = new PeerAccess(pins);
-        var peerHealth = new HealthRpcService();
-        var localHealth = new HealthRpcService();
         var peerClient = new PeerClient(peers, channels);
         var peerKeys = new PeerAuditKeys(database, peers, channels, clock);
         var datasets = new DatasetStore(database, audit);
         var refusals = new PeerRefusalBudget(audit, clock, TimeSpan.FromMinutes(1));
+        var peerAccess = new PeerAccess(pins, audit, refusals);
         var access = new AccessStore(database, audit, clock, refusals, options.Jobs.MinRequesterSetSize);
         var jobs = new JobStore(database, audit, clock);
         var jobEvents = new JobEvents();
@@ -127,72 +125,51 @@ public sealed class NodeHost : IAsyncDisposable
         var runner = new JobRunner(jobs, jobEvents, executors, clock,
             TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
         var tagCache = new ProviderTagCache(directory.PsiCacheDirectory, TimeSpan.FromDays(options.Jobs.PsiKeyLifetimeDays), clock);
-        var catalog = new CatalogRpcService(datasets, tagCache, peerClient, clock);
-        var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock);
-        var serverOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes };
-        // A peer's call never outlives the longest job it can serve.
-        var peerOptions = new RpcServerOptions { MaxReceiveMessageSize = options.MaxMessageBytes, MaxDeadline = TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes + 5) };
-        var peerRouter = new RpcRouter(peerOptions, peerAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.PeerEndpoint"));
-        peerHealth.Map(peerRouter);
-        new NodeRpcService(self, rotation, audit, refusals, clock).Map(peerRouter);
-        catalog.MapPeer(peerRouter);
-        accessService.MapPeer(peerRouter);
-        new PeerJobRpcService(access, audit, peerKeys).Map(peerRouter);
-        new PeerPsiRpcService(access, audit, peerKeys, tagCache).Map(peerRouter);
-        new PeerAggregateRpcService(access, audit, peerKeys).Map(peerRouter);
-        new PeerThresholdAggregateRpcService(access, audit, peerKeys).Map(peerRouter);
-        peerHealth.LearnServices(peerRouter);
-
-        var localRouter = new RpcRouter(serverOptions, localAccess.AuthorizeAsync, loggerFactory.CreateLogger("PrivacyNode.Rpc.LocalEndpoint"), localAccess.RecordRefusalAsync);
-        localHealth.Map(localRouter);
-        localAccess.Allow(HealthServiceDescriptor.Check);
-        localAccess.Allow(HealthServiceDescriptor.Watch);
-        new IdentityRpcService(self, peers, rotation).Map(localRouter, localAccess);
-        new PeerRpcService(self, peers, pins, channels, clock).Map(localRouter, localAccess);
-        new UserRpcService(users).Map(localRouter, localAccess);
-        catalog.MapLocal(localRouter, localAccess);
-        accessService.MapLocal(localRouter, localAccess);
-        new JobRpcService(jobs, runner, jobEvents, access, clock).Map(localRouter, localAccess);
-        new AuditRpcService(self, audit, peerKeys, clock).Map(localRouter, localAccess);
-        localHealth.LearnServices(localRouter);
-
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = directory.Path, ApplicationName = "privacynode-node" });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        var peerServices = new EndpointServices()
+            .Add(new NodeRpcService(self, rotation, audit, refusals, clock), NodeService.Descriptor)
+            .Add(new PeerCatalogRpcService(datasets), PeerCatalogService.Descriptor)
+            .Add(new PeerAccessRpcService(access, options.Access, clock), PeerAccessService.Descriptor)
+            .Add(new PeerJobRpcService(new RowCountJobProvider(access, audit, peerKeys), new PsiJobProvider(access, audit, peerKeys, tagCache),
+                new AggregateJobProvider(access, audit, peerKeys), new ThresholdAggregateJobProvider(access, audit, peerKeys)), PeerJobService.Descriptor);
+        var localServices = new EndpointServices()
+            .Add(new IdentityRpcService(self, peers, rotation), IdentityService.Descriptor)
+            .Add(new PeerRpcService(self, peers, pins, channels, clock), PeerService.Descriptor)
+            .Add(new UserRpcService(users), UserService.Descriptor)
+            .Add(new CatalogRpcService(datasets, tagCache, peerClient, clock), CatalogService.Descriptor)
+            .Add(new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock), AccessService.Descriptor)
+            .Add(new JobRpcService(jobs, runner, jobEvents, access, clock), JobService.Descriptor)
+            .Add(new AuditRpcService(self, audit, peerKeys, clock), AuditService.Descriptor);
+        localAccess.AllowPublic(Grpc.Health.V1.Health.Descriptor);
+        localAccess.AllowPublic(Grpc.Reflection.V1.ServerReflection.Descriptor);
+        localAccess.AllowPublic(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor);
+        foreach (var (descriptor, implementation) in localServices.Services.Skip(1))
+        {
+            localAccess.Learn(descriptor, implementation);
+        }
 
         var peerBind = EndpointAddress.Parse(options.PeerEndpoint.Listen, "Node:PeerEndpoint:Listen");
         var localBind = EndpointAddress.Parse(options.LocalEndpoint.Listen, "Node:LocalEndpoint:Listen");
-        ListenOptions? peerListen = null;
-        ListenOptions? localListen = null;
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        var peerRules = new EndpointRules
         {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(peerBind, listen =>
-            {
-                peerListen = listen;
-                listen.UseHttps(MutualTls.ServerOptions(() => identity.Certificate, pins.IsPinned));
-                listen.UseRpcRouter(peerRouter);
-            });
-            kestrel.Listen(localBind, listen =>
-            {
-                localListen = listen;
-                listen.UseRpcRouter(localRouter);
-            });
-        });
-
-        var app = builder.Build();
-        app.Run(RpcListenOptionsExtensions.DispatchAsync);
+            Authorize = peerAccess.AuthorizeAsync,
+            Refused = peerAccess.RecordRefusalAsync,
+            // A peer's call never outlives the longest job it can serve.
+            MaxDeadline = TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes + 5),
+        };
+        var localRules = new EndpointRules { Authorize = localAccess.AuthorizeAsync, Refused = localAccess.RecordRefusalAsync };
+        var peerEndpoint = GrpcEndpoint.Build(peerBind, listen => listen.UseHttps(MutualTls.ServerOptions(() => identity.Certificate, pins.IsPinned)), peerServices,
+            new EndpointInterceptor(peerRules, loggerFactory.CreateLogger("PrivacyNode.Node.PeerEndpoint")), options.MaxMessageBytes, reflection: false, directory.Path, loggerFactory);
+        var localEndpoint = GrpcEndpoint.Build(localBind, _ => { }, localServices,
+            new EndpointInterceptor(localRules, loggerFactory.CreateLogger("PrivacyNode.Node.LocalEndpoint")), options.MaxMessageBytes, reflection: true, directory.Path, loggerFactory);
         try
         {
-            await app.StartAsync(cancellationToken);
+            await peerEndpoint.App.StartAsync(cancellationToken);
+            await localEndpoint.App.StartAsync(cancellationToken);
         }
         catch (IOException ex)
         {
-            await app.DisposeAsync();
+            await peerEndpoint.DisposeAsync();
+            await localEndpoint.DisposeAsync();
             await refusals.DisposeAsync();
             await database.DisposeAsync();
             auditKey.Dispose();
@@ -200,18 +177,27 @@ public sealed class NodeHost : IAsyncDisposable
             throw new NodeException($"Cannot listen on the configured endpoints ({options.PeerEndpoint.Listen}, {options.LocalEndpoint.Listen}): {ex.Message}. Is another node running?", ex);
         }
 
-        var peerEndPoint = (IPEndPoint)peerListen!.EndPoint;
-        var localEndPoint = (IPEndPoint)localListen!.EndPoint;
+        var peerEndPoint = peerEndpoint.EndPoint;
+        var localEndPoint = localEndpoint.EndPoint;
         self.Advertise(options.PeerEndpoint.Advertise, peerEndPoint);
         var localAddress = new Uri("http://" + EndpointAddress.Format(localEndPoint.Address.ToString(), localEndPoint.Port));
         new NodeRuntimeInfo(localAddress.GetLeftPart(UriPartial.Authority), peerEndPoint.ToString(), Environment.ProcessId).Write(directory.Path);
-        app.Lifetime.ApplicationStopping.Register(() =>
+        var stopping = 0;
+        void OnStopping()
         {
-            NodeLog.NodeStopping(logger, self.Name);
-            peerHealth.SetNotServing();
-            localHealth.SetNotServing();
-            NodeRuntimeInfo.Delete(directory.Path);
-        });
+            if (Interlocked.Exchange(ref stopping, 1) == 0)
+            {
+                NodeLog.NodeStopping(logger, self.Name);
+                peerServices.SetStatus(ServingStatus.NotServing);
+                localServices.SetStatus(ServingStatus.NotServing);
+                NodeRuntimeInfo.Delete(directory.Path);
+            }
+        }
+
+        peerEndpoint.App.Lifetime.ApplicationStopping.Register(OnStopping);
+        localEndpoint.App.Lifetime.ApplicationStopping.Register(OnStopping);
+        peerServices.SetStatus(ServingStatus.Serving);
+        localServices.SetStatus(ServingStatus.Serving);
         await runner.StartAsync(cancellationToken);
         var peerCount = (await peers.ListAsync(cancellationToken)).Count;
         var peerText = peerEndPoint.ToString();
@@ -219,19 +205,21 @@ public sealed class NodeHost : IAsyncDisposable
         var fingerprint = identity.Fingerprint;
         NodeLog.PeersLoaded(logger, peerCount);
         NodeLog.NodeStarted(logger, self.Name, peerText, self.AdvertisedAddress, localText, fingerprint);
-        return new NodeHost(app, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, LocalRules = localAccess.Rules };
+        return new NodeHost(peerEndpoint, localEndpoint, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, LocalRules = localAccess.Rules };
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires.</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAny(_peer.App.WaitForShutdownAsync(cancellationToken), _local.App.WaitForShutdownAsync(cancellationToken));
 
-    /// <summary>Stops gracefully: health turns NOT_SERVING, in-flight calls finish (up to 10 s).</summary>
-    public Task StopAsync() => _app.StopAsync();
+    /// <summary>Stops gracefully: health turns NOT_SERVING on both endpoints, in-flight calls finish (up to 10 s).</summary>
+    public Task StopAsync() => Task.WhenAll(_peer.App.StopAsync(), _local.App.StopAsync());
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await StopAsync();
+        await _peer.DisposeAsync();
+        await _local.DisposeAsync();
         if (_runner is not null)
         {
             await _runner.DisposeAsync();

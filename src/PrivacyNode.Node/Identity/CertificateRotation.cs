@@ -2,13 +2,11 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
-using PrivacyNode.Rpc.Security;
+using Grpc.Core;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Node.Identity;
 
@@ -59,7 +57,7 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
             var result = new AnnouncementResult { Peer = peer.Name };
             try
             {
-                await channels.Get(peer).UnaryAsync(NodeServiceDescriptor.AnnounceCertificate, request, CallOptions.WithTimeout(TimeSpan.FromSeconds(15), cancellationToken: cancellationToken));
+                await new NodeService.NodeServiceClient(channels.Get(peer)).AnnounceCertificateAsync(request, PeerClient.Options(TimeSpan.FromSeconds(15), cancellationToken));
                 result.Accepted = true;
             }
             catch (RpcException ex)
@@ -96,8 +94,8 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
         var callerFingerprint = CertificateFingerprint.Compute(callerCertificate);
         if (!callerFingerprint.AsSpan().SequenceEqual(caller.Fingerprint))
         {
-            throw new RpcException(StatusCode.PermissionDenied,
-                "Only the certificate currently pinned for this peer may announce a new one; a replaced certificate may still call during the grace period but not announce.");
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                "Only the certificate currently pinned for this peer may announce a new one; a replaced certificate may still call during the grace period but not announce."));
         }
 
         CertificateAnnouncement announcement;
@@ -107,28 +105,28 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
         }
         catch (InvalidProtocolBufferException)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "The announcement is not a valid CertificateAnnouncement.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The announcement is not a valid CertificateAnnouncement."));
         }
 
         if (announcement.NodeName != caller.Name)
         {
-            throw new RpcException(StatusCode.PermissionDenied, $"The announcement names a node other than '{caller.Name}', as which the caller is paired.");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"The announcement names a node other than '{caller.Name}', as which the caller is paired."));
         }
 
         if (announcement.PreviousFingerprint != Fingerprint.Format(callerFingerprint))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "The announcement replaces a certificate other than the one the caller presents.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The announcement replaces a certificate other than the one the caller presents."));
         }
 
         if (!Verifies(callerCertificate, request.Announcement, request.Signature))
         {
-            throw new RpcException(StatusCode.PermissionDenied, "The announcement's signature does not verify with the caller's current key.");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "The announcement's signature does not verify with the caller's current key."));
         }
 
         var now = clock.GetUtcNow();
         if (announcement.IssuedAt is null || (announcement.IssuedAt.ToDateTimeOffset() - now).Duration() > ClockTolerance)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, "The announcement's time is more than 10 minutes from this node's clock.");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The announcement's time is more than 10 minutes from this node's clock."));
         }
 
         X509Certificate2 next;
@@ -138,28 +136,28 @@ public sealed class CertificateRotation(NodeSelf self, PeerStore peers, PeerPins
         }
         catch (CryptographicException)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "The announced certificate is not a valid DER certificate.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The announced certificate is not a valid DER certificate."));
         }
 
         using (next)
         {
             if (now < next.NotBefore.ToUniversalTime() || now > next.NotAfter.ToUniversalTime())
             {
-                throw new RpcException(StatusCode.InvalidArgument, "The announced certificate is not currently valid.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "The announced certificate is not currently valid."));
             }
 
             if (!Verifies(next, request.Announcement, request.NewSignature))
             {
-                throw new RpcException(StatusCode.PermissionDenied, "The announcement's second signature does not verify with the announced certificate's key, so the caller has not shown it holds that key.");
+                throw new RpcException(new Status(StatusCode.PermissionDenied, "The announcement's second signature does not verify with the announced certificate's key, so the caller has not shown it holds that key."));
             }
 
             var outcome = await peers.RotateAsync(caller.Name, CertificateFingerprint.Compute(next), callerFingerprint, now + GracePeriod, cancellationToken);
             switch (outcome)
             {
                 case RotateOutcome.CertificateTaken:
-                    throw new RpcException(StatusCode.AlreadyExists, "The announced certificate is already pinned on this node, for this or another peer; announce a new certificate.");
+                    throw new RpcException(new Status(StatusCode.AlreadyExists, "The announced certificate is already pinned on this node, for this or another peer; announce a new certificate."));
                 case RotateOutcome.NotCurrent:
-                    throw new RpcException(StatusCode.Aborted, "The caller's certificate was replaced while the announcement was being checked; announce again.");
+                    throw new RpcException(new Status(StatusCode.Aborted, "The caller's certificate was replaced while the announcement was being checked; announce again."));
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using PrivacyNode.Rpc.Security;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Node.Identity;
 

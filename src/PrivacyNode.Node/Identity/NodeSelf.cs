@@ -48,6 +48,6 @@ public sealed class NodeSelf(string name, NodeIdentity identity, byte[] auditPub
         var colon = AdvertisedAddress.LastIndexOf(':');
         var host = AdvertisedAddress[..colon].Trim('[', ']');
         var port = int.Parse(AdvertisedAddress.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
-        return new Invitation(Name, host, port, Rpc.Security.CertificateFingerprint.Compute(Identity.Certificate));
+        return new Invitation(Name, host, port, PinnedTls.CertificateFingerprint.Compute(Identity.Certificate));
     }
 }

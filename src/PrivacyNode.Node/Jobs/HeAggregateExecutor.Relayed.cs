@@ -18,7 +18,7 @@ public sealed partial class HeAggregateExecutor
         var aggregatorPeer = shape.Parts[0].Peer;
         var requesterKeyBytes = Serialize(requesterKey);
         using var aggregator = new PeerCall<AggregateRequest, AggregateResponse, AggregateResponse.MessageOneofCase>(
-            aggregatorPeer, await peers.StartDuplexAsync(aggregatorPeer, PeerJobServiceDescriptor.Aggregate, CallLimit, cancellationToken), m => m.MessageCase);
+            aggregatorPeer, await peers.StartDuplexAsync(aggregatorPeer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Aggregate(options), CallLimit, cancellationToken), m => m.MessageCase);
         await run.ReportAsync(0.05, $"opening the job at the aggregator '{aggregatorPeer}'");
         await aggregator.SendAsync(new AggregateRequest { Open = new AggregateOpen { Admission = Admission(run, 0), RequesterKey = requesterKeyBytes } }, cancellationToken);
         var opened = (await aggregator.ReceiveAsync(AggregateResponse.MessageOneofCase.Opened, cancellationToken)).Opened;
@@ -63,7 +63,7 @@ public sealed partial class HeAggregateExecutor
         {
             var part = shape.Parts[index];
             var request = new ContributeRequest { Admission = Admission(run, index), RequesterKey = requesterKey, CountKey = opened.CountKey, SealKey = opened.SealKey, AggregatorKeysSignature = opened.KeysSignature };
-            var response = await peers.CallAsync(part.Peer, PeerJobServiceDescriptor.Contribute, request, token, CallLimit);
+            var response = await peers.CallAsync(part.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).ContributeAsync(request, options), token, CallLimit);
             await RecordPartAsync(run, part, response.ProviderReceipt, response.Rows, token);
             responses[index - 1] = response;
             await reporting.WaitAsync(token);

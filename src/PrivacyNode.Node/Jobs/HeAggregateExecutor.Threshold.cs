@@ -25,7 +25,7 @@ public sealed partial class HeAggregateExecutor
         {
             foreach (var part in shape.Parts)
             {
-                calls.Add(new(part.Peer, await peers.StartDuplexAsync(part.Peer, PeerJobServiceDescriptor.ThresholdAggregate, CallLimit, cancellationToken), m => m.MessageCase));
+                calls.Add(new(part.Peer, await peers.StartDuplexAsync(part.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).ThresholdAggregate(options), CallLimit, cancellationToken), m => m.MessageCase));
             }
 
             await run.ReportAsync(0.05, $"making the collective key with {calls.Count} providers");

@@ -8,7 +8,7 @@ using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Jobs;
 

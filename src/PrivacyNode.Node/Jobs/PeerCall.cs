@@ -1,6 +1,5 @@
 using Google.Protobuf;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Jobs;
 
@@ -61,7 +60,7 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
         bool more;
         try
         {
-            more = await (_reading = call.ResponseStream.MoveNextAsync(cancellationToken).AsTask());
+            more = await (_reading = call.ResponseStream.MoveNext(cancellationToken));
         }
         catch (RpcException ex)
         {
@@ -93,7 +92,7 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
             }
             else
             {
-                while (await call.ResponseStream.MoveNextAsync(cancellationToken))
+                while (await call.ResponseStream.MoveNext(cancellationToken))
                 {
                 }
             }

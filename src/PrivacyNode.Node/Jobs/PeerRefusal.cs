@@ -2,7 +2,7 @@ using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Jobs;
 
@@ -25,7 +25,7 @@ public static class PeerRefusal
     public static RpcException ToException(Decision decision, AuditRecord? record, StatusCode code = StatusCode.PermissionDenied)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        var trailers = new Metadata().Add(ReasonTrailer, decision.Code);
+        var trailers = new Metadata { { ReasonTrailer, decision.Code } };
         if (record is not null)
         {
             trailers.Add(ReceiptTrailer, AuditFormat.ReceiptOf(record).ToByteArray());

@@ -8,7 +8,7 @@ using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 using PsiCall = PrivacyNode.Node.Jobs.PeerCall<PrivacyNode.Contracts.V1.PsiRequest, PrivacyNode.Contracts.V1.PsiResponse, PrivacyNode.Contracts.V1.PsiResponse.MessageOneofCase>;
 
 namespace PrivacyNode.Node.Jobs;
@@ -90,7 +90,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         spec.PsiSuite = suite.Name;
         using var requester = new PsiRequester(suite);
         using var call = new PsiCall(
-            spec.Peer, await peers.StartDuplexAsync(spec.Peer, PeerJobServiceDescriptor.Psi, CallLimit, cancellationToken), m => m.MessageCase);
+            spec.Peer, await peers.StartDuplexAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Psi(options), CallLimit, cancellationToken), m => m.MessageCase);
         try
         {
             return await ExchangeAsync(run, call, requester, own, grant, cancellationToken);

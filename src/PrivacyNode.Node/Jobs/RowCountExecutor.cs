@@ -4,7 +4,7 @@ using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Jobs;
 
@@ -30,10 +30,11 @@ public sealed class RowCountExecutor(PeerClient peers, PeerAuditKeys peerKeys) :
         RowCountResponse response;
         try
         {
-            response = await peers.CallAsync(spec.Peer, PeerJobServiceDescriptor.RowCount, new RowCountRequest
+            var request = new RowCountRequest
             {
                 Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = 0, RequesterReceipt = run.StartReceipt },
-            }, cancellationToken, TimeSpan.FromMinutes(30));
+            };
+            response = await peers.CallAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).RowCountAsync(request, options), cancellationToken, TimeSpan.FromMinutes(30));
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using Grpc.Net.Client;
 using PrivacyNode.Node.Identity;
-using PrivacyNode.Rpc.Client;
-using PrivacyNode.Rpc.Security;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Node.Peers;
 
@@ -12,10 +12,11 @@ namespace PrivacyNode.Node.Peers;
 /// <remarks>Thread-safe.</remarks>
 public sealed class PeerChannels(NodeIdentity identity, TimeProvider clock, int maxMessageBytes) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (string Key, RpcChannel Channel)> _channels = new(StringComparer.Ordinal);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, (string Key, GrpcChannel Channel)> _channels = new(StringComparer.Ordinal);
 
     /// <summary>A channel to <paramref name="peer"/> (shared; do not dispose).</summary>
-    public RpcChannel Get(PeerRecord peer)
+    public GrpcChannel Get(PeerRecord peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var key = $"{peer.Address}|{Convert.ToHexString(peer.Fingerprint)}|{identity.Fingerprint}";
@@ -28,7 +29,7 @@ public sealed class PeerChannels(NodeIdentity identity, TimeProvider clock, int 
                     return existing.Channel;
                 }
 
-                if (_channels.TryRemove(new KeyValuePair<string, (string, RpcChannel)>(peer.Name, existing)))
+                if (_channels.TryRemove(new KeyValuePair<string, (string, GrpcChannel)>(peer.Name, existing)))
                 {
                     existing.Channel.Dispose();
                 }
@@ -47,7 +48,7 @@ public sealed class PeerChannels(NodeIdentity identity, TimeProvider clock, int 
     }
 
     /// <summary>A new, unshared channel that reports the fingerprint of the server certificate it sees (for diagnostics); the caller disposes it.</summary>
-    public RpcChannel CreateProbe(PeerRecord peer, Action<byte[]> onServerFingerprint) => Create(peer, onServerFingerprint);
+    public GrpcChannel CreateProbe(PeerRecord peer, Action<byte[]> onServerFingerprint) => Create(peer, onServerFingerprint);
 
     /// <summary>Drops all channels; the next calls reconnect (after this node's certificate changed).</summary>
     public void Reset()
@@ -63,17 +64,21 @@ public sealed class PeerChannels(NodeIdentity identity, TimeProvider clock, int 
 
     public void Dispose() => Reset();
 
-    private RpcChannel Create(PeerRecord peer, Action<byte[]>? onServerFingerprint) =>
-        new(new Uri("https://" + peer.Address), new RpcChannelOptions
+    private GrpcChannel Create(PeerRecord peer, Action<byte[]>? onServerFingerprint)
+    {
+        var handler = PinnedClientHandler.Create(identity.Certificate, certificate =>
         {
-            ClientCertificate = identity.Certificate,
+            // The certificate is only valid during this callback: keep its fingerprint, not the object.
+            var fingerprint = CertificateFingerprint.Compute(certificate);
+            onServerFingerprint?.Invoke(fingerprint);
+            return peer.Accepts(fingerprint, clock.GetUtcNow());
+        }, ConnectTimeout);
+        return GrpcChannel.ForAddress("https://" + peer.Address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
             MaxReceiveMessageSize = maxMessageBytes,
-            ServerCertificateValidator = certificate =>
-            {
-                // The certificate is only valid during this callback: keep its fingerprint, not the object.
-                var fingerprint = CertificateFingerprint.Compute(certificate);
-                onServerFingerprint?.Invoke(fingerprint);
-                return peer.Accepts(fingerprint, clock.GetUtcNow());
-            },
+            MaxSendMessageSize = maxMessageBytes,
         });
+    }
 }

@@ -1,9 +1,8 @@
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Peers;
 
-/// <summary>Calls a paired peer's services by name over pinned mutual TLS, on behalf of a local call.</summary>
+/// <summary>Calls a paired peer's services by name over pinned mutual TLS, through the generated clients.</summary>
 public sealed class PeerClient(PeerStore peers, PeerChannels channels)
 {
     /// <summary>Default time allowed for a control-plane call to a peer.</summary>
@@ -13,15 +12,18 @@ public sealed class PeerClient(PeerStore peers, PeerChannels channels)
     /// <exception cref="RpcException">NOT_FOUND when no such peer is paired.</exception>
     public async Task<PeerRecord> GetPeerAsync(string name, CancellationToken cancellationToken) =>
         await peers.GetAsync(name, cancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"No peer named '{name}' is paired. See: privacynode peer list");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No peer named '{name}' is paired. See: privacynode peer list"));
 
-    /// <summary>Calls <paramref name="method"/> on <paramref name="peerName"/>; a failure keeps the peer's status code and names the peer.</summary>
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string peerName, Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <summary>
+    /// Makes the unary call <paramref name="call"/> (on a generated client over the given invoker, with the given options)
+    /// to <paramref name="peerName"/>; a failure keeps the peer's status code and names the peer.
+    /// </summary>
+    public async Task<TResponse> CallAsync<TResponse>(string peerName, Func<CallInvoker, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         var peer = await GetPeerAsync(peerName, cancellationToken);
         try
         {
-            return await channels.Get(peer).UnaryAsync(method, request, CallOptions.WithTimeout(timeout ?? DefaultTimeout, cancellationToken: cancellationToken));
+            return await call(channels.Get(peer).CreateCallInvoker(), Options(timeout ?? DefaultTimeout, cancellationToken));
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -29,10 +31,14 @@ public sealed class PeerClient(PeerStore peers, PeerChannels channels)
         }
     }
 
-    /// <summary>Starts a bidirectional stream to <paramref name="peerName"/>; it ends with <paramref name="cancellationToken"/> or after <paramref name="timeout"/>.</summary>
-    public async Task<AsyncDuplexStreamingCall<TRequest, TResponse>> StartDuplexAsync<TRequest, TResponse>(string peerName, Method<TRequest, TResponse> method, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Starts the bidirectional stream <paramref name="start"/> to <paramref name="peerName"/>; it ends with <paramref name="cancellationToken"/> or after <paramref name="timeout"/>.</summary>
+    public async Task<AsyncDuplexStreamingCall<TRequest, TResponse>> StartDuplexAsync<TRequest, TResponse>(string peerName, Func<CallInvoker, CallOptions, AsyncDuplexStreamingCall<TRequest, TResponse>> start, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var peer = await GetPeerAsync(peerName, cancellationToken);
-        return channels.Get(peer).StartDuplexStreaming(method, CallOptions.WithTimeout(timeout, cancellationToken: cancellationToken));
+        return start(channels.Get(peer).CreateCallInvoker(), Options(timeout, cancellationToken));
     }
+
+    /// <summary>Options for a call that must end within <paramref name="timeout"/>.</summary>
+    public static CallOptions Options(TimeSpan timeout, CancellationToken cancellationToken) =>
+        new(deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
 }

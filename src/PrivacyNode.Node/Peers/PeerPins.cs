@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using PrivacyNode.Rpc.Security;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Node.Peers;
 

@@ -1,15 +1,17 @@
+using System.Reflection;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Users;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace PrivacyNode.Node.Security;
 
 /// <summary>
-/// Access control on the local endpoint: every mapped method declares the roles that may call it (or that
-/// it is public); calls carry <c>authorization: Bearer &lt;token&gt;</c>. Methods without a rule are refused.
-/// Every refused call, by this check or by its handler, is audited.
+/// Access control on the local endpoint: every served method declares the roles that may call it
+/// (<see cref="AllowAttribute"/>) or is public (health, reflection); calls carry
+/// <c>authorization: Bearer &lt;token&gt;</c>. Methods without a rule are refused. Every refused call, by this
+/// check or by its handler, is audited.
 /// </summary>
 public sealed class LocalAccess(UserStore users, AuditLog audit)
 {
@@ -21,20 +23,39 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
     /// <summary>The paths with a rule, and their roles (empty for public).</summary>
     public IReadOnlyDictionary<string, Role[]> Rules => _rules;
 
-    /// <summary>Allows <paramref name="roles"/> to call <paramref name="method"/>; no roles makes it public (no token needed).</summary>
-    public void Allow(IMethod method, params Role[] roles)
+    /// <summary>Makes every method of <paramref name="service"/> public (no token needed).</summary>
+    public void AllowPublic(ServiceDescriptor service)
     {
-        ArgumentNullException.ThrowIfNull(method);
-        _rules.Add(method.FullName, roles);
+        ArgumentNullException.ThrowIfNull(service);
+        foreach (var method in service.Methods)
+        {
+            _rules.Add(PathOf(method), []);
+        }
     }
 
-    /// <summary>The router's authorize hook.</summary>
+    /// <summary>Takes the rule of every method of <paramref name="service"/> from its <see cref="AllowAttribute"/> in <paramref name="implementation"/>.</summary>
+    /// <exception cref="InvalidOperationException">A method has no rule: a programming error, so the node does not start.</exception>
+    public void Learn(ServiceDescriptor service, Type implementation)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(implementation);
+        foreach (var method in service.Methods)
+        {
+            var rule = implementation.GetMethod(method.Name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)?.GetCustomAttribute<AllowAttribute>()
+                ?? throw new InvalidOperationException($"{implementation.Name}.{method.Name} has no [Allow] rule.");
+            _rules.Add(PathOf(method), rule.Roles);
+        }
+    }
+
+    private static string PathOf(Google.Protobuf.Reflection.MethodDescriptor method) => $"/{method.Service.FullName}/{method.Name}";
+
+    /// <summary>The endpoint's authorizer.</summary>
     public async ValueTask AuthorizeAsync(ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!_rules.TryGetValue(context.Method, out var roles))
         {
-            throw new RpcException(StatusCode.PermissionDenied, $"{context.Method} has no access rule.");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method} has no access rule."));
         }
 
         if (roles.Length == 0)
@@ -45,31 +66,31 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
         var header = context.RequestHeaders.GetValue("authorization");
         if (header is null)
         {
-            throw new RpcException(StatusCode.Unauthenticated, "Missing bearer token: pass --token or set PRIVACYNODE_TOKEN.");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing bearer token: pass --token or set PRIVACYNODE_TOKEN."));
         }
 
         const string scheme = "Bearer ";
         var token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
         if (!BearerToken.IsWellFormed(token))
         {
-            throw new RpcException(StatusCode.Unauthenticated, "The authorization header must be 'Bearer pn_…' with a token from 'privacynode user add'.");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "The authorization header must be 'Bearer pn_…' with a token from 'privacynode user add'."));
         }
 
         var user = await users.FindByTokenHashAsync(BearerToken.Hash(token!), context.CancellationToken)
-            ?? throw new RpcException(StatusCode.Unauthenticated, "Unknown or revoked token.");
+            ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown or revoked token."));
         var caller = new LocalCaller(user.Name, user.Role, user.Id);
-        context.Items[IdentifiedKey] = caller;
+        context.UserState[IdentifiedKey] = caller;
         if (Array.IndexOf(roles, user.Role) < 0)
         {
             var allowed = string.Join(" or ", roles.Select(Roles.ToText));
-            throw new RpcException(StatusCode.PermissionDenied, $"{context.Method} needs role {allowed}; user '{user.Name}' is {Roles.ToText(user.Role)}.");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method} needs role {allowed}; user '{user.Name}' is {Roles.ToText(user.Role)}."));
         }
 
         context.SetLocalCaller(caller);
     }
 
     /// <summary>
-    /// The router's refusal hook: appends a <c>call.refused</c> record naming the caller (when the token was
+    /// The endpoint's refusal record: appends a <c>call.refused</c> record naming the caller (when the token was
     /// valid, even if its role was wrong), the method, the status and its message. Cancelled calls and
     /// passed deadlines are the caller's doing, not refusals, and are not recorded.
     /// </summary>
@@ -82,7 +103,7 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
             return;
         }
 
-        var actor = context.Items.TryGetValue(IdentifiedKey, out var value) && value is LocalCaller caller ? Actor.Local(caller) : Actor.Anonymous;
+        var actor = context.UserState.TryGetValue(IdentifiedKey, out var value) && value is LocalCaller caller ? Actor.Local(caller) : Actor.Anonymous;
         var message = refusal.Status.Detail.Length > MaxMessageLength ? refusal.Status.Detail[..MaxMessageLength] + "…" : refusal.Status.Detail;
         var denied = refusal.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated;
         await audit.AppendAsync(actor.Does("call.refused", denied ? "deny" : "error") with

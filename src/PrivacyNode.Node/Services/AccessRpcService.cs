@@ -8,46 +8,14 @@ using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
-/// <summary>
-/// AccessService on the local endpoint (file, answer and list requests; list and revoke grants) and
-/// PeerAccessService on the peer endpoint (receive requests, report their outcome).
-/// </summary>
-public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClient peerClient, PeerAuditKeys peerKeys, AccessOptions options, TimeProvider clock)
+/// <summary>AccessService on the local endpoint: file, answer and list requests; list and revoke grants.</summary>
+public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClient peerClient, PeerAuditKeys peerKeys, AccessOptions options, TimeProvider clock) : AccessService.AccessServiceBase
 {
     private const int MaxText = PeerInput.MaxText;
-
-    /// <summary>The most unanswered requests one peer may have filed here at once.</summary>
-    private const int MaxPendingPerPeer = 100;
-
-    public void MapLocal(RpcRouter router, LocalAccess access)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        ArgumentNullException.ThrowIfNull(access);
-        router.MapUnary(AccessServiceDescriptor.FileRequest, FileRequestAsync);
-        access.Allow(AccessServiceDescriptor.FileRequest, Role.Analyst);
-        router.MapUnary(AccessServiceDescriptor.ListRequests, ListRequestsAsync);
-        access.Allow(AccessServiceDescriptor.ListRequests, Role.Admin, Role.Analyst);
-        router.MapUnary(AccessServiceDescriptor.ApproveRequest, ApproveRequestAsync);
-        access.Allow(AccessServiceDescriptor.ApproveRequest, Role.Admin);
-        router.MapUnary(AccessServiceDescriptor.RefuseRequest, RefuseRequestAsync);
-        access.Allow(AccessServiceDescriptor.RefuseRequest, Role.Admin);
-        router.MapUnary(AccessServiceDescriptor.ListGrants, ListGrantsAsync);
-        access.Allow(AccessServiceDescriptor.ListGrants, Role.Admin, Role.Analyst);
-        router.MapUnary(AccessServiceDescriptor.RevokeGrant, RevokeGrantAsync);
-        access.Allow(AccessServiceDescriptor.RevokeGrant, Role.Admin);
-    }
-
-    public void MapPeer(RpcRouter router)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        router.MapUnary(PeerAccessServiceDescriptor.SubmitRequest, SubmitRequestAsync);
-        router.MapUnary(PeerAccessServiceDescriptor.GetRequestStatus, GetRequestStatusAsync);
-    }
 
     /// <summary>Checks the terms a request asks for (or a grant gives); returns a reason when they are invalid.</summary>
     internal static string? Validate(AccessTerms? terms)
@@ -101,27 +69,29 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         return null;
     }
 
-    private async Task<FileRequestResponse> FileRequestAsync(FileRequestRequest request, ServerCallContext context)
+    [Allow(Role.Analyst)]
+    public override async Task<FileRequestResponse> FileRequest(FileRequestRequest request, ServerCallContext context)
     {
         if (Validate(request.Terms) is { } problem)
         {
-            throw new RpcException(StatusCode.InvalidArgument, problem);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
         }
 
         if (string.IsNullOrWhiteSpace(request.RequesterResponsible))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "The requester's responsible person is required.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The requester's responsible person is required."));
         }
 
         var caller = context.GetLocalCaller();
         var id = "req-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var submitted = await peerClient.CallAsync(request.Peer, PeerAccessServiceDescriptor.SubmitRequest, new SubmitRequestRequest
+        var submit = new SubmitRequestRequest
         {
             Id = id,
             Terms = request.Terms,
             RequesterResponsible = request.RequesterResponsible,
             FiledBy = caller.Name,
-        }, context.CancellationToken);
+        };
+        var submitted = await peerClient.CallAsync(request.Peer, (peer, options) => new PeerAccessService.PeerAccessServiceClient(peer).SubmitRequestAsync(submit, options), context.CancellationToken);
         await peerKeys.VerifyAsync(request.Peer, submitted.ProviderReceipt, AuditFormat.RequestSubject(id), context.CancellationToken);
         var filed = new AccessRequest
         {
@@ -139,13 +109,14 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         return new FileRequestResponse { Request = filed };
     }
 
-    private async Task<ListRequestsResponse> ListRequestsAsync(ListRequestsRequest request, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task<ListRequestsResponse> ListRequests(ListRequestsRequest request, ServerCallContext context)
     {
         var caller = context.GetLocalCaller();
         Direction? direction = request.Direction == Direction.Unspecified ? null : request.Direction;
         if (caller.Role == Role.Analyst && direction == Direction.Incoming)
         {
-            throw new RpcException(StatusCode.PermissionDenied, "Requests received from peers are answered by admins; analysts list their own requests.");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "Requests received from peers are answered by admins; analysts list their own requests."));
         }
 
         var filedBy = caller.Role == Role.Analyst ? caller.Name : null;
@@ -174,7 +145,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             {
                 var ask = new GetRequestStatusRequest();
                 ask.Ids.AddRange(group.Select(r => r.Id));
-                statuses = await peerClient.CallAsync(group.Key, PeerAccessServiceDescriptor.GetRequestStatus, ask, cancellationToken, TimeSpan.FromSeconds(5));
+                statuses = await peerClient.CallAsync(group.Key, (peer, options) => new PeerAccessService.PeerAccessServiceClient(peer).GetRequestStatusAsync(ask, options), cancellationToken, TimeSpan.FromSeconds(5));
             }
             catch (RpcException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -188,10 +159,11 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         }
     }
 
-    private async Task<ApproveRequestResponse> ApproveRequestAsync(ApproveRequestRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<ApproveRequestResponse> ApproveRequest(ApproveRequestRequest request, ServerCallContext context)
     {
         var received = (await store.GetIncomingAsync(request.Peer, [request.RequestId], context.CancellationToken)).FirstOrDefault().Request
-            ?? throw new RpcException(StatusCode.NotFound, $"No request '{request.RequestId}' was received from '{request.Peer}'.");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No request '{request.RequestId}' was received from '{request.Peer}'."));
         var asked = received.Terms;
         var terms = asked.Clone();
         if (request.Terms is { } narrowed)
@@ -221,7 +193,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             var (kinds, modes) = JobKinds.Pairs(terms.JobKinds, terms.OutputModes);
             if (kinds.Count == 0)
             {
-                throw new RpcException(StatusCode.InvalidArgument, "The narrowed job kinds and output modes leave no kind with its output mode.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "The narrowed job kinds and output modes leave no kind with its output mode."));
             }
 
             terms.JobKinds.Clear();
@@ -242,23 +214,23 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
 
         if (Validate(terms) is { } problem)
         {
-            throw new RpcException(StatusCode.InvalidArgument, problem);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
         }
 
         if (request.MaxUses < 1 || request.MinRequesterSetSize < 0 || request.MinResultSize < 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "A grant needs at least one use (--max-uses); minimum sizes cannot be negative.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A grant needs at least one use (--max-uses); minimum sizes cannot be negative."));
         }
 
         if (request.MaxUses > options.MaxSumUses && terms.JobKinds.Any(JobKinds.WithoutDeviationProof.Contains))
         {
-            throw new RpcException(StatusCode.InvalidArgument,
-                $"A grant for {string.Join(" or ", JobKinds.WithoutDeviationProof)} allows at most {options.MaxSumUses} uses here (Node:Access:MaxSumUses): a requester running modified software can learn one chosen value per use (SECURITY.md).");
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"A grant for {string.Join(" or ", JobKinds.WithoutDeviationProof)} allows at most {options.MaxSumUses} uses here (Node:Access:MaxSumUses): a requester running modified software can learn one chosen value per use (SECURITY.md)."));
         }
 
         if (string.IsNullOrWhiteSpace(request.ProviderResponsible))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "The provider's responsible person is required.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The provider's responsible person is required."));
         }
 
         var grant = new Grant
@@ -277,17 +249,19 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         return new ApproveRequestResponse { Grant = await Mapped(() => store.ApproveAsync(request.Peer, request.RequestId, grant, Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
     }
 
-    private async Task<RefuseRequestResponse> RefuseRequestAsync(RefuseRequestRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<RefuseRequestResponse> RefuseRequest(RefuseRequestRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxText)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "A refusal needs a reason (at most 2000 characters).");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A refusal needs a reason (at most 2000 characters)."));
         }
 
         return new RefuseRequestResponse { Request = await Mapped(() => store.RefuseAsync(request.Peer, request.RequestId, request.Reason.Trim(), Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
     }
 
-    private async Task<ListGrantsResponse> ListGrantsAsync(ListGrantsRequest request, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context)
     {
         var caller = context.GetLocalCaller();
         Direction? direction = request.Direction == Direction.Unspecified ? null : request.Direction;
@@ -302,70 +276,15 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         return response;
     }
 
-    private async Task<RevokeGrantResponse> RevokeGrantAsync(RevokeGrantRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<RevokeGrantResponse> RevokeGrant(RevokeGrantRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "A revocation needs a reason.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A revocation needs a reason."));
         }
 
         return new RevokeGrantResponse { Grant = await Mapped(() => store.RevokeAsync(request.GrantId, request.Reason.Trim(), Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
-    }
-
-    private async Task<SubmitRequestResponse> SubmitRequestAsync(SubmitRequestRequest request, ServerCallContext context)
-    {
-        var peer = context.GetPeer();
-        if (Validate(request.Terms) is { } problem)
-        {
-            throw new RpcException(StatusCode.InvalidArgument, problem);
-        }
-
-        if (string.IsNullOrEmpty(request.Id) || request.Id.Length > 64 || string.IsNullOrWhiteSpace(request.RequesterResponsible) || request.RequesterResponsible.Length > MaxText
-            || request.FiledBy.Length > PeerInput.MaxName)
-        {
-            throw new RpcException(StatusCode.InvalidArgument, "A request needs an id (at most 64 characters) and the requester's responsible person.");
-        }
-
-        if (await store.CountPendingIncomingAsync(peer.Name, context.CancellationToken) >= MaxPendingPerPeer)
-        {
-            throw new RpcException(StatusCode.ResourceExhausted, $"This node holds {MaxPendingPerPeer} unanswered requests from this node already; file more once they are answered.");
-        }
-
-        var now = clock.GetUtcNow();
-        var received = new AccessRequest
-        {
-            Id = request.Id,
-            Direction = Direction.Incoming,
-            Peer = peer.Name,
-            Terms = request.Terms,
-            RequesterResponsible = request.RequesterResponsible,
-            FiledBy = request.FiledBy,
-            FiledAt = Timestamp.FromDateTimeOffset(now),
-            RespondBy = Timestamp.FromDateTimeOffset(WorkingDays.Add(now, options.ResponseWorkingDays)),
-            State = RequestState.Pending,
-        };
-        var record = await store.AddIncomingAsync(received, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.AlreadyExists, $"Request '{request.Id}' was already received.");
-        return new SubmitRequestResponse { RespondBy = received.RespondBy, ProviderReceipt = AuditFormat.ReceiptOf(record) };
-    }
-
-    private async Task<GetRequestStatusResponse> GetRequestStatusAsync(GetRequestStatusRequest request, ServerCallContext context)
-    {
-        var response = new GetRequestStatusResponse();
-        foreach (var (received, grant) in await store.GetIncomingAsync(context.GetPeer().Name, request.Ids, context.CancellationToken))
-        {
-            response.Statuses.Add(new RequestStatus
-            {
-                Id = received.Id,
-                State = received.State,
-                RespondBy = received.RespondBy,
-                DecidedAt = received.DecidedAt,
-                RefusalReason = received.RefusalReason,
-                Grant = grant,
-            });
-        }
-
-        return response;
     }
 
     private static void Within(IEnumerable<string> granted, IEnumerable<string> asked, string what)
@@ -373,11 +292,11 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         var extra = granted.Except(asked, StringComparer.Ordinal).ToList();
         if (extra.Count > 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"A grant cannot give more than was asked: {what}(s) {string.Join(", ", extra)} were not requested.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"A grant cannot give more than was asked: {what}(s) {string.Join(", ", extra)} were not requested."));
         }
     }
 
-    private static RpcException Wider(string which) => new(StatusCode.InvalidArgument, $"A grant cannot give more than was asked: the period's {which} lies outside the requested period.");
+    private static RpcException Wider(string which) => new(new Status(StatusCode.InvalidArgument, $"A grant cannot give more than was asked: the period's {which} lies outside the requested period."));
 
     private static async Task<T> Mapped<T>(Func<Task<T>> action)
     {
@@ -387,13 +306,13 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         }
         catch (AccessException ex)
         {
-            throw new RpcException(ex.Error switch
+            throw new RpcException(new Status(ex.Error switch
             {
                 AccessError.NotFound => StatusCode.NotFound,
                 AccessError.Conflict => StatusCode.FailedPrecondition,
                 AccessError.NotShared => StatusCode.FailedPrecondition,
                 _ => StatusCode.InvalidArgument,
-            }, ex.Message);
+            }, ex.Message));
         }
     }
 }

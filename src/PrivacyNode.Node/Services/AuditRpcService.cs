@@ -5,25 +5,17 @@ using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Security;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
 /// <summary>AuditService on the local endpoint: auditors export the log; the export itself is audited.</summary>
-public sealed class AuditRpcService(NodeSelf self, AuditLog audit, PeerAuditKeys peerKeys, TimeProvider clock)
+public sealed class AuditRpcService(NodeSelf self, AuditLog audit, PeerAuditKeys peerKeys, TimeProvider clock) : AuditService.AuditServiceBase
 {
     private const int RecordsPerMessage = 128;
 
-    public void Map(RpcRouter router, LocalAccess access)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        ArgumentNullException.ThrowIfNull(access);
-        router.MapServerStreaming(AuditServiceDescriptor.ExportAudit, ExportAuditAsync);
-        access.Allow(AuditServiceDescriptor.ExportAudit, Role.Auditor);
-    }
-
-    private async Task ExportAuditAsync(ExportAuditRequest request, IAsyncStreamWriter<ExportAuditResponse> responses, ServerCallContext context)
+    [Allow(Role.Auditor)]
+    public override async Task ExportAudit(ExportAuditRequest request, IServerStreamWriter<ExportAuditResponse> responseStream, ServerCallContext context)
     {
         var caller = context.GetLocalCaller();
         await audit.AppendAsync(Actor.Local(caller).Does("audit.export") with
@@ -48,11 +40,11 @@ public sealed class AuditRpcService(NodeSelf self, AuditLog audit, PeerAuditKeys
             message.Records.Add(record);
             if (message.Records.Count == RecordsPerMessage)
             {
-                await responses.WriteAsync(message, context.CancellationToken);
+                await responseStream.WriteAsync(message, context.CancellationToken);
                 message = new ExportAuditResponse();
             }
         }
 
-        await responses.WriteAsync(message, context.CancellationToken);
+        await responseStream.WriteAsync(message, context.CancellationToken);
     }
 }

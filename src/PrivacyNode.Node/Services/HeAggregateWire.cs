@@ -5,7 +5,7 @@ using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -20,33 +20,33 @@ internal static class HeAggregateWire
     /// <exception cref="RpcException">INVALID_ARGUMENT, naming what is wrong.</exception>
     public static HeAggregateSpec Check(JobAdmission? admission, string requester, bool threshold, Func<int, bool> acceptsPart, string whichPart)
     {
-        var spec = admission?.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job admission with its spec is required.");
+        var spec = admission?.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job admission with its spec is required."));
         if (spec.Kind != HeAggregateSpec.Kind || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "This call takes an he-aggregate job with an id.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "This call takes an he-aggregate job with an id."));
         }
 
         if (!HeAggregateSpec.TryParse(spec, out var shape, out var error))
         {
-            throw new RpcException(StatusCode.InvalidArgument, error);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error));
         }
 
         // A requester that named itself as a provider, the aggregator above all, would hold the keys that open or suppress the others' totals.
         if (shape.Parts.Any(p => p.Peer == requester))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "The requester cannot be a provider of its own job, nor its aggregator: it would open every contribution.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The requester cannot be a provider of its own job, nor its aggregator: it would open every contribution."));
         }
 
         if (shape.Threshold != threshold)
         {
-            throw new RpcException(StatusCode.InvalidArgument, threshold
+            throw new RpcException(new Status(StatusCode.InvalidArgument, threshold
                 ? "ThresholdAggregate takes he-aggregate jobs with a threshold key; this one relays sealed contributions (Aggregate, Contribute)."
-                : "Aggregate and Contribute take he-aggregate jobs that relay sealed contributions; this one has a threshold key (ThresholdAggregate).");
+                : "Aggregate and Contribute take he-aggregate jobs that relay sealed contributions; this one has a threshold key (ThresholdAggregate)."));
         }
 
         return acceptsPart(shape.IndexOfReceived(spec))
             ? shape
-            : throw new RpcException(StatusCode.InvalidArgument, $"The admission's grant, dataset and columns are not those of {whichPart}.");
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, $"The admission's grant, dataset and columns are not those of {whichPart}."));
     }
 
     public static PublicKey ReadKey(ByteString bytes, string what)
@@ -57,7 +57,7 @@ internal static class HeAggregateWire
         }
         catch (BfvFormatException ex)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"The {what} is not a BFV public key for he-aggregate: {ex.Message}");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"The {what} is not a BFV public key for he-aggregate: {ex.Message}"));
         }
     }
 
@@ -71,12 +71,12 @@ internal static class HeAggregateWire
         }
         catch (BfvFormatException ex)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"{what} is not a BFV ciphertext for he-aggregate: {ex.Message}");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{what} is not a BFV ciphertext for he-aggregate: {ex.Message}"));
         }
 
         return HeAggregateParameters.IsJobCiphertext(ciphertext)
             ? ciphertext
-            : throw new RpcException(StatusCode.InvalidArgument, $"{what} is not a fresh he-aggregate ciphertext (size 2, every data prime).");
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, $"{what} is not a fresh he-aggregate ciphertext (size 2, every data prime)."));
     }
 
     /// <summary>A contribution's planes and counts off the wire, with the number of planes the job has.</summary>
@@ -84,7 +84,7 @@ internal static class HeAggregateWire
     {
         if (planes.Count != expectedPlanes)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"{what} holds {planes.Count} value planes; this job has {expectedPlanes}.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{what} holds {planes.Count} value planes; this job has {expectedPlanes}."));
         }
 
         return HeAggregateContribution.From([.. planes.Select(p => ReadCiphertext(p, $"A value plane of {what}"))], ReadCiphertext(counts, $"The counts of {what}"));

@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Security;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -14,38 +12,19 @@ namespace PrivacyNode.Node.Services;
 /// JobService on the local endpoint. Analysts submit jobs and see, cancel and read their own; admins see
 /// and cancel all jobs and dispose of results but cannot read them.
 /// </summary>
-public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents events, AccessStore access, TimeProvider clock)
+public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents events, AccessStore access, TimeProvider clock) : JobService.JobServiceBase
 {
-    public void Map(RpcRouter router, LocalAccess localAccess)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        ArgumentNullException.ThrowIfNull(localAccess);
-        router.MapUnary(JobServiceDescriptor.SubmitJob, SubmitJobAsync);
-        localAccess.Allow(JobServiceDescriptor.SubmitJob, Role.Analyst);
-        router.MapUnary(JobServiceDescriptor.GetJob, GetJobAsync);
-        localAccess.Allow(JobServiceDescriptor.GetJob, Role.Admin, Role.Analyst);
-        router.MapUnary(JobServiceDescriptor.ListJobs, ListJobsAsync);
-        localAccess.Allow(JobServiceDescriptor.ListJobs, Role.Admin, Role.Analyst);
-        router.MapServerStreaming(JobServiceDescriptor.WatchJob, WatchJobAsync);
-        localAccess.Allow(JobServiceDescriptor.WatchJob, Role.Admin, Role.Analyst);
-        router.MapUnary(JobServiceDescriptor.CancelJob, CancelJobAsync);
-        localAccess.Allow(JobServiceDescriptor.CancelJob, Role.Admin, Role.Analyst);
-        router.MapUnary(JobServiceDescriptor.GetJobResult, GetJobResultAsync);
-        localAccess.Allow(JobServiceDescriptor.GetJobResult, Role.Analyst);
-        router.MapUnary(JobServiceDescriptor.DisposeResult, DisposeResultAsync);
-        localAccess.Allow(JobServiceDescriptor.DisposeResult, Role.Admin, Role.Analyst);
-    }
-
     /// <summary>The most result rows one GetJobResult page carries.</summary>
     public const int MaxResultRowsPerPage = 10_000;
 
     private static bool IsTerminal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
-    private async Task<SubmitJobResponse> SubmitJobAsync(SubmitJobRequest request, ServerCallContext context)
+    [Allow(Role.Analyst)]
+    public override async Task<SubmitJobResponse> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
-        var spec = request.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job spec is required.");
+        var spec = request.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job spec is required."));
         var executor = runner.ExecutorFor(spec.Kind)
-            ?? throw new RpcException(StatusCode.InvalidArgument, $"Job kind '{spec.Kind}' is not available on this node (available: {string.Join(", ", runner.Kinds)}).");
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Job kind '{spec.Kind}' is not available on this node (available: {string.Join(", ", runner.Kinds)})."));
         if (string.IsNullOrEmpty(spec.OutputMode) && JobKinds.OutputModeOf.TryGetValue(spec.Kind, out var mode))
         {
             spec.OutputMode = mode;
@@ -53,12 +32,12 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
 
         if (spec.Kind != HeAggregateSpec.Kind && (spec.Parts.Count > 0 || spec.GroupDomain.Count > 0 || spec.Threshold))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "Parts, group codes and threshold keys belong to he-aggregate jobs.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Parts, group codes and threshold keys belong to he-aggregate jobs."));
         }
 
         if (executor.Validate(spec) is { } problem)
         {
-            throw new RpcException(StatusCode.InvalidArgument, problem);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
         }
 
         var grants = spec.Kind == HeAggregateSpec.Kind
@@ -91,7 +70,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
         }
         else if (spec.Peer != grant.Provider)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"Grant '{grant.Id}' was given by '{grant.Provider}', not '{spec.Peer}'.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Grant '{grant.Id}' was given by '{grant.Provider}', not '{spec.Peer}'."));
         }
 
         if (string.IsNullOrEmpty(spec.Dataset))
@@ -120,7 +99,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             var grant = await HeldGrantAsync(part.GrantId, cancellationToken);
             if ((part.Peer.Length > 0 && part.Peer != grant.Provider) || (part.Dataset.Length > 0 && part.Dataset != grant.Terms.Dataset))
             {
-                throw new RpcException(StatusCode.InvalidArgument, $"Grant '{grant.Id}' covers dataset '{grant.Terms.Dataset}' at '{grant.Provider}', not '{part.Dataset}' at '{part.Peer}'.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"Grant '{grant.Id}' covers dataset '{grant.Terms.Dataset}' at '{grant.Provider}', not '{part.Dataset}' at '{part.Peer}'."));
             }
 
             (part.Peer, part.Dataset) = (grant.Provider, grant.Terms.Dataset);
@@ -129,7 +108,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
 
         if (spec.Parts.GroupBy(p => p.Peer, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"Each provider takes part in an he-aggregate job once; '{twice.Key}' is named {twice.Count()} times.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Each provider takes part in an he-aggregate job once; '{twice.Key}' is named {twice.Count()} times."));
         }
 
         if (string.IsNullOrEmpty(spec.PurposeCode))
@@ -146,7 +125,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             var decision = PolicyDecision.Decide(grants[i], Sharing.Conditional, ask, grants[i].Uses, now);
             if (!decision.Allowed)
             {
-                throw new RpcException(StatusCode.FailedPrecondition, $"Part {i + 1} ('{part.Peer}') would be refused: {decision.Code}: {decision.Message}");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Part {i + 1} ('{part.Peer}') would be refused: {decision.Code}: {decision.Message}"));
             }
         }
 
@@ -156,7 +135,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
 
     private async Task<Grant> HeldGrantAsync(string grantId, CancellationToken cancellationToken) =>
         await access.GetHeldGrantAsync(grantId, cancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"This node holds no grant '{grantId}'. See: privacynode grant list");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"This node holds no grant '{grantId}'. See: privacynode grant list"));
 
     private async Task<Job> VisibleJobAsync(string jobId, ServerCallContext context)
     {
@@ -164,13 +143,15 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
         var job = await jobs.GetAsync(jobId, context.CancellationToken);
         return job is not null && (caller.Role == Role.Admin || job.SubmittedById == caller.UserId)
             ? job
-            : throw new RpcException(StatusCode.NotFound, $"No job '{jobId}' of yours.");
+            : throw new RpcException(new Status(StatusCode.NotFound, $"No job '{jobId}' of yours."));
     }
 
-    private async Task<GetJobResponse> GetJobAsync(GetJobRequest request, ServerCallContext context) =>
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context) =>
         new() { Job = await VisibleJobAsync(request.JobId, context) };
 
-    private async Task<ListJobsResponse> ListJobsAsync(ListJobsRequest request, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
     {
         var caller = context.GetLocalCaller();
         var response = new ListJobsResponse();
@@ -178,39 +159,42 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
         return response;
     }
 
-    private async Task WatchJobAsync(WatchJobRequest request, IAsyncStreamWriter<WatchJobResponse> responses, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<WatchJobResponse> responseStream, ServerCallContext context)
     {
         using var subscription = events.Subscribe(request.JobId);
         var job = await VisibleJobAsync(request.JobId, context);
-        await responses.WriteAsync(new WatchJobResponse { Job = job }, context.CancellationToken);
+        await responseStream.WriteAsync(new WatchJobResponse { Job = job }, context.CancellationToken);
         while (!IsTerminal(job.State))
         {
             job = await subscription.Reader.ReadAsync(context.CancellationToken);
-            await responses.WriteAsync(new WatchJobResponse { Job = job }, context.CancellationToken);
+            await responseStream.WriteAsync(new WatchJobResponse { Job = job }, context.CancellationToken);
         }
     }
 
-    private async Task<CancelJobResponse> CancelJobAsync(CancelJobRequest request, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         var job = await VisibleJobAsync(request.JobId, context);
         if (IsTerminal(job.State) || !await runner.CancelAsync(job.Id, Actor.Local(context.GetLocalCaller()), context.CancellationToken))
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"Job '{job.Id}' already ended ({job.State}).");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job '{job.Id}' already ended ({job.State})."));
         }
 
         return new CancelJobResponse { Job = await jobs.GetAsync(job.Id, context.CancellationToken) };
     }
 
-    private async Task<GetJobResultResponse> GetJobResultAsync(GetJobResultRequest request, ServerCallContext context)
+    [Allow(Role.Analyst)]
+    public override async Task<GetJobResultResponse> GetJobResult(GetJobResultRequest request, ServerCallContext context)
     {
         var job = await VisibleJobAsync(request.JobId, context);
         if (job.State != JobState.Succeeded)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"Job '{job.Id}' has no result: it is {job.State}{(job.FailureMessage.Length > 0 ? " (" + job.FailureMessage + ")" : string.Empty)}.");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job '{job.Id}' has no result: it is {job.State}{(job.FailureMessage.Length > 0 ? " (" + job.FailureMessage + ")" : string.Empty)}."));
         }
 
         var result = await jobs.GetResultAsync(job.Id, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"The result of job '{job.Id}' was disposed of.");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"The result of job '{job.Id}' was disposed of."));
         var total = result.Rows.Count;
         var offset = (int)Math.Min(request.Offset, (ulong)total);
         var limit = request.Limit is 0 or > MaxResultRowsPerPage ? MaxResultRowsPerPage : (int)request.Limit;
@@ -220,11 +204,12 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
         return new GetJobResultResponse { Result = result, TotalRows = (ulong)total };
     }
 
-    private async Task<DisposeResultResponse> DisposeResultAsync(DisposeResultRequest request, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task<DisposeResultResponse> DisposeResult(DisposeResultRequest request, ServerCallContext context)
     {
         var job = await VisibleJobAsync(request.JobId, context);
         var disposed = await jobs.DisposeResultAsync(job.Id, Actor.Local(context.GetLocalCaller()), "on-request", context.CancellationToken)
-            ?? throw new RpcException(StatusCode.FailedPrecondition, $"Job '{job.Id}' has no stored result to dispose of.");
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job '{job.Id}' has no stored result to dispose of."));
         events.Publish(disposed);
         return new DisposeResultResponse { Job = disposed };
     }

@@ -1,35 +1,25 @@
 using Google.Protobuf.WellKnownTypes;
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Security;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
 /// <summary>NodeService on the peer endpoint: what paired nodes ask of each other.</summary>
-public sealed class NodeRpcService(NodeSelf self, CertificateRotation rotation, AuditLog audit, PeerRefusalBudget refusals, TimeProvider clock)
+public sealed class NodeRpcService(NodeSelf self, CertificateRotation rotation, AuditLog audit, PeerRefusalBudget refusals, TimeProvider clock) : NodeService.NodeServiceBase
 {
     private const int MaxPingPayload = 1024;
 
-    public void Map(RpcRouter router)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        router.MapUnary(NodeServiceDescriptor.GetNodeInfo, GetNodeInfoAsync);
-        router.MapUnary(NodeServiceDescriptor.Ping, PingAsync);
-        router.MapUnary(NodeServiceDescriptor.AnnounceCertificate, AnnounceCertificateAsync);
-    }
-
-    private Task<GetNodeInfoResponse> GetNodeInfoAsync(GetNodeInfoRequest request, ServerCallContext context) =>
+    public override Task<GetNodeInfoResponse> GetNodeInfo(GetNodeInfoRequest request, ServerCallContext context) =>
         Task.FromResult(new GetNodeInfoResponse { Node = self.ToNodeInfo() });
 
-    private Task<PingResponse> PingAsync(PingRequest request, ServerCallContext context)
+    public override Task<PingResponse> Ping(PingRequest request, ServerCallContext context)
     {
         if (request.Payload.Length > MaxPingPayload)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"A ping payload holds at most {MaxPingPayload} bytes.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"A ping payload holds at most {MaxPingPayload} bytes."));
         }
 
         return Task.FromResult(new PingResponse
@@ -42,12 +32,12 @@ public sealed class NodeRpcService(NodeSelf self, CertificateRotation rotation, 
     }
 
     /// <summary>Accepts a rotation; a refused announcement is audited (within the peer's refusal budget) before the caller hears of it.</summary>
-    private async Task<AnnounceCertificateResponse> AnnounceCertificateAsync(AnnounceCertificateRequest request, ServerCallContext context)
+    public override async Task<AnnounceCertificateResponse> AnnounceCertificate(AnnounceCertificateRequest request, ServerCallContext context)
     {
         var peer = context.GetPeer();
         try
         {
-            await rotation.AcceptAsync(peer, context.ClientCertificate!, request, context.CancellationToken);
+            await rotation.AcceptAsync(peer, context.GetHttpContext().Connection.ClientCertificate!, request, context.CancellationToken);
         }
         catch (RpcException ex) when (refusals.TryTake(peer.Name))
         {

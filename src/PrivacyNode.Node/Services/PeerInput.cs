@@ -1,6 +1,6 @@
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Jobs;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -24,11 +24,11 @@ internal static class PeerInput
     {
         if (admission is null)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "A job admission is required.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A job admission is required."));
         }
 
         Name(admission.JobId, "job id");
-        var spec = admission.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job spec is required.");
+        var spec = admission.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job spec is required."));
         Name(spec.Kind, "kind");
         Name(spec.Peer, "peer");
         Name(spec.GrantId, "grant id");
@@ -85,5 +85,5 @@ internal static class PeerInput
     }
 
     private static RpcException Refuse(string field) =>
-        new(StatusCode.InvalidArgument, $"The {field} exceeds this node's limits ({MaxName} characters a name, {MaxColumns} columns, {HeAggregateSpec.MaxParts} parts).");
+        new(new Status(StatusCode.InvalidArgument, $"The {field} exceeds this node's limits ({MaxName} characters a name, {MaxColumns} columns, {HeAggregateSpec.MaxParts} parts)."));
 }

@@ -1,59 +1,22 @@
-using System.Globalization;
-using PrivacyNode.Contracts;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
-using PrivacyNode.Node.Catalog;
-using PrivacyNode.Node.Jobs;
-using PrivacyNode.Node.Security;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
 
 namespace PrivacyNode.Node.Services;
 
-/// <summary>PeerJobService on the peer endpoint: the provider's side of jobs. Every job is decided against its grant and audited.</summary>
-public sealed class PeerJobRpcService(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys)
+/// <summary>PeerJobService on the peer endpoint: hands each call to the provider side of its job kind.</summary>
+public sealed class PeerJobRpcService(RowCountJobProvider rowCount, PsiJobProvider psi, AggregateJobProvider aggregate, ThresholdAggregateJobProvider thresholdAggregate)
+    : PeerJobService.PeerJobServiceBase
 {
-    public void Map(RpcRouter router)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        router.MapUnary(PeerJobServiceDescriptor.RowCount, RowCountAsync);
-    }
+    public override Task<RowCountResponse> RowCount(RowCountRequest request, ServerCallContext context) => rowCount.RowCountAsync(request, context);
 
-    private async Task<RowCountResponse> RowCountAsync(RowCountRequest request, ServerCallContext context)
-    {
-        var peer = context.GetPeer().Name;
-        var admission = request.Admission ?? throw new RpcException(StatusCode.InvalidArgument, "A job admission is required.");
-        var spec = admission.Spec ?? throw new RpcException(StatusCode.InvalidArgument, "A job spec is required.");
-        if (spec.Kind != JobKinds.RowCount || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
-        {
-            throw new RpcException(StatusCode.InvalidArgument, "RowCount takes a row-count job with an id.");
-        }
+    public override Task Psi(IAsyncStreamReader<PsiRequest> requestStream, IServerStreamWriter<PsiResponse> responseStream, ServerCallContext context) =>
+        psi.PsiAsync(requestStream, responseStream, context);
 
-        var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, context.CancellationToken);
-        long rows;
-        try
-        {
-            rows = await DatasetProfile.CountRowsAsync(job.Dataset.Source, context.CancellationToken);
-        }
-        catch (DataSourceException ex)
-        {
-            throw await job.DatasetProblemAsync("dataset-unreadable", ex.Message, context.CancellationToken);
-        }
+    public override Task Aggregate(IAsyncStreamReader<AggregateRequest> requestStream, IServerStreamWriter<AggregateResponse> responseStream, ServerCallContext context) =>
+        aggregate.AggregateAsync(requestStream, responseStream, context);
 
-        var check = PolicyDecision.CheckResult(job.Grant, rows);
-        var provided = await audit.AppendAsync(job.Does("job.provide", check.Allowed ? "ok" : "deny") with
-        {
-            ReasonCode = check.Code,
-            Details = check.Allowed
-                ? new Dictionary<string, string> { ["revealed"] = "row_count", ["row_count"] = rows.ToString(CultureInfo.InvariantCulture) }
-                : new Dictionary<string, string> { ["revealed"] = "nothing", ["suppressed"] = "row_count" },
-        }, context.CancellationToken);
-        if (!check.Allowed)
-        {
-            throw PeerRefusal.ToException(check, provided);
-        }
+    public override Task<ContributeResponse> Contribute(ContributeRequest request, ServerCallContext context) => aggregate.ContributeAsync(request, context);
 
-        return new RowCountResponse { RowCount = rows, ProviderReceipt = AuditFormat.ReceiptOf(provided) };
-    }
+    public override Task ThresholdAggregate(IAsyncStreamReader<ThresholdAggregateRequest> requestStream, IServerStreamWriter<ThresholdAggregateResponse> responseStream, ServerCallContext context) =>
+        thresholdAggregate.ThresholdAggregateAsync(requestStream, responseStream, context);
 }

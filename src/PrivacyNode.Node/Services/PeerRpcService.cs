@@ -2,37 +2,20 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
-using PrivacyNode.Rpc.Security;
-using PrivacyNode.Rpc.Server;
+using Grpc.Core;
+using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Node.Services;
 
 /// <summary>PeerService on the local endpoint: pair, list, unpair and check other agencies' nodes.</summary>
-public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins, PeerChannels channels, TimeProvider clock)
+public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins, PeerChannels channels, TimeProvider clock) : PeerService.PeerServiceBase
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(10);
-
-    public void Map(RpcRouter router, LocalAccess access)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        ArgumentNullException.ThrowIfNull(access);
-        router.MapUnary(PeerServiceDescriptor.AddPeer, AddPeerAsync);
-        access.Allow(PeerServiceDescriptor.AddPeer, Role.Admin);
-        router.MapUnary(PeerServiceDescriptor.ListPeers, ListPeersAsync);
-        access.Allow(PeerServiceDescriptor.ListPeers, Role.Admin, Role.Analyst, Role.Auditor);
-        router.MapUnary(PeerServiceDescriptor.RemovePeer, RemovePeerAsync);
-        access.Allow(PeerServiceDescriptor.RemovePeer, Role.Admin);
-        router.MapUnary(PeerServiceDescriptor.CheckPeer, CheckPeerAsync);
-        access.Allow(PeerServiceDescriptor.CheckPeer, Role.Admin, Role.Analyst);
-    }
 
     internal static Peer ToProto(PeerRecord record) => new()
     {
@@ -44,7 +27,8 @@ public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins
         RotatedAt = record.RotatedAt is { } rotated ? Timestamp.FromDateTimeOffset(rotated) : null,
     };
 
-    private async Task<AddPeerResponse> AddPeerAsync(AddPeerRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<AddPeerResponse> AddPeer(AddPeerRequest request, ServerCallContext context)
     {
         Invitation invitation;
         try
@@ -53,62 +37,65 @@ public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins
         }
         catch (FormatException ex)
         {
-            throw new RpcException(StatusCode.InvalidArgument, ex.Message);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
         }
 
         if (invitation.Name == self.Name || CertificateFingerprint.Matches(self.Identity.Certificate, invitation.Fingerprint))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "That is this node's own invitation; add the invitation of the other agency's node.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "That is this node's own invitation; add the invitation of the other agency's node."));
         }
 
         var (outcome, peer) = await peers.AddAsync(invitation, Actor.Local(context.GetLocalCaller()), request.Replace, context.CancellationToken);
         switch (outcome)
         {
             case AddPeerOutcome.NameTaken:
-                throw new RpcException(StatusCode.AlreadyExists,
-                    $"A peer named '{invitation.Name}' is already paired ({Fingerprint.Format(peer!.Fingerprint)} at {peer.Address}). To pair it again after it changed certificate or address, add with --replace.");
+                throw new RpcException(new Status(StatusCode.AlreadyExists,
+                    $"A peer named '{invitation.Name}' is already paired ({Fingerprint.Format(peer!.Fingerprint)} at {peer.Address}). To pair it again after it changed certificate or address, add with --replace."));
             case AddPeerOutcome.CertificateTaken:
-                throw new RpcException(StatusCode.AlreadyExists, $"This certificate is already pinned for peer '{peer!.Name}'.");
+                throw new RpcException(new Status(StatusCode.AlreadyExists, $"This certificate is already pinned for peer '{peer!.Name}'."));
         }
 
         await pins.RefreshAsync(context.CancellationToken);
         return new AddPeerResponse { Peer = ToProto(peer!) };
     }
 
-    private async Task<ListPeersResponse> ListPeersAsync(ListPeersRequest request, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst, Role.Auditor)]
+    public override async Task<ListPeersResponse> ListPeers(ListPeersRequest request, ServerCallContext context)
     {
         var response = new ListPeersResponse();
         response.Peers.AddRange((await peers.ListAsync(context.CancellationToken)).Select(ToProto));
         return response;
     }
 
-    private async Task<RemovePeerResponse> RemovePeerAsync(RemovePeerRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<RemovePeerResponse> RemovePeer(RemovePeerRequest request, ServerCallContext context)
     {
         if (!await peers.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken))
         {
-            throw new RpcException(StatusCode.NotFound, $"No peer named '{request.Name}' is paired.");
+            throw new RpcException(new Status(StatusCode.NotFound, $"No peer named '{request.Name}' is paired."));
         }
 
         await pins.RefreshAsync(context.CancellationToken);
         return new RemovePeerResponse();
     }
 
-    private async Task<CheckPeerResponse> CheckPeerAsync(CheckPeerRequest request, ServerCallContext context)
+    [Allow(Role.Admin, Role.Analyst)]
+    public override async Task<CheckPeerResponse> CheckPeer(CheckPeerRequest request, ServerCallContext context)
     {
         var peer = await peers.GetAsync(request.Name, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"No peer named '{request.Name}' is paired.");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No peer named '{request.Name}' is paired."));
         var response = new CheckPeerResponse { Name = peer.Name };
         byte[]? seen = null;
         using var probe = channels.CreateProbe(peer, fingerprint => seen = fingerprint);
         var ping = new PingRequest { Payload = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)) };
         try
         {
-            var first = await probe.UnaryAsync(NodeServiceDescriptor.Ping, ping, CallOptions.WithTimeout(CheckTimeout, cancellationToken: context.CancellationToken));
+            var first = await new NodeService.NodeServiceClient(probe).PingAsync(ping, PeerClient.Options(CheckTimeout, context.CancellationToken));
             var roundTrips = new List<double>();
             for (var i = 0; i < 3; i++)
             {
                 var stopwatch = Stopwatch.StartNew();
-                await probe.UnaryAsync(NodeServiceDescriptor.Ping, ping, CallOptions.WithTimeout(CheckTimeout, cancellationToken: context.CancellationToken));
+                await new NodeService.NodeServiceClient(probe).PingAsync(ping, PeerClient.Options(CheckTimeout, context.CancellationToken));
                 roundTrips.Add(stopwatch.Elapsed.TotalMilliseconds);
             }
 

@@ -4,7 +4,7 @@ using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 

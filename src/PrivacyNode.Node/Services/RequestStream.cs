@@ -1,4 +1,4 @@
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -14,7 +14,7 @@ internal static class RequestStream
         where T : class
         where TCase : struct, Enum
     {
-        if (!await requests.MoveNextAsync(cancellationToken))
+        if (!await requests.MoveNext(cancellationToken))
         {
             return null;
         }
@@ -22,6 +22,6 @@ internal static class RequestStream
         var message = requests.Current;
         return expected is null || caseOf(message).Equals(expected.Value)
             ? message
-            : throw new RpcException(StatusCode.InvalidArgument, $"Expected {expected}, got {caseOf(message)}.");
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, $"Expected {expected}, got {caseOf(message)}."));
     }
 }

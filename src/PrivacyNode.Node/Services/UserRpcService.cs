@@ -1,29 +1,15 @@
 using Google.Protobuf.WellKnownTypes;
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Node.Users;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Server;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
 /// <summary>UserService on the local endpoint: the agency's users and their tokens. Admin only.</summary>
-public sealed class UserRpcService(UserStore users)
+public sealed class UserRpcService(UserStore users) : UserService.UserServiceBase
 {
-    public void Map(RpcRouter router, LocalAccess access)
-    {
-        ArgumentNullException.ThrowIfNull(router);
-        ArgumentNullException.ThrowIfNull(access);
-        router.MapUnary(UserServiceDescriptor.AddUser, AddUserAsync);
-        access.Allow(UserServiceDescriptor.AddUser, Role.Admin);
-        router.MapUnary(UserServiceDescriptor.ListUsers, ListUsersAsync);
-        access.Allow(UserServiceDescriptor.ListUsers, Role.Admin);
-        router.MapUnary(UserServiceDescriptor.RemoveUser, RemoveUserAsync);
-        access.Allow(UserServiceDescriptor.RemoveUser, Role.Admin);
-    }
-
     internal static User ToProto(UserRecord record) => new()
     {
         Name = record.Name,
@@ -32,43 +18,46 @@ public sealed class UserRpcService(UserStore users)
         CreatedBy = record.CreatedBy,
     };
 
-    private async Task<AddUserResponse> AddUserAsync(AddUserRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<AddUserResponse> AddUser(AddUserRequest request, ServerCallContext context)
     {
         if (!UserName.IsValid(request.Name))
         {
-            throw new RpcException(StatusCode.InvalidArgument, UserName.Rule(request.Name));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, UserName.Rule(request.Name)));
         }
 
         if (request.Role == Role.Unspecified || !System.Enum.IsDefined(request.Role))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "A role is required: admin, analyst or auditor.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A role is required: admin, analyst or auditor."));
         }
 
         var token = BearerToken.Create();
         var caller = context.GetLocalCaller();
         if (!await users.AddAsync(request.Name, request.Role, BearerToken.Hash(token), Actor.Local(caller), context.CancellationToken))
         {
-            throw new RpcException(StatusCode.AlreadyExists, $"A user named '{request.Name}' already exists.");
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"A user named '{request.Name}' already exists."));
         }
 
         var created = (await users.ListAsync(context.CancellationToken)).Single(u => u.Name == request.Name);
         return new AddUserResponse { User = ToProto(created), Token = token };
     }
 
-    private async Task<ListUsersResponse> ListUsersAsync(ListUsersRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
     {
         var response = new ListUsersResponse();
         response.Users.AddRange((await users.ListAsync(context.CancellationToken)).Select(ToProto));
         return response;
     }
 
-    private async Task<RemoveUserResponse> RemoveUserAsync(RemoveUserRequest request, ServerCallContext context)
+    [Allow(Role.Admin)]
+    public override async Task<RemoveUserResponse> RemoveUser(RemoveUserRequest request, ServerCallContext context)
     {
         return await users.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken) switch
         {
             RemoveUserOutcome.Removed => new RemoveUserResponse(),
-            RemoveUserOutcome.NotFound => throw new RpcException(StatusCode.NotFound, $"No user named '{request.Name}'."),
-            _ => throw new RpcException(StatusCode.FailedPrecondition, $"'{request.Name}' is the last admin; add another admin first."),
+            RemoveUserOutcome.NotFound => throw new RpcException(new Status(StatusCode.NotFound, $"No user named '{request.Name}'.")),
+            _ => throw new RpcException(new Status(StatusCode.FailedPrecondition, $"'{request.Name}' is the last admin; add another admin first.")),
         };
     }
 }

@@ -9,7 +9,7 @@ using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Services;
-using PrivacyNode.Rpc;
+using Grpc.Core;
 
 namespace PrivacyNode.Node.Tests.Fuzz;
 

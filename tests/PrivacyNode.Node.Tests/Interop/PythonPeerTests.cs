@@ -1,7 +1,6 @@
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Identity;
-using PrivacyNode.Rpc.Security;
+using PrivacyNode.PinnedTls;
 using PrivacyNode.Testing;
 
 namespace PrivacyNode.Node.Tests.Interop;
@@ -18,7 +17,7 @@ public sealed class PythonPeerTests
         var client = PemFiles.Write(pythonCertificate, work, "python-peer");
         var server = PemFiles.Write(node.Host.Self.Identity.Certificate, work, "node");
         var invitation = new Invitation("python-peer", "127.0.0.1", 9, CertificateFingerprint.Compute(pythonCertificate));
-        await node.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = invitation.ToString() });
+        await node.Peers.AddPeerAsync(new AddPeerRequest { Invitation = invitation.ToString() }, node.As());
         var stubs = await PythonGrpc.GenerateStubsAsync(Path.Combine(AppContext.BaseDirectory, "proto"),
             "grpc/health/v1/health.proto", "privacynode/v1/common.proto", "privacynode/v1/node.proto");
 

@@ -1,10 +1,7 @@
-using System.Buffers;
 using Grpc.Health.V1;
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Users;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
+using Grpc.Core;
 using PrivacyNode.Testing;
 
 namespace PrivacyNode.Node.Tests.Security;
@@ -19,8 +16,8 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _node = await TestNode.StartAsync("insurer");
-        _analyst = (await _node.CallAsync(UserServiceDescriptor.AddUser, new AddUserRequest { Name = "li.na", Role = Role.Analyst })).Token;
-        _auditor = (await _node.CallAsync(UserServiceDescriptor.AddUser, new AddUserRequest { Name = "wang.fang", Role = Role.Auditor })).Token;
+        _analyst = (await _node.Users.AddUserAsync(new AddUserRequest { Name = "li.na", Role = Role.Analyst }, _node.As())).Token;
+        _auditor = (await _node.Users.AddUserAsync(new AddUserRequest { Name = "wang.fang", Role = Role.Auditor }, _node.As())).Token;
     }
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
@@ -28,7 +25,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task Health_NeedsNoToken()
     {
-        var response = await _node.Local.UnaryAsync(HealthServiceDescriptor.Check, new HealthCheckRequest());
+        var response = await new Health.HealthClient(_node.Local).CheckAsync(new HealthCheckRequest());
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
@@ -36,7 +33,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task Health_UnknownService_IsNotFound()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.Local.UnaryAsync(HealthServiceDescriptor.Check, new HealthCheckRequest { Service = "nope.Service" }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new Health.HealthClient(_node.Local).CheckAsync(new HealthCheckRequest { Service = "nope.Service" }));
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
@@ -44,7 +41,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task Health_KnownService_IsServing()
     {
-        var response = await _node.Local.UnaryAsync(HealthServiceDescriptor.Check, new HealthCheckRequest { Service = "privacynode.v1.PeerService" });
+        var response = await new Health.HealthClient(_node.Local).CheckAsync(new HealthCheckRequest { Service = "privacynode.v1.PeerService" });
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
@@ -52,7 +49,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task NoToken_IsUnauthenticated()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.Local.UnaryAsync(IdentityServiceDescriptor.DescribeNode, new DescribeNodeRequest()));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new IdentityService.IdentityServiceClient(_node.Local).DescribeNodeAsync(new DescribeNodeRequest()));
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
         Assert.Contains("PRIVACYNODE_TOKEN", ex.Status.Detail, StringComparison.Ordinal);
@@ -65,9 +62,9 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [InlineData("Bearer pn_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     public async Task BadToken_IsUnauthenticated(string header)
     {
-        var options = new CallOptions(new Metadata().Add("authorization", header));
+        var options = new CallOptions(new Metadata { { "authorization", header } });
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.Local.UnaryAsync(IdentityServiceDescriptor.DescribeNode, new DescribeNodeRequest(), options));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new IdentityService.IdentityServiceClient(_node.Local).DescribeNodeAsync(new DescribeNodeRequest(), options));
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
     }
@@ -75,7 +72,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task DescribeNode_ReportsTheCaller()
     {
-        var response = await _node.CallAsync(IdentityServiceDescriptor.DescribeNode, new DescribeNodeRequest(), _analyst);
+        var response = await _node.Identity.DescribeNodeAsync(new DescribeNodeRequest(), _node.As(_analyst));
 
         Assert.Equal("li.na", response.User);
         Assert.Equal(Role.Analyst, response.Role);
@@ -87,6 +84,8 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     {
         ["/grpc.health.v1.Health/Check"] = [],
         ["/grpc.health.v1.Health/Watch"] = [],
+        ["/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"] = [],
+        ["/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"] = [],
         ["/privacynode.v1.IdentityService/DescribeNode"] = [Role.Admin, Role.Analyst, Role.Auditor],
         ["/privacynode.v1.IdentityService/GetInvitation"] = [Role.Admin],
         ["/privacynode.v1.IdentityService/RotateCertificate"] = [Role.Admin],
@@ -160,9 +159,9 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     public async Task RoleBoundary_IsPermissionDeniedAndAudited(string path, Role role)
     {
         var user = "u-" + Roles.ToText(role);
-        var token = (await _node.CallAsync(UserServiceDescriptor.AddUser, new AddUserRequest { Name = user, Role = role })).Token;
+        var token = (await _node.Users.AddUserAsync(new AddUserRequest { Name = user, Role = role }, _node.As())).Token;
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => CallByPathAsync(path, _node.As(token)));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await CallByPathAsync(path, _node.As(token)));
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
         Assert.Contains("needs role", ex.Status.Detail, StringComparison.Ordinal);
@@ -174,7 +173,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [MemberData(nameof(Protected))]
     public async Task NoToken_IsUnauthenticatedAndAudited(string path)
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => CallByPathAsync(path, default));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await CallByPathAsync(path, default));
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
         var record = Assert.Single(await RefusalsAsync());
@@ -193,30 +192,30 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
         };
         request.KeyColumns.Add(new KeyColumn { Column = "id", KeyType = "text" });
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.CallAsync(CatalogServiceDescriptor.AddDataset, request));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _node.Catalog.AddDatasetAsync(request, _node.As()));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Contains("line 3", ex.Status.Detail, StringComparison.Ordinal);
         var record = Assert.Single(await RefusalsAsync());
         Assert.Equal(("admin", "error", "invalid-argument", ex.Status.Detail), (record.Actor, record.Outcome, record.ReasonCode, Detail(record, "message")));
-        Assert.Empty((await _node.CallAsync(CatalogServiceDescriptor.ListDatasets, new ListDatasetsRequest())).Datasets);
+        Assert.Empty((await _node.Catalog.ListDatasetsAsync(new ListDatasetsRequest(), _node.As())).Datasets);
     }
 
     [Fact]
     public async Task AnalystAndAuditor_MayListPeers()
     {
-        await _node.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest(), _analyst);
-        await _node.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest(), _auditor);
+        await _node.Peers.ListPeersAsync(new ListPeersRequest(), _node.As(_analyst));
+        await _node.Peers.ListPeersAsync(new ListPeersRequest(), _node.As(_auditor));
     }
 
     [Fact]
     public async Task RemoveUser_TokenStopsWorkingAtOnce()
     {
-        var token = (await _node.CallAsync(UserServiceDescriptor.AddUser, new AddUserRequest { Name = "temp", Role = Role.Analyst })).Token;
-        await _node.CallAsync(IdentityServiceDescriptor.DescribeNode, new DescribeNodeRequest(), token);
+        var token = (await _node.Users.AddUserAsync(new AddUserRequest { Name = "temp", Role = Role.Analyst }, _node.As())).Token;
+        await _node.Identity.DescribeNodeAsync(new DescribeNodeRequest(), _node.As(token));
 
-        await _node.CallAsync(UserServiceDescriptor.RemoveUser, new RemoveUserRequest { Name = "temp" });
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.CallAsync(IdentityServiceDescriptor.DescribeNode, new DescribeNodeRequest(), token));
+        await _node.Users.RemoveUserAsync(new RemoveUserRequest { Name = "temp" }, _node.As());
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _node.Identity.DescribeNodeAsync(new DescribeNodeRequest(), _node.As(token)));
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
     }
@@ -224,7 +223,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task RemoveUser_LastAdmin_IsRefused()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.CallAsync(UserServiceDescriptor.RemoveUser, new RemoveUserRequest { Name = "admin" }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _node.Users.RemoveUserAsync(new RemoveUserRequest { Name = "admin" }, _node.As()));
 
         Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
     }
@@ -232,7 +231,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task RemoveUser_Unknown_IsNotFound()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.CallAsync(UserServiceDescriptor.RemoveUser, new RemoveUserRequest { Name = "ghost" }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _node.Users.RemoveUserAsync(new RemoveUserRequest { Name = "ghost" }, _node.As()));
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
@@ -245,7 +244,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [InlineData("someone", (Role)42, StatusCode.InvalidArgument)]
     public async Task AddUser_Invalid_IsRefused(string name, Role role, StatusCode expected)
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _node.CallAsync(UserServiceDescriptor.AddUser, new AddUserRequest { Name = name, Role = role }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _node.Users.AddUserAsync(new AddUserRequest { Name = name, Role = role }, _node.As()));
 
         Assert.Equal(expected, ex.StatusCode);
     }
@@ -253,7 +252,7 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     [Fact]
     public async Task ListUsers_ShowsNoTokens()
     {
-        var response = await _node.CallAsync(UserServiceDescriptor.ListUsers, new ListUsersRequest());
+        var response = await _node.Users.ListUsersAsync(new ListUsersRequest(), _node.As());
 
         Assert.Equal(["admin", "li.na", "wang.fang"], response.Users.Select(u => u.Name).Order());
         Assert.DoesNotContain("pn_", response.ToString(), StringComparison.Ordinal);
@@ -273,13 +272,13 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
     private Task<byte[]> CallByPathAsync(string path, CallOptions options)
     {
         var parts = path.Split('/');
-        var raw = new Marshaller<byte[]>(b => b.Length, (b, w) => w.Write(b), p => p.ToArray());
-        return _node.Local.UnaryAsync(new Method<byte[], byte[]>(MethodType.Unary, parts[1], parts[2], raw, raw), [], options);
+        var raw = new Marshaller<byte[]>(b => b, b => b);
+        return _node.Local.CreateCallInvoker().AsyncUnaryCall(new Method<byte[], byte[]>(MethodType.Unary, parts[1], parts[2], raw, raw), null, options, []).ResponseAsync;
     }
 
     private async Task<List<AuditRecord>> RefusalsAsync()
     {
-        using var call = _node.Local.StartServerStreaming(AuditServiceDescriptor.ExportAudit, new ExportAuditRequest(), _node.As(_auditor));
+        using var call = new AuditService.AuditServiceClient(_node.Local).ExportAudit(new ExportAuditRequest(), _node.As(_auditor));
         var records = new List<AuditRecord>();
         await foreach (var message in call.ResponseStream.ReadAllAsync())
         {

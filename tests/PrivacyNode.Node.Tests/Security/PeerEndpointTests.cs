@@ -2,12 +2,11 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Identity;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
-using PrivacyNode.Rpc.Security;
+using Grpc.Core;
+using Grpc.Net.Client;
+using PrivacyNode.PinnedTls;
 using PrivacyNode.Testing;
 
 namespace PrivacyNode.Node.Tests.Security;
@@ -37,8 +36,8 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         await PairAsync(_insurer, _bureau);
         await PairAsync(_bureau, _insurer);
 
-        var fromInsurer = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
-        var fromBureau = await _bureau.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "insurer" });
+        var fromInsurer = await _insurer.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "bureau" }, _insurer.As());
+        var fromBureau = await _bureau.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "insurer" }, _bureau.As());
 
         Assert.True(fromInsurer.Reachable, fromInsurer.Error);
         Assert.True(fromInsurer.ClientCertificateAccepted);
@@ -54,7 +53,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     {
         await PairAsync(_insurer, _bureau);
 
-        var response = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
+        var response = await _insurer.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "bureau" }, _insurer.As());
 
         Assert.False(response.Reachable);
         Assert.True(response.ServerCertificatePinned);
@@ -68,9 +67,9 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     {
         var real = Invitation.Parse(await InvitationOfAsync(_bureau));
         var forged = real with { Fingerprint = SHA256.HashData([9, 9, 9]) };
-        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = forged.ToString() });
+        await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = forged.ToString() }, _insurer.As());
 
-        var response = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
+        var response = await _insurer.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "bureau" }, _insurer.As());
 
         Assert.False(response.Reachable);
         Assert.False(response.ServerCertificatePinned);
@@ -81,9 +80,9 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     public async Task Unreachable_CheckSaysSo()
     {
         var invitation = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Port = 1 };
-        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = invitation.ToString() });
+        await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = invitation.ToString() }, _insurer.As());
 
-        var response = await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" });
+        var response = await _insurer.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "bureau" }, _insurer.As());
 
         Assert.False(response.Reachable);
         Assert.Contains("Could not reach", response.Error, StringComparison.Ordinal);
@@ -92,7 +91,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     [Fact]
     public async Task AddPeer_OwnInvitation_IsRefused()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => PairAsync(_insurer, _insurer));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await PairAsync(_insurer, _insurer));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
     }
@@ -100,7 +99,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     [Fact]
     public async Task AddPeer_Garbage_IsInvalidArgument()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = "privacynode://bureau@host" }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = "privacynode://bureau@host" }, _insurer.As()));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
     }
@@ -111,8 +110,8 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         await PairAsync(_insurer, _bureau);
         var moved = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Host = "10.9.9.9" };
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = moved.ToString() }));
-        var replaced = await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = moved.ToString(), Replace = true });
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = moved.ToString() }, _insurer.As()));
+        var replaced = await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = moved.ToString(), Replace = true }, _insurer.As());
 
         Assert.Equal(StatusCode.AlreadyExists, ex.StatusCode);
         Assert.Contains("--replace", ex.Status.Detail, StringComparison.Ordinal);
@@ -125,7 +124,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         await PairAsync(_insurer, _bureau);
         var alias = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Name = "bureau-2" };
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = alias.ToString() }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = alias.ToString() }, _insurer.As()));
 
         Assert.Equal(StatusCode.AlreadyExists, ex.StatusCode);
     }
@@ -133,7 +132,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     [Fact]
     public async Task RemovePeer_Unknown_IsNotFound()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _insurer.CallAsync(PeerServiceDescriptor.RemovePeer, new RemovePeerRequest { Name = "ghost" }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _insurer.Peers.RemovePeerAsync(new RemovePeerRequest { Name = "ghost" }, _insurer.As()));
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
@@ -144,7 +143,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         using var stranger = SelfSignedCertificate.Create("stranger", ["localhost"], [], TimeSpan.FromDays(1));
         using var channel = PeerChannelTo(_insurer, stranger);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest()));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(channel).PingAsync(new PingRequest()));
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
     }
@@ -154,13 +153,47 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     {
         await PairAsync(_insurer, _bureau);
         using var channel = PeerChannelTo(_insurer, _bureau.Host.Self.Identity.Certificate);
-        var ping = await channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest());
+        var ping = await new NodeService.NodeServiceClient(channel).PingAsync(new PingRequest());
         Assert.Equal("bureau", ping.Caller);
 
-        await _insurer.CallAsync(PeerServiceDescriptor.RemovePeer, new RemovePeerRequest { Name = "bureau" });
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest()));
+        await _insurer.Peers.RemovePeerAsync(new RemovePeerRequest { Name = "bureau" }, _insurer.As());
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(channel).PingAsync(new PingRequest()));
 
         Assert.Contains(ex.StatusCode, new[] { StatusCode.PermissionDenied, StatusCode.Unavailable });
+        if (ex.StatusCode == StatusCode.PermissionDenied)
+        {
+            var refused = Assert.Single(await _insurer.AuditRecordsAsync(), r => r.Action == "peer.call-refused");
+            Assert.Equal(("deny", "/privacynode.v1.NodeService/Ping"), (refused.Outcome, refused.Details.Single(d => d.Key == "method").Value));
+        }
+    }
+
+    [Fact]
+    public async Task PeerEndpoint_ServesNeitherLocalServicesNorReflection()
+    {
+        await PairAsync(_insurer, _bureau);
+        using var channel = PeerChannelTo(_insurer, _bureau.Host.Self.Identity.Certificate);
+
+        var local = await Assert.ThrowsAsync<RpcException>(async () => await new UserService.UserServiceClient(channel).ListUsersAsync(new ListUsersRequest()));
+        using var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
+        await reflection.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+        var listing = await Assert.ThrowsAsync<RpcException>(async () => await reflection.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(StatusCode.Unimplemented, local.StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, listing.StatusCode);
+    }
+
+    [Fact]
+    public async Task PeerEndpoint_Health_IsServingForThePeerServicesOnly()
+    {
+        await PairAsync(_insurer, _bureau);
+        using var channel = PeerChannelTo(_insurer, _bureau.Host.Self.Identity.Certificate);
+        var health = new Grpc.Health.V1.Health.HealthClient(channel);
+
+        var node = await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "privacynode.v1.PeerJobService" });
+        var local = await Assert.ThrowsAsync<RpcException>(async () => await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "privacynode.v1.UserService" }));
+
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, node.Status);
+        Assert.Equal(StatusCode.NotFound, local.StatusCode);
     }
 
     [Fact]
@@ -169,7 +202,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         await PairAsync(_insurer, _bureau);
         using var channel = PeerChannelTo(_insurer, _bureau.Host.Self.Identity.Certificate);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest { Payload = ByteString.CopyFrom(new byte[2000]) }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(channel).PingAsync(new PingRequest { Payload = ByteString.CopyFrom(new byte[2000]) }));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
     }
@@ -181,24 +214,24 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         await PairAsync(_bureau, _insurer);
         var before = _insurer.Host.Self.Identity.Fingerprint;
 
-        var rotated = await _insurer.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest());
+        var rotated = await _insurer.Identity.RotateCertificateAsync(new RotateCertificateRequest(), _insurer.As());
 
         Assert.Equal(before, rotated.PreviousFingerprint);
         Assert.NotEqual(before, rotated.NewFingerprint);
         Assert.Equal(rotated.NewFingerprint, _insurer.Host.Self.Identity.Fingerprint);
         var result = Assert.Single(rotated.Peers);
         Assert.True(result.Accepted, result.Error);
-        var pinned = (await _bureau.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single();
+        var pinned = (await _bureau.Peers.ListPeersAsync(new ListPeersRequest(), _bureau.As())).Peers.Single();
         Assert.Equal(rotated.NewFingerprint, pinned.CertificateFingerprint);
         Assert.NotNull(pinned.RotatedAt);
-        Assert.True((await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" })).Reachable);
-        Assert.True((await _bureau.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "insurer" })).Reachable);
+        Assert.True((await _insurer.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "bureau" }, _insurer.As())).Reachable);
+        Assert.True((await _bureau.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "insurer" }, _bureau.As())).Reachable);
     }
 
     [Fact]
     public async Task RotateCertificate_SurvivesRestart()
     {
-        var rotated = await _insurer.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest());
+        var rotated = await _insurer.Identity.RotateCertificateAsync(new RotateCertificateRequest(), _insurer.As());
 
         await _insurer.RestartAsync();
 
@@ -213,10 +246,10 @@ public sealed class PeerEndpointTests : IAsyncLifetime
 
         await _insurer.RestartAsync();
         var invitation = Invitation.Parse(await InvitationOfAsync(_insurer));
-        await _bureau.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = invitation.ToString(), Replace = true });
+        await _bureau.Peers.AddPeerAsync(new AddPeerRequest { Invitation = invitation.ToString(), Replace = true }, _bureau.As());
 
-        Assert.True((await _insurer.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "bureau" })).Reachable);
-        Assert.True((await _bureau.CallAsync(PeerServiceDescriptor.CheckPeer, new CheckPeerRequest { Name = "insurer" })).Reachable);
+        Assert.True((await _insurer.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "bureau" }, _insurer.As())).Reachable);
+        Assert.True((await _bureau.Peers.CheckPeerAsync(new CheckPeerRequest { Name = "insurer" }, _bureau.As())).Reachable);
     }
 
     public static TheoryData<string, StatusCode> ForgedAnnouncements => new()
@@ -264,11 +297,10 @@ public sealed class PeerEndpointTests : IAsyncLifetime
             _ => ByteString.CopyFrom(NodeIdentity.Sign(next, announcement.Span)),
         };
         using var channel = PeerChannelTo(_insurer, certificate);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate,
-            new AnnounceCertificateRequest { Announcement = announcement, Signature = ByteString.CopyFrom(signature), NewSignature = newSignature }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(channel).AnnounceCertificateAsync(new AnnounceCertificateRequest { Announcement = announcement, Signature = ByteString.CopyFrom(signature), NewSignature = newSignature }));
 
         Assert.Equal(expected, ex.StatusCode);
-        var pinned = (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single();
+        var pinned = (await _insurer.Peers.ListPeersAsync(new ListPeersRequest(), _insurer.As())).Peers.Single();
         Assert.Equal(Fingerprint.Of(certificate), pinned.CertificateFingerprint);
     }
 
@@ -278,16 +310,16 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         await PairAsync(_insurer, _bureau);
         await PairAsync(_bureau, _insurer);
         using var stolen = X509CertificateLoader.LoadPkcs12(_bureau.Host.Self.Identity.Certificate.Export(X509ContentType.Pkcs12), null);
-        var rotated = await _bureau.CallAsync(IdentityServiceDescriptor.RotateCertificate, new RotateCertificateRequest());
+        var rotated = await _bureau.Identity.RotateCertificateAsync(new RotateCertificateRequest(), _bureau.As());
         Assert.True(rotated.Peers.Single().Accepted, rotated.Peers.Single().Error);
         using var attacker = SelfSignedCertificate.Create("bureau", [], [], TimeSpan.FromDays(1));
         using var channel = PeerChannelTo(_insurer, stolen);
 
-        Assert.Equal("bureau", (await channel.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest())).Caller);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate, Announce("bureau", stolen, attacker)));
+        Assert.Equal("bureau", (await new NodeService.NodeServiceClient(channel).PingAsync(new PingRequest())).Caller);
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(channel).AnnounceCertificateAsync(Announce("bureau", stolen, attacker)));
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
-        Assert.Equal(rotated.NewFingerprint, (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.Single().CertificateFingerprint);
+        Assert.Equal(rotated.NewFingerprint, (await _insurer.Peers.ListPeersAsync(new ListPeersRequest(), _insurer.As())).Peers.Single().CertificateFingerprint);
         var audited = (await _bureau.AuditRecordsAsync()).Single(r => r.Action == "node.rotate-certificate");
         Assert.Contains(audited.Details, d => d.Key == "peers_accepted" && d.Value == "insurer");
         var received = (await _insurer.AuditRecordsAsync()).Where(r => r.Action == "peer.rotate-certificate" && r.Peer == "bureau").ToList();
@@ -300,18 +332,18 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         await PairAsync(_insurer, _bureau);
         using var telecom = SelfSignedCertificate.Create("telecom", [], [], TimeSpan.FromDays(1));
         var telecomInvitation = Invitation.Parse(await InvitationOfAsync(_bureau)) with { Name = "telecom", Fingerprint = CertificateFingerprint.Compute(telecom) };
-        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = telecomInvitation.ToString() });
+        await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = telecomInvitation.ToString() }, _insurer.As());
         var bureau = _bureau.Host.Self.Identity.Certificate;
         using var channel = PeerChannelTo(_insurer, bureau);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate, Announce("bureau", bureau, telecom)));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(channel).AnnounceCertificateAsync(Announce("bureau", bureau, telecom)));
 
         Assert.Equal(StatusCode.AlreadyExists, ex.StatusCode);
-        var pins = (await _insurer.CallAsync(PeerServiceDescriptor.ListPeers, new ListPeersRequest())).Peers.ToDictionary(p => p.Name, p => p.CertificateFingerprint);
+        var pins = (await _insurer.Peers.ListPeersAsync(new ListPeersRequest(), _insurer.As())).Peers.ToDictionary(p => p.Name, p => p.CertificateFingerprint);
         Assert.Equal(Fingerprint.Of(bureau), pins["bureau"]);
         Assert.Equal(Fingerprint.Of(telecom), pins["telecom"]);
         using var asTelecom = PeerChannelTo(_insurer, telecom);
-        Assert.Equal("telecom", (await asTelecom.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest())).Caller);
+        Assert.Equal("telecom", (await new NodeService.NodeServiceClient(asTelecom).PingAsync(new PingRequest())).Caller);
     }
 
     [Fact]
@@ -322,16 +354,16 @@ public sealed class PeerEndpointTests : IAsyncLifetime
         using var attacker = SelfSignedCertificate.Create("bureau", [], [], TimeSpan.FromDays(1));
         using (var stolen = PeerChannelTo(_insurer, real))
         {
-            await stolen.UnaryAsync(NodeServiceDescriptor.AnnounceCertificate, Announce("bureau", real, attacker));
+            await new NodeService.NodeServiceClient(stolen).AnnounceCertificateAsync(Announce("bureau", real, attacker));
         }
 
-        await _insurer.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = await InvitationOfAsync(_bureau), Replace = true });
+        await _insurer.Peers.AddPeerAsync(new AddPeerRequest { Invitation = await InvitationOfAsync(_bureau), Replace = true }, _insurer.As());
 
         using var asAttacker = PeerChannelTo(_insurer, attacker);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => asAttacker.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest()));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(asAttacker).PingAsync(new PingRequest()));
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
         using var asOwner = PeerChannelTo(_insurer, real);
-        Assert.Equal("bureau", (await asOwner.UnaryAsync(NodeServiceDescriptor.Ping, new PingRequest())).Caller);
+        Assert.Equal("bureau", (await new NodeService.NodeServiceClient(asOwner).PingAsync(new PingRequest())).Caller);
         Assert.Contains(await _insurer.AuditRecordsAsync(), r => r.Action == "peer.replace" && r.Peer == "bureau");
     }
 
@@ -354,19 +386,15 @@ public sealed class PeerEndpointTests : IAsyncLifetime
     }
 
     internal static async Task<string> InvitationOfAsync(TestNode node) =>
-        (await node.CallAsync(IdentityServiceDescriptor.GetInvitation, new GetInvitationRequest())).Invitation;
+        (await node.Identity.GetInvitationAsync(new GetInvitationRequest(), node.As())).Invitation;
 
     /// <summary><paramref name="node"/> pins <paramref name="peer"/>.</summary>
     internal static async Task PairAsync(TestNode node, TestNode peer) =>
-        await node.CallAsync(PeerServiceDescriptor.AddPeer, new AddPeerRequest { Invitation = await InvitationOfAsync(peer) });
+        await node.Peers.AddPeerAsync(new AddPeerRequest { Invitation = await InvitationOfAsync(peer) }, node.As());
 
-    private static RpcChannel PeerChannelTo(TestNode node, X509Certificate2 clientCertificate)
+    private static GrpcChannel PeerChannelTo(TestNode node, X509Certificate2 clientCertificate)
     {
         var pinned = node.Host.Self.Identity.Fingerprint;
-        return new RpcChannel(new Uri($"https://127.0.0.1:{node.Host.PeerEndPoint.Port}"), new RpcChannelOptions
-        {
-            ClientCertificate = clientCertificate,
-            ServerCertificateValidator = c => Fingerprint.Of(c) == pinned,
-        });
+        return TestCalls.MutualTls(new Uri($"https://127.0.0.1:{node.Host.PeerEndPoint.Port}"), clientCertificate, c => Fingerprint.Of(c) == pinned);
     }
 }

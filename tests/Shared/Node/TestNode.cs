@@ -1,7 +1,9 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Hosting;
-using PrivacyNode.Rpc;
-using PrivacyNode.Rpc.Client;
 
 namespace PrivacyNode.Testing;
 
@@ -19,7 +21,7 @@ public sealed class TestNode : IAsyncDisposable
         DataDirectory = dataDirectory;
         AdminToken = adminToken;
         Host = host;
-        Local = new RpcChannel(host.LocalAddress);
+        Local = GrpcChannel.ForAddress(host.LocalAddress);
     }
 
     public string Name { get; }
@@ -31,7 +33,23 @@ public sealed class TestNode : IAsyncDisposable
     public NodeHost Host { get; private set; }
 
     /// <summary>A channel to the local endpoint (pass a token per call).</summary>
-    public RpcChannel Local { get; private set; }
+    public GrpcChannel Local { get; private set; }
+
+    public IdentityService.IdentityServiceClient Identity => new(Local);
+
+    public PeerService.PeerServiceClient Peers => new(Local);
+
+    public UserService.UserServiceClient Users => new(Local);
+
+    public CatalogService.CatalogServiceClient Catalog => new(Local);
+
+    public AccessService.AccessServiceClient Access => new(Local);
+
+    public JobService.JobServiceClient Jobs => new(Local);
+
+    public AuditService.AuditServiceClient Audit => new(Local);
+
+    public Health.HealthClient Health => new(Local);
 
     /// <summary>Initializes and starts a node called <paramref name="name"/>.</summary>
     public static async Task<TestNode> StartAsync(string name, string? root = null)
@@ -49,23 +67,19 @@ public sealed class TestNode : IAsyncDisposable
         Local.Dispose();
         await Host.DisposeAsync();
         Host = await NodeHost.StartAsync(DataDirectory, configureLogging: Quiet);
-        Local = new RpcChannel(Host.LocalAddress);
+        Local = GrpcChannel.ForAddress(Host.LocalAddress);
     }
 
-    /// <summary>Call options carrying <paramref name="token"/> (the admin's by default).</summary>
+    /// <summary>Call options carrying <paramref name="token"/> (the admin's by default) and a 30 s deadline.</summary>
     public CallOptions As(string? token = null) =>
-        CallOptions.WithTimeout(TimeSpan.FromSeconds(30), new Metadata().Add("authorization", "Bearer " + (token ?? AdminToken)));
-
-    /// <summary>A unary call to the local endpoint as the admin (or with <paramref name="token"/>).</summary>
-    public Task<TResponse> CallAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, string? token = null) =>
-        Local.UnaryAsync(method, request, As(token));
+        new(new Metadata { { "authorization", "Bearer " + (token ?? AdminToken) } }, DateTime.UtcNow.AddSeconds(30));
 
     /// <summary>The node's whole audit log, read through the local endpoint as an auditor made for the purpose.</summary>
-    public async Task<List<Contracts.V1.AuditRecord>> AuditRecordsAsync()
+    public async Task<List<AuditRecord>> AuditRecordsAsync()
     {
-        _auditorToken ??= (await CallAsync(Contracts.UserServiceDescriptor.AddUser, new Contracts.V1.AddUserRequest { Name = "test-auditor", Role = Contracts.V1.Role.Auditor })).Token;
-        using var call = Local.StartServerStreaming(Contracts.AuditServiceDescriptor.ExportAudit, new Contracts.V1.ExportAuditRequest(), As(_auditorToken));
-        var records = new List<Contracts.V1.AuditRecord>();
+        _auditorToken ??= (await Users.AddUserAsync(new AddUserRequest { Name = "test-auditor", Role = Role.Auditor }, As())).Token;
+        using var call = Audit.ExportAudit(new ExportAuditRequest(), As(_auditorToken));
+        var records = new List<AuditRecord>();
         await foreach (var message in call.ResponseStream.ReadAllAsync())
         {
             records.AddRange(message.Records);

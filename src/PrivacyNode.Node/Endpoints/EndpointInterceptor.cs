@@ -1,0 +1,100 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace PrivacyNode.Node.Endpoints;
+
+/// <summary>
+/// The one interceptor of an endpoint. Before the handler: <see cref="EndpointRules.Authorize"/> (throw an
+/// <see cref="RpcException"/> to refuse). Around it: every <see cref="RpcException"/> from the authorizer or the
+/// handler goes to <see cref="EndpointRules.Refused"/> before its status is sent; any other exception is logged and
+/// becomes UNKNOWN with a generic message (the caller learns nothing of the node's internals); a call still
+/// running after <see cref="EndpointRules.MaxDeadline"/> is aborted, whatever deadline the caller sent.
+/// </summary>
+/// <remarks>Thread-safe; one instance serves every call of its endpoint.</remarks>
+public sealed class EndpointInterceptor(EndpointRules rules, ILogger logger) : Interceptor
+{
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        GuardAsync(context, () => continuation(request, context));
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        GuardAsync(context, () => continuation(requestStream, context));
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        GuardAsync(context, async () =>
+        {
+            await continuation(request, responseStream, context);
+            return true;
+        });
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        GuardAsync(context, async () =>
+        {
+            await continuation(requestStream, responseStream, context);
+            return true;
+        });
+
+    private async Task<T> GuardAsync<T>(ServerCallContext context, Func<Task<T>> handler)
+    {
+        using var limit = LimitDeadline(context);
+        try
+        {
+            await rules.Authorize(context);
+            return await handler();
+        }
+        catch (RpcException refusal)
+        {
+            NodeLog.CallRefused(logger, context.Method, refusal.StatusCode, refusal.Status.Detail);
+            await AuditAsync(context, refusal);
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The caller went away or its deadline passed; grpc-dotnet reports that status itself.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            NodeLog.CallFailed(logger, context.Method, ex);
+            var failure = new RpcException(new Status(StatusCode.Unknown, "Exception was thrown by handler."));
+            await AuditAsync(context, failure);
+            throw failure;
+        }
+    }
+
+    private async Task AuditAsync(ServerCallContext context, RpcException refusal)
+    {
+        if (rules.Refused is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await rules.Refused(context, refusal);
+        }
+        catch (Exception ex)
+        {
+            NodeLog.RefusalNotAudited(logger, context.Method, ex);
+        }
+    }
+
+    private CancellationTokenRegistration LimitDeadline(ServerCallContext context)
+    {
+        if (rules.MaxDeadline is not { } max || context.Deadline - DateTime.UtcNow <= max)
+        {
+            return default;
+        }
+
+        var http = context.GetHttpContext();
+        var timer = new CancellationTokenSource(max);
+        var registration = timer.Token.Register(() =>
+        {
+            NodeLog.CallOutlivedMaxDeadline(logger, context.Method, max);
+            http.Abort();
+        });
+        // The registration's disposal does not free the timer: dispose it when the call ends.
+        http.Response.RegisterForDispose(timer);
+        return registration;
+    }
+}

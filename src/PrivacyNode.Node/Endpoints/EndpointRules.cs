@@ -1,0 +1,16 @@
+using Grpc.Core;
+
+namespace PrivacyNode.Node.Endpoints;
+
+/// <summary>What an <see cref="EndpointInterceptor"/> enforces on its endpoint.</summary>
+public sealed class EndpointRules
+{
+    /// <summary>Runs before every call's handler; throws an <see cref="RpcException"/> to refuse the call.</summary>
+    public required Func<ServerCallContext, ValueTask> Authorize { get; init; }
+
+    /// <summary>Records a refused call (by the authorizer or the handler) before its status is sent; null records nothing.</summary>
+    public Func<ServerCallContext, RpcException, ValueTask>? Refused { get; init; }
+
+    /// <summary>The longest a call may run, whatever deadline the caller sent; null for no limit.</summary>
+    public TimeSpan? MaxDeadline { get; init; }
+}

@@ -1,0 +1,358 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Bfv;
+using PrivacyNode.Crypto.Psi;
+using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Security;
+using Grpc.Core;
+using static PrivacyNode.Node.Services.RequestStream;
+
+namespace PrivacyNode.Node.Services;
+
+/// <summary>
+/// PeerJobService.Psi on the peer endpoint: the provider's side of psi, psi-count, psi-payload
+/// (docs/protocols/psi.md) and psi-sum (docs/protocols/psi-sum.md). The job is decided against its grant first; then the provider evaluates the
+/// requester's blinded keys and sends the tags (and sealed rows) of its own keys: for psi under the key of the
+/// dataset's tag cache where its source allows one, for every other kind under a key fresh for the job, so that
+/// what a kind reveals short of membership cannot be linked across jobs into membership.
+/// </summary>
+public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys, ProviderTagCache tagCache)
+{
+    /// <summary>The largest batch accepted or sent, in elements (128 KiB of ristretto255 elements).</summary>
+    public const int MaxBatch = 4096;
+
+    /// <summary>Tags per message from a tag cache (1 MiB).</summary>
+    private const int CachedTagsPerMessage = 1 << 16;
+
+    /// <summary>Sealed payload bytes per message, roughly.</summary>
+    private const int PayloadBytesPerMessage = 1 << 20;
+
+    public async Task PsiAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, ServerCallContext context)
+    {
+        var peer = context.GetPeer().Name;
+        var cancellationToken = context.CancellationToken;
+        var admission = await NextAsync(requests, m => m.MessageCase, PsiRequest.MessageOneofCase.Admission, cancellationToken) is { } first
+            ? first.Admission
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, "The call ended before the admission."));
+        var spec = admission.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job spec is required."));
+        if (!PsiExecutor.Kinds.Contains(spec.Kind) || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64 || spec.Columns.Count == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Psi takes a psi, psi-count, psi-payload or psi-sum job with an id and at least the key column."));
+        }
+
+        var isSum = spec.Kind == PsiExecutor.Sum;
+        var range = new ValueRange(0, 0, 0);
+        if (isSum && (spec.Columns.Count != 2 || !ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out range, out _)))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A psi-sum job names the key column and the value column, and declares the value range."));
+        }
+
+        var suite = PsiSuite.Find(spec.PsiSuite)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown PSI suite '{spec.PsiSuite}'; this node runs {PsiSuite.Names}."));
+        var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, cancellationToken);
+        var withPayloads = spec.Kind == PsiExecutor.Payload;
+        KeyedRows? own = null;
+        CachedTags? cached = null;
+        try
+        {
+            if (spec.Kind == PsiExecutor.Membership && ProviderTagCache.Covers(job.Dataset.Source))
+            {
+                cached = await tagCache.GetAsync(job.Dataset, spec.Columns[0], suite, cancellationToken);
+            }
+            else
+            {
+                own = await KeyedRows.ReadAsync(job.Dataset, spec.Columns[0], withPayloads || isSum ? spec.Columns.Skip(1).ToList() : [], cancellationToken);
+            }
+        }
+        catch (DataSourceException ex)
+        {
+            throw await job.DatasetProblemAsync("dataset-unreadable", ex.Message, cancellationToken);
+        }
+
+        using var cachedSnapshot = cached;
+        var setSize = cached?.SetSize ?? own!.Entries.Count;
+        var values = isSum ? await SumValuesAsync(own!, range, job, cancellationToken) : null;
+        using var sum = isSum ? new PsiSumProvider(Math.Max(1, setSize), range.Low, range.High) : null;
+        var accepted = new PsiAccepted { ProviderSetSize = (ulong)setSize, MaxBatch = MaxBatch };
+        if (sum is not null)
+        {
+            accepted.PsiSum = new PsiSumSetup
+            {
+                PublicKey = ByteString.CopyFrom(BfvSerializer.Serialize(sum.PublicKey)),
+                Ones = ByteString.CopyFrom(BfvSerializer.Serialize(sum.EncryptOnes())),
+                Planes = (uint)sum.Planes,
+                LimbBits = (uint)sum.LimbBits,
+            };
+        }
+
+        await responses.WriteAsync(new PsiResponse { Accepted = accepted }, cancellationToken);
+        using var provider = cached?.CreateProvider() ?? new PsiProvider(suite);
+        PsiSumAnswer? answer = null;
+        try
+        {
+            await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, spec.Kind is PsiExecutor.Count or PsiExecutor.Sum, cancellationToken);
+            if (sum is not null)
+            {
+                answer = await SumExchangeAsync(requests, responses, provider, own!, values!, sum, job.Grant, cancellationToken);
+            }
+            else
+            {
+                await (cached is not null
+                    ? SendCachedTagsAsync(responses, cached, cancellationToken)
+                    : SendTagsAsync(responses, provider, own!, withPayloads, cancellationToken));
+            }
+        }
+        catch (Exception ex) when (ex is PsiProtocolException or RpcException or OperationCanceledException or IOException)
+        {
+            var malformed = ex is PsiProtocolException ? new RpcException(new Status(StatusCode.InvalidArgument, ex.Message)) : null;
+            await job.BrokenOffAsync(malformed ?? ex, new Dictionary<string, string> { ["suite"] = suite.Name });
+            if (malformed is not null)
+            {
+                throw malformed;
+            }
+
+            throw;
+        }
+
+        var details = cached?.Sizes("provider_") ?? own!.Sizes("provider_");
+        details["requester_set_size"] = admission.RequesterSetSize.ToString(CultureInfo.InvariantCulture);
+        details["revealed"] = withPayloads ? "oprf-tags,sealed-rows" : isSum ? "oprf-tags,encrypted-values,limb-sums" : "oprf-tags";
+        if (answer is not null)
+        {
+            // The count this node decrypted to enforce the minimum result size: psi-sum's provider learns it.
+            details["intersection_size"] = answer.Count.ToString(CultureInfo.InvariantCulture);
+            details["value_planes"] = sum!.Planes.ToString(CultureInfo.InvariantCulture);
+            var check = PolicyDecision.CheckResult(job.Grant, (long)answer.Count);
+            if (!check.Allowed)
+            {
+                throw await job.DeniedAsync(check, details, cancellationToken);
+            }
+
+            await responses.WriteAsync(new PsiResponse { SumAnswer = answer }, cancellationToken);
+        }
+
+        details["suite"] = suite.Name;
+        details["oprf_key"] = cached is null ? "fresh" : $"cached:{cached.KeyId}";
+        if (cached is not null)
+        {
+            details["tag_cache"] = cached.Built ? "built" : "hit";
+        }
+
+        var provided = await job.ProvidedAsync(details, cancellationToken);
+        await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided) } }, cancellationToken);
+    }
+
+    /// <summary>
+    /// psi-sum's values, one per key in the order of <paramref name="own"/>'s entries. A key column with repeated keys,
+    /// or a value that is not a decimal in the declared range, refuses the job (the row number is given, never the value).
+    /// </summary>
+    private static async Task<long[]> SumValuesAsync(KeyedRows own, ValueRange range, ProvidedJob job, CancellationToken cancellationToken)
+    {
+        var spec = job.Spec;
+        string? problem = own.Duplicates > 0
+            ? $"psi-sum sums one value per key, and column '{spec.Columns[0]}' repeats keys in {own.Duplicates} rows; register a view with one row per key (GROUP BY)."
+            : null;
+        var values = new long[own.Entries.Count];
+        for (var i = 0; problem is null && i < values.Length; i++)
+        {
+            if (!range.TryRead(own.Entries[i].Extra[0], out values[i]))
+            {
+                problem = $"Row {own.Entries[i].Rows[0]} of column '{spec.Columns[1]}' is not a decimal of at most {range.Scale} places in [{spec.ValueMin}, {spec.ValueMax}].";
+            }
+        }
+
+        if (problem is null)
+        {
+            return values;
+        }
+
+        throw await job.DatasetProblemAsync("dataset-unusable", problem, cancellationToken);
+    }
+
+    /// <summary>
+    /// psi-sum after the evaluations (docs/protocols/psi-sum.md): the tags in a random order, one block per message
+    /// with its value ciphertexts; then the requester's one sum request, decrypted into the count and plane constants.
+    /// </summary>
+    private static async Task<PsiSumAnswer> SumExchangeAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, KeyedRows own, long[] values, PsiSumProvider sum, Grant grant, CancellationToken cancellationToken)
+    {
+        var order = Enumerable.Range(0, own.Entries.Count).ToArray();
+        RandomNumberGenerator.Shuffle(order.AsSpan());
+        for (var start = 0; start < order.Length; start += PsiSumParameters.BlockSize)
+        {
+            var block = order.AsSpan(start, Math.Min(PsiSumParameters.BlockSize, order.Length - start)).ToArray();
+            var tags = PsiParallel.Map(block.Length, Oprf.TagSize, (from, count) =>
+            {
+                var chunk = new byte[count * Oprf.TagSize];
+                provider.Tag([.. block.Skip(from).Take(count).Select(i => own.Entries[i].KeyBytes)], chunk, []);
+                return chunk;
+            }, cancellationToken);
+            var message = new PsiTags { Tags = ByteString.CopyFrom(tags) };
+            foreach (var ciphertext in sum.EncryptBlock([.. block.Select(i => values[i])]))
+            {
+                message.ValueCiphertexts.Add(ByteString.CopyFrom(BfvSerializer.Serialize(ciphertext)));
+            }
+
+            await responses.WriteAsync(new PsiResponse { Tags = message }, cancellationToken);
+        }
+
+        var request = (await NextAsync(requests, m => m.MessageCase, PsiRequest.MessageOneofCase.SumRequest, cancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The call ended before the sum request."))).SumRequest;
+        if (request.Ciphertexts.Count != sum.Planes + 1)
+        {
+            throw new PsiProtocolException($"A sum request holds {sum.Planes + 1} ciphertexts; got {request.Ciphertexts.Count}.");
+        }
+
+        Ciphertext[] ciphertexts;
+        try
+        {
+            ciphertexts = [.. request.Ciphertexts.Select(c => BfvSerializer.DeserializeCiphertext(PsiSumParameters.Bfv, c.Span))];
+        }
+        catch (BfvFormatException ex)
+        {
+            throw new PsiProtocolException($"A sum request ciphertext is malformed: {ex.Message}", ex);
+        }
+
+        var decryption = sum.Answer(ciphertexts, grant.MinResultSize);
+        var answer = new PsiSumAnswer { Count = (ulong)decryption.Count };
+        answer.PlaneConstants.AddRange(decryption.PlaneConstants ?? []);
+        return answer;
+    }
+
+    /// <summary>The cached tags as they lie in the file (sorted, so in an order that depends on the set alone), 1 MiB per message.</summary>
+    private static async Task SendCachedTagsAsync(IAsyncStreamWriter<PsiResponse> responses, CachedTags cached, CancellationToken cancellationToken)
+    {
+        await foreach (var tags in cached.ReadAsync(CachedTagsPerMessage, cancellationToken))
+        {
+            await responses.WriteAsync(new PsiResponse { Tags = new PsiTags { Tags = ByteString.CopyFrom(tags.Span) } }, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates the blinded batches. In requester order they go straight back; for psi-count they are
+    /// collected (32 bytes each) and shuffled, so the requester cannot tell which of its keys matched.
+    /// </summary>
+    private static async Task EvaluateAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, long admitted, bool shuffle, CancellationToken cancellationToken)
+    {
+        var held = shuffle ? new MemoryStream() : null;
+        long received = 0;
+        while (true)
+        {
+            var message = await NextAsync(requests, m => m.MessageCase, (PsiRequest.MessageOneofCase?)null, cancellationToken)
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The call ended before blinded_done."));
+            if (message.MessageCase == PsiRequest.MessageOneofCase.BlindedDone)
+            {
+                if ((long)message.BlindedDone.Count != received || received != admitted)
+                {
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"{received} blinded keys arrived; the job was admitted for {admitted}."));
+                }
+
+                break;
+            }
+
+            if (message.MessageCase != PsiRequest.MessageOneofCase.Blinded)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"Expected blinded keys, got {message.MessageCase}."));
+            }
+
+            var batch = message.Blinded.Elements.Memory;
+            var size = provider.Suite.ElementSize;
+            var count = batch.Length / size;
+            if (batch.Length % size != 0 || count > MaxBatch || received + count > admitted)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"A blinded batch holds whole elements, at most {MaxBatch}, and no more than the {admitted} admitted in all."));
+            }
+
+            received += count;
+            var evaluated = PsiParallel.Map(count, size, (start, length) => provider.Evaluate(batch.Span.Slice(start * size, length * size)), cancellationToken);
+            if (held is null)
+            {
+                await responses.WriteAsync(new PsiResponse { Evaluated = new PsiElements { Elements = ByteString.CopyFrom(evaluated) } }, cancellationToken);
+            }
+            else
+            {
+                held.Write(evaluated);
+            }
+        }
+
+        if (held is not null)
+        {
+            var all = held.GetBuffer().AsMemory(0, (int)held.Length);
+            var size = provider.Suite.ElementSize;
+            PsiProvider.Shuffle(all.Span, size);
+            for (var offset = 0; offset < all.Length; offset += MaxBatch * size)
+            {
+                var slice = all.Slice(offset, Math.Min(MaxBatch * size, all.Length - offset));
+                await responses.WriteAsync(new PsiResponse { Evaluated = new PsiElements { Elements = ByteString.CopyFrom(slice.Span) } }, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The tags of the provider's own keys, in a random order; for psi-payload each with its sealed row, all rows padded to one length.</summary>
+    private static async Task SendTagsAsync(IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, KeyedRows own, bool withPayloads, CancellationToken cancellationToken)
+    {
+        var order = Enumerable.Range(0, own.Entries.Count).Select(i => BitConverter.GetBytes(i)).SelectMany(b => b).ToArray();
+        PsiProvider.Shuffle(order, sizeof(int));
+        var message = new PsiTags();
+        var tags = new MemoryStream();
+        var payloadBytes = 0;
+        var padTo = withPayloads ? PaddedPayload.CommonLength(own.Entries.Select(RowOf)) : 0;
+        for (var start = 0; start < own.Entries.Count; start += MaxBatch)
+        {
+            var length = Math.Min(MaxBatch, own.Entries.Count - start);
+            var indexes = Enumerable.Range(start, length).Select(i => BitConverter.ToInt32(order, i * sizeof(int))).ToArray();
+            var sealedRows = new byte[length][];
+            var batchTags = PsiParallel.Map(length, Oprf.TagSize, (from, count) =>
+            {
+                var entries = Enumerable.Range(from, count).Select(k => own.Entries[indexes[k]]).ToList();
+                var chunk = new byte[count * Oprf.TagSize];
+                var keys = withPayloads ? new byte[count * Oprf.PayloadKeySize] : [];
+                provider.Tag(entries.Select(e => e.KeyBytes).ToList(), chunk, keys);
+                for (var k = 0; withPayloads && k < count; k++)
+                {
+                    sealedRows[from + k] = provider.Suite.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize),
+                        PaddedPayload.Pad(RowOf(entries[k]), padTo));
+                }
+
+                CryptographicOperations.ZeroMemory(keys);
+                return chunk;
+            }, cancellationToken);
+
+            for (var k = 0; k < length; k++)
+            {
+                tags.Write(batchTags, k * Oprf.TagSize, Oprf.TagSize);
+                if (withPayloads)
+                {
+                    message.SealedPayloads.Add(ByteString.CopyFrom(sealedRows[k]));
+                    payloadBytes += sealedRows[k].Length;
+                }
+
+                if (tags.Length == MaxBatch * Oprf.TagSize || payloadBytes >= PayloadBytesPerMessage)
+                {
+                    await FlushAsync();
+                }
+            }
+        }
+
+        if (tags.Length > 0)
+        {
+            await FlushAsync();
+        }
+
+        async Task FlushAsync()
+        {
+            message.Tags = ByteString.CopyFrom(tags.GetBuffer(), 0, (int)tags.Length);
+            await responses.WriteAsync(new PsiResponse { Tags = message }, cancellationToken);
+            message = new PsiTags();
+            tags.SetLength(0);
+            payloadBytes = 0;
+        }
+    }
+
+    private static PsiPayloadRow RowOf(KeyedRows.Entry entry) => new() { Values = { entry.Extra } };
+}
