@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PrivacyNode.Contracts;
 using Grpc.Core;
+using PrivacyNode.Contracts;
 
 namespace PrivacyNode.Cli.Tests;
 

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
-using PrivacyNode.Testing;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Audit;
-using Grpc.Core;
+using PrivacyNode.Testing;
 
 namespace PrivacyNode.EndToEnd.Tests;
 

@@ -1,19 +1,19 @@
-using Grpc.Net.Client;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
-using PrivacyNode.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Identity;
-using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Kinds.HeAggregate;
 using PrivacyNode.Node.Peers;
-using Grpc.Core;
 using PrivacyNode.PinnedTls;
+using PrivacyNode.Testing;
 
 namespace PrivacyNode.EndToEnd.Tests;
 

@@ -28,6 +28,24 @@ public sealed class LayeringTests
         ["PrivacyNode.Cli"] = "privacynode",
     };
 
+    /// <summary>
+    /// The node's folders in layers, lowest first: a folder may use folders of lower layers only, so folders of one layer (the job
+    /// kinds, say) never use each other. The root namespace (the entry point, the log and the exception) is outside the layers.
+    /// </summary>
+    private static readonly string[][] NodeLayers =
+    [
+        ["Configuration", "Endpoints"],
+        ["Storage", "Identity"],
+        ["Audit"],
+        ["Users", "Catalog", "Peers"],
+        ["Access", "Security"],
+        ["Jobs"],
+        ["Kinds.RowCount", "Kinds.Psi", "Kinds.HeAggregate"],
+        ["Kinds"],
+        ["Services"],
+        ["Hosting"],
+    ];
+
     public static TheoryData<string> Projects => new(Allowed.Keys);
 
     [Theory]
@@ -79,6 +97,45 @@ public sealed class LayeringTests
 
         Assert.DoesNotContain("privacynode-node", cli);
         Assert.DoesNotContain("privacynode", node);
+    }
+
+    [Fact]
+    public void NodeFolders_DependOnEachOtherOneWay()
+    {
+        var layerOf = NodeLayers.SelectMany((folders, layer) => folders.Select(f => (f, layer))).ToDictionary(p => p.f, p => p.layer);
+        var node = Path.Combine(RepositoryLayout.Root, "src", "PrivacyNode.Node");
+        var problems = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(node, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var folder = Path.GetRelativePath(node, Path.GetDirectoryName(file)!).Replace(Path.DirectorySeparatorChar, '.');
+            if (folder == ".")
+            {
+                continue;
+            }
+
+            var text = File.ReadAllText(file);
+            var name = Path.GetRelativePath(node, file);
+            if (!layerOf.TryGetValue(folder, out var layer))
+            {
+                problems.Add($"{name}: folder {folder} is in no layer");
+                continue;
+            }
+
+            if (!text.Contains($"namespace PrivacyNode.Node.{folder};", StringComparison.Ordinal))
+            {
+                problems.Add($"{name}: namespace is not PrivacyNode.Node.{folder}");
+            }
+
+            foreach (var used in System.Text.RegularExpressions.Regex.Matches(text, @"PrivacyNode\.Node\.(Kinds\.\w+|\w+)").Select(m => m.Groups[1].Value).Distinct())
+            {
+                if (used != folder && layerOf.TryGetValue(used, out var usedLayer) && usedLayer >= layer)
+                {
+                    problems.Add($"{name}: {folder} uses {used}");
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
     private static bool IsGenerated(Type type) =>

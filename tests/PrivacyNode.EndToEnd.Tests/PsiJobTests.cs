@@ -1,10 +1,10 @@
-using Grpc.Net.Client;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
-using Grpc.Core;
 
 namespace PrivacyNode.EndToEnd.Tests;
 

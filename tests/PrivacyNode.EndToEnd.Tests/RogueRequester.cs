@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using PrivacyNode.Testing;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Signatures;
@@ -7,6 +6,7 @@ using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.PinnedTls;
+using PrivacyNode.Testing;
 
 namespace PrivacyNode.EndToEnd.Tests;
 

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PrivacyNode.Benchmarks.Protos;
-using Grpc.Core;
-using Microsoft.Extensions.DependencyInjection;
 using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Benchmarks.Rpc;

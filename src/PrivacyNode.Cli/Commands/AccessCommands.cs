@@ -13,7 +13,7 @@ internal static class AccessCommands
         var peer = new Option<string>("--peer") { Description = "The provider's node.", Required = true };
         var dataset = new Option<string>("--dataset") { Description = "The provider's dataset.", Required = true };
         var columns = new Option<string>("--columns") { Description = "Comma-separated columns of the dataset.", Required = true };
-        var kinds = new Option<string>("--kinds") { Description = "Comma-separated job kinds: row-count, psi, psi-count, psi-payload, psi-sum, he-aggregate.", Required = true };
+        var kinds = new Option<string>("--kinds") { Description = "Comma-separated job kinds: " + string.Join(", ", JobKind.All) + ".", Required = true };
         var outputs = new Option<string>("--outputs") { Description = "Comma-separated output modes: count, membership, payload, sum.", Required = true };
         var purpose = new Option<string>("--purpose") { Description = "What the data will be used for.", Required = true };
         var purposeCode = new Option<string>("--purpose-code") { Description = "The purpose's code, e.g. claims-fraud-check.", Required = true };

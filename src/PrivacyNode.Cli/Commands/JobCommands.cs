@@ -11,7 +11,7 @@ internal static class JobCommands
 {
     public static Command Create(CommandContext context)
     {
-        var kind = new Option<string>("--kind") { Description = "The job kind: row-count, psi, psi-count, psi-payload, psi-sum or he-aggregate.", Required = true };
+        var kind = new Option<string>("--kind") { Description = "The job kind: " + string.Join(", ", JobKind.All) + ".", Required = true };
         var grant = new Option<string?>("--grant") { Description = "The grant the job runs under (see: privacynode grant list --held). Every kind but he-aggregate." };
         var parts = new Option<string[]>("--part")
         {
@@ -49,16 +49,17 @@ internal static class JobCommands
         {
             var spec = new JobSpec { Kind = parse.GetValue(kind)!, GrantId = parse.GetValue(grant) ?? string.Empty, PsiSuite = parse.GetValue(suite) ?? string.Empty };
             var partValues = parse.GetValue(parts) ?? [];
-            if (spec.Kind == "he-aggregate" ? spec.GrantId.Length > 0 || partValues.Length == 0 : spec.GrantId.Length == 0 || partValues.Length > 0)
+            var hasParts = JobKind.Find(spec.Kind)?.HasParts == true;
+            if (hasParts ? spec.GrantId.Length > 0 || partValues.Length == 0 : spec.GrantId.Length == 0 || partValues.Length > 0)
             {
-                throw new CliException(ExitCodes.Usage, spec.Kind == "he-aggregate"
+                throw new CliException(ExitCodes.Usage, hasParts
                     ? "An he-aggregate job names its providers with --part grant:value_column[,group_column], one each, not --grant."
                     : "--grant is required; --part is for he-aggregate jobs.");
             }
 
             spec.Parts.AddRange(partValues.Select(Part));
             spec.Threshold = parse.GetValue(threshold);
-            if (spec.Threshold && spec.Kind != "he-aggregate")
+            if (spec.Threshold && !hasParts)
             {
                 throw new CliException(ExitCodes.Usage, "--threshold is for he-aggregate jobs.");
             }

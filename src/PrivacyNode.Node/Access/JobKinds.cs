@@ -1,23 +1,15 @@
+using PrivacyNode.Contracts;
+
 namespace PrivacyNode.Node.Access;
 
-/// <summary>The job kinds and output modes a request and a grant name, and the output mode each kind produces.</summary>
+/// <summary>The job kinds and output modes a request and a grant name (<see cref="JobKind"/>), as the policy pairs them.</summary>
 public static class JobKinds
 {
-    public const string RowCount = "row-count";
-
     /// <summary>Every job kind, with the output mode it produces.</summary>
-    public static IReadOnlyDictionary<string, string> OutputModeOf { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [RowCount] = "count",
-        ["psi"] = "membership",
-        ["psi-count"] = "count",
-        ["psi-payload"] = "payload",
-        ["psi-sum"] = "sum",
-        ["he-aggregate"] = "sum",
-    };
+    public static IReadOnlyDictionary<string, string> OutputModeOf { get; } = JobKind.All.ToDictionary(k => k.Name, k => k.OutputMode, StringComparer.Ordinal);
 
     /// <summary>The kinds that match a set of the requester's keys, to which a grant's minimum requester set size applies.</summary>
-    public static IReadOnlySet<string> WithRequesterSet { get; } = new HashSet<string>(StringComparer.Ordinal) { "psi", "psi-count", "psi-payload", "psi-sum" };
+    public static IReadOnlySet<string> WithRequesterSet { get; } = JobKind.All.Where(k => k.MatchesRequesterSet).Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Null when <paramref name="outputModes"/> are exactly the modes <paramref name="kinds"/> produce (a grant holds (kind, mode)
@@ -43,12 +35,9 @@ public static class JobKinds
         return (kept, kept.Select(k => OutputModeOf[k]).Distinct(StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>
-    /// The kinds where a requester running modified software can learn more than the result, one chosen value per job, and no proof
-    /// stops it (SECURITY.md): their grants' uses are capped by Node:Access:MaxSumUses.
-    /// </summary>
-    public static IReadOnlyList<string> WithoutDeviationProof { get; } = ["psi-sum", "he-aggregate"];
+    /// <summary>The kinds whose grants' uses are capped by Node:Access:MaxSumUses (<see cref="JobKind.WithoutDeviationProof"/>).</summary>
+    public static IReadOnlyList<string> WithoutDeviationProof { get; } = [.. JobKind.All.Where(k => k.WithoutDeviationProof).Select(k => k.Name)];
 
-    /// <summary>The output modes: count (sizes only), membership (which requester rows match), payload (granted provider columns for matches), sum (aggregates).</summary>
-    public static IReadOnlyList<string> OutputModes { get; } = ["count", "membership", "payload", "sum"];
+    /// <summary>The output modes.</summary>
+    public static IReadOnlyList<string> OutputModes => JobKind.OutputModes;
 }

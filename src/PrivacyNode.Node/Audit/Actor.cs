@@ -1,6 +1,3 @@
-using PrivacyNode.Node.Security;
-using PrivacyNode.Node.Users;
-
 namespace PrivacyNode.Node.Audit;
 
 /// <summary>Who acts, as the audit log names them.</summary>
@@ -13,13 +10,6 @@ public sealed record Actor(string Name, string Role)
 
     /// <summary>A caller on the local endpoint without a valid token.</summary>
     public static readonly Actor Anonymous = new("anonymous", "none");
-
-    /// <summary>A user on the local endpoint.</summary>
-    public static Actor Local(LocalCaller caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        return new Actor(caller.Name, Roles.ToText(caller.Role));
-    }
 
     /// <summary>A paired node calling the peer endpoint.</summary>
     public static Actor Peer(string peer) => new("peer:" + peer, "peer");

@@ -27,7 +27,7 @@ public sealed class DataDirectory
 
     public string DatabaseFile => System.IO.Path.Combine(Path, "node.db");
 
-    /// <summary>The provider's precomputed PSI tags and their OPRF keys (<see cref="Jobs.ProviderTagCache"/>).</summary>
+    /// <summary>The provider's precomputed PSI tags and their OPRF keys (the psi kind's tag cache).</summary>
     public string PsiCacheDirectory => System.IO.Path.Combine(Path, "psi-cache");
 
     /// <summary>The Ed25519 key that signs the audit log (owner-only).</summary>

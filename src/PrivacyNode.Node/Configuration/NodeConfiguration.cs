@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using PrivacyNode.Node.Identity;
 
 namespace PrivacyNode.Node.Configuration;
 

@@ -12,6 +12,8 @@ using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Endpoints;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Kinds;
+using PrivacyNode.Node.Kinds.Psi;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Node.Services;
@@ -116,21 +118,15 @@ public sealed class NodeHost : IAsyncDisposable
             }
         });
         var logger = loggerFactory.CreateLogger("PrivacyNode.Node");
-        IJobExecutor[] executors =
-        [
-            new RowCountExecutor(peerClient, peerKeys),
-            .. PsiExecutor.Kinds.Select(kind => new PsiExecutor(kind, peerClient, peerKeys, datasets, access)),
-            new HeAggregateExecutor(peerClient, peerKeys, audit),
-        ];
-        var runner = new JobRunner(jobs, jobEvents, executors, clock,
-            TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
         var tagCache = new ProviderTagCache(directory.PsiCacheDirectory, TimeSpan.FromDays(options.Jobs.PsiKeyLifetimeDays), clock);
+        var kinds = new JobKindRegistry(peerClient, peerKeys, datasets, access, audit, tagCache);
+        var runner = new JobRunner(jobs, jobEvents, kinds.Executors, clock,
+            TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
         var peerServices = new EndpointServices()
             .Add(new NodeRpcService(self, rotation, audit, refusals, clock), NodeService.Descriptor)
             .Add(new PeerCatalogRpcService(datasets), PeerCatalogService.Descriptor)
             .Add(new PeerAccessRpcService(access, options.Access, clock), PeerAccessService.Descriptor)
-            .Add(new PeerJobRpcService(new RowCountJobProvider(access, audit, peerKeys), new PsiJobProvider(access, audit, peerKeys, tagCache),
-                new AggregateJobProvider(access, audit, peerKeys), new ThresholdAggregateJobProvider(access, audit, peerKeys)), PeerJobService.Descriptor);
+            .Add(new PeerJobRpcService(kinds), PeerJobService.Descriptor);
         var localServices = new EndpointServices()
             .Add(new IdentityRpcService(self, peers, rotation), IdentityService.Descriptor)
             .Add(new PeerRpcService(self, peers, pins, channels, clock), PeerService.Descriptor)

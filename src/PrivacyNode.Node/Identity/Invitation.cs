@@ -1,4 +1,5 @@
 using System.Globalization;
+using PrivacyNode.Node.Configuration;
 
 namespace PrivacyNode.Node.Identity;
 

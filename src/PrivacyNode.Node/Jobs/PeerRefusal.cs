@@ -1,8 +1,8 @@
 using Google.Protobuf;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Jobs;
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using PrivacyNode.Node.Peers;
+using PrivacyNode.Node.Users;
 
 namespace PrivacyNode.Node.Security;
 

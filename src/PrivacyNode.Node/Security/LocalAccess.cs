@@ -103,7 +103,7 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
             return;
         }
 
-        var actor = context.UserState.TryGetValue(IdentifiedKey, out var value) && value is LocalCaller caller ? Actor.Local(caller) : Actor.Anonymous;
+        var actor = context.UserState.TryGetValue(IdentifiedKey, out var value) && value is LocalCaller caller ? caller.Actor : Actor.Anonymous;
         var message = refusal.Status.Detail.Length > MaxMessageLength ? refusal.Status.Detail[..MaxMessageLength] + "…" : refusal.Status.Detail;
         var denied = refusal.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated;
         await audit.AppendAsync(actor.Does("call.refused", denied ? "deny" : "error") with

@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -105,7 +105,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             RespondBy = submitted.RespondBy,
             State = RequestState.Pending,
         };
-        await store.AddOutgoingAsync(filed, Actor.Local(caller), submitted.ProviderReceipt, context.CancellationToken);
+        await store.AddOutgoingAsync(filed, caller.Actor, submitted.ProviderReceipt, context.CancellationToken);
         return new FileRequestResponse { Request = filed };
     }
 
@@ -246,7 +246,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             RequesterResponsible = received.RequesterResponsible,
             ProviderResponsible = request.ProviderResponsible,
         };
-        return new ApproveRequestResponse { Grant = await Mapped(() => store.ApproveAsync(request.Peer, request.RequestId, grant, Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
+        return new ApproveRequestResponse { Grant = await Mapped(() => store.ApproveAsync(request.Peer, request.RequestId, grant, context.GetLocalCaller().Actor, context.CancellationToken)) };
     }
 
     [Allow(Role.Admin)]
@@ -257,7 +257,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             throw new RpcException(new Status(StatusCode.InvalidArgument, "A refusal needs a reason (at most 2000 characters)."));
         }
 
-        return new RefuseRequestResponse { Request = await Mapped(() => store.RefuseAsync(request.Peer, request.RequestId, request.Reason.Trim(), Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
+        return new RefuseRequestResponse { Request = await Mapped(() => store.RefuseAsync(request.Peer, request.RequestId, request.Reason.Trim(), context.GetLocalCaller().Actor, context.CancellationToken)) };
     }
 
     [Allow(Role.Admin, Role.Analyst)]
@@ -284,7 +284,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             throw new RpcException(new Status(StatusCode.InvalidArgument, "A revocation needs a reason."));
         }
 
-        return new RevokeGrantResponse { Grant = await Mapped(() => store.RevokeAsync(request.GrantId, request.Reason.Trim(), Actor.Local(context.GetLocalCaller()), context.CancellationToken)) };
+        return new RevokeGrantResponse { Grant = await Mapped(() => store.RevokeAsync(request.GrantId, request.Reason.Trim(), context.GetLocalCaller().Actor, context.CancellationToken)) };
     }
 
     private static void Within(IEnumerable<string> granted, IEnumerable<string> asked, string what)

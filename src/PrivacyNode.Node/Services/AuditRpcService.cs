@@ -1,11 +1,12 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -18,7 +19,7 @@ public sealed class AuditRpcService(NodeSelf self, AuditLog audit, PeerAuditKeys
     public override async Task ExportAudit(ExportAuditRequest request, IServerStreamWriter<ExportAuditResponse> responseStream, ServerCallContext context)
     {
         var caller = context.GetLocalCaller();
-        await audit.AppendAsync(Actor.Local(caller).Does("audit.export") with
+        await audit.AppendAsync(caller.Actor.Does("audit.export") with
         {
             Details = new Dictionary<string, string> { ["from_seq"] = request.FromSeq.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         }, context.CancellationToken);

@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
-using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Kinds.Psi;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -79,7 +78,7 @@ public sealed partial class CatalogRpcService(DatasetStore datasets, ProviderTag
             throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
         }
 
-        if (!await datasets.SaveAsync(dataset, source, request.Replace, Actor.Local(caller), context.CancellationToken))
+        if (!await datasets.SaveAsync(dataset, source, request.Replace, caller.Actor, context.CancellationToken))
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists, $"A dataset named '{request.Name}' is already registered; add with --replace to register a new version."));
         }
@@ -116,7 +115,7 @@ public sealed partial class CatalogRpcService(DatasetStore datasets, ProviderTag
     [Allow(Role.Admin)]
     public override async Task<RemoveDatasetResponse> RemoveDataset(RemoveDatasetRequest request, ServerCallContext context)
     {
-        var outcome = await datasets.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken);
+        var outcome = await datasets.RemoveAsync(request.Name, context.GetLocalCaller().Actor, context.CancellationToken);
         if (outcome == RemoveDatasetOutcome.Removed)
         {
             tagCache.Forget(request.Name);

@@ -1,9 +1,8 @@
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -24,5 +23,5 @@ public sealed class IdentityRpcService(NodeSelf self, PeerStore peers, Certifica
 
     [Allow(Role.Admin)]
     public override Task<RotateCertificateResponse> RotateCertificate(RotateCertificateRequest request, ServerCallContext context) =>
-        rotation.RotateAsync(Actor.Local(context.GetLocalCaller()), context.CancellationToken);
+        rotation.RotateAsync(context.GetLocalCaller().Actor, context.CancellationToken);
 }

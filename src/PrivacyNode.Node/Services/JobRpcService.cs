@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Kinds.HeAggregate;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -56,7 +56,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             Stage = "queued",
             ResultExpiresAt = grants.Select(g => g.Terms.ValidTo).Min(),
         };
-        await runner.SubmitAsync(job, Actor.Local(caller), context.CancellationToken);
+        await runner.SubmitAsync(job, caller.Actor, context.CancellationToken);
         return new SubmitJobResponse { Job = job };
     }
 
@@ -176,7 +176,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
     public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         var job = await VisibleJobAsync(request.JobId, context);
-        if (IsTerminal(job.State) || !await runner.CancelAsync(job.Id, Actor.Local(context.GetLocalCaller()), context.CancellationToken))
+        if (IsTerminal(job.State) || !await runner.CancelAsync(job.Id, context.GetLocalCaller().Actor, context.CancellationToken))
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job '{job.Id}' already ended ({job.State})."));
         }
@@ -208,7 +208,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
     public override async Task<DisposeResultResponse> DisposeResult(DisposeResultRequest request, ServerCallContext context)
     {
         var job = await VisibleJobAsync(request.JobId, context);
-        var disposed = await jobs.DisposeResultAsync(job.Id, Actor.Local(context.GetLocalCaller()), "on-request", context.CancellationToken)
+        var disposed = await jobs.DisposeResultAsync(job.Id, context.GetLocalCaller().Actor, "on-request", context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job '{job.Id}' has no stored result to dispose of."));
         events.Publish(disposed);
         return new DisposeResultResponse { Job = disposed };

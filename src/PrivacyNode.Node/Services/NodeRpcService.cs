@@ -1,9 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
+using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 

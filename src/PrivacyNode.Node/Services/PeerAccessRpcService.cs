@@ -4,6 +4,7 @@ using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Configuration;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Security;
 
 namespace PrivacyNode.Node.Services;

@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 using PrivacyNode.PinnedTls;
 
 namespace PrivacyNode.Node.Services;
@@ -45,7 +44,7 @@ public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins
             throw new RpcException(new Status(StatusCode.InvalidArgument, "That is this node's own invitation; add the invitation of the other agency's node."));
         }
 
-        var (outcome, peer) = await peers.AddAsync(invitation, Actor.Local(context.GetLocalCaller()), request.Replace, context.CancellationToken);
+        var (outcome, peer) = await peers.AddAsync(invitation, context.GetLocalCaller().Actor, request.Replace, context.CancellationToken);
         switch (outcome)
         {
             case AddPeerOutcome.NameTaken:
@@ -70,7 +69,7 @@ public sealed class PeerRpcService(NodeSelf self, PeerStore peers, PeerPins pins
     [Allow(Role.Admin)]
     public override async Task<RemovePeerResponse> RemovePeer(RemovePeerRequest request, ServerCallContext context)
     {
-        if (!await peers.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken))
+        if (!await peers.RemoveAsync(request.Name, context.GetLocalCaller().Actor, context.CancellationToken))
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"No peer named '{request.Name}' is paired."));
         }

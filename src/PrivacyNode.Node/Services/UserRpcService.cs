@@ -1,9 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Security;
 using PrivacyNode.Node.Users;
-using Grpc.Core;
 
 namespace PrivacyNode.Node.Services;
 
@@ -33,7 +32,7 @@ public sealed class UserRpcService(UserStore users) : UserService.UserServiceBas
 
         var token = BearerToken.Create();
         var caller = context.GetLocalCaller();
-        if (!await users.AddAsync(request.Name, request.Role, BearerToken.Hash(token), Actor.Local(caller), context.CancellationToken))
+        if (!await users.AddAsync(request.Name, request.Role, BearerToken.Hash(token), caller.Actor, context.CancellationToken))
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists, $"A user named '{request.Name}' already exists."));
         }
@@ -53,7 +52,7 @@ public sealed class UserRpcService(UserStore users) : UserService.UserServiceBas
     [Allow(Role.Admin)]
     public override async Task<RemoveUserResponse> RemoveUser(RemoveUserRequest request, ServerCallContext context)
     {
-        return await users.RemoveAsync(request.Name, Actor.Local(context.GetLocalCaller()), context.CancellationToken) switch
+        return await users.RemoveAsync(request.Name, context.GetLocalCaller().Actor, context.CancellationToken) switch
         {
             RemoveUserOutcome.Removed => new RemoveUserResponse(),
             RemoveUserOutcome.NotFound => throw new RpcException(new Status(StatusCode.NotFound, $"No user named '{request.Name}'.")),

@@ -1,15 +1,15 @@
 using System.Text;
 using CsCheck;
-using PrivacyNode.Testing;
 using Google.Protobuf;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
-using PrivacyNode.Node.Services;
-using Grpc.Core;
+using PrivacyNode.Node.Kinds.Psi;
+using PrivacyNode.Testing;
 
 namespace PrivacyNode.Node.Tests.Fuzz;
 

@@ -1,7 +1,7 @@
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Catalog;
-using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Kinds.Psi;
 
 namespace PrivacyNode.Node.Tests.Jobs;
 

@@ -1,7 +1,7 @@
+using Grpc.Core;
 using Grpc.Health.V1;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Users;
-using Grpc.Core;
 using PrivacyNode.Testing;
 
 namespace PrivacyNode.Node.Tests.Security;

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Identity;
 using Grpc.Core;
 using Grpc.Net.Client;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Identity;
 using PrivacyNode.PinnedTls;
 using PrivacyNode.Testing;
 

@@ -1,8 +1,7 @@
-using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Jobs;
 using Grpc.Core;
+using PrivacyNode.Contracts.V1;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Jobs;
 
 /// <summary>
 /// Caps on every string and list a peer sends in a job admission or an access request, checked before anything is decided, stored
@@ -18,6 +17,12 @@ internal static class PeerInput
 
     /// <summary>The longest free text (purpose, reasons, responsible persons).</summary>
     public const int MaxText = 2000;
+
+    /// <summary>The most parts (providers) of one job.</summary>
+    public const int MaxParts = 64;
+
+    /// <summary>The longest group code, in characters.</summary>
+    public const int MaxGroupCode = 128;
 
     /// <summary>Throws INVALID_ARGUMENT when <paramref name="admission"/> holds a string or list beyond the caps.</summary>
     public static void Check(JobAdmission? admission)
@@ -41,7 +46,7 @@ internal static class PeerInput
         Name(spec.PsiSuite, "suite");
         Name(spec.ValueMin, "value range");
         Name(spec.ValueMax, "value range");
-        if (spec.Parts.Count > HeAggregateSpec.MaxParts)
+        if (spec.Parts.Count > MaxParts)
         {
             throw Refuse("parts");
         }
@@ -54,7 +59,7 @@ internal static class PeerInput
             Names(part.Columns, "part columns");
         }
 
-        if (spec.GroupDomain.Count > Crypto.Aggregate.HeAggregateParameters.MaxGroups || spec.GroupDomain.Any(g => g.Length > HeAggregateSpec.MaxGroupCodeLength))
+        if (spec.GroupDomain.Count > Crypto.Aggregate.HeAggregateParameters.MaxGroups || spec.GroupDomain.Any(g => g.Length > MaxGroupCode))
         {
             throw Refuse("group domain");
         }
@@ -85,5 +90,5 @@ internal static class PeerInput
     }
 
     private static RpcException Refuse(string field) =>
-        new(new Status(StatusCode.InvalidArgument, $"The {field} exceeds this node's limits ({MaxName} characters a name, {MaxColumns} columns, {HeAggregateSpec.MaxParts} parts)."));
+        new(new Status(StatusCode.InvalidArgument, $"The {field} exceeds this node's limits ({MaxName} characters a name, {MaxColumns} columns, {MaxParts} parts)."));
 }

@@ -1,12 +1,11 @@
 using System.Globalization;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
-using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
-using Grpc.Core;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.RowCount;
 
 /// <summary>
 /// <c>row-count</c>, the requester's side: presents the job to the provider, which decides it against the
@@ -14,7 +13,7 @@ namespace PrivacyNode.Node.Jobs;
 /// </summary>
 public sealed class RowCountExecutor(PeerClient peers, PeerAuditKeys peerKeys) : IJobExecutor
 {
-    public string Kind => JobKinds.RowCount;
+    public string Kind => JobKind.RowCountName;
 
     public string? Validate(JobSpec spec)
     {

@@ -1,12 +1,12 @@
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
-using PrivacyNode.Node.Jobs;
-using Grpc.Core;
+using PrivacyNode.Node.Peers;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Jobs;
 
 /// <summary>
 /// A job this node serves for a peer once its grant admitted it: the grant and dataset, the fields every provider

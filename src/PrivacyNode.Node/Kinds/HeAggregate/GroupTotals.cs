@@ -1,7 +1,7 @@
 using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Node.Catalog;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>
 /// One provider's data for an he-aggregate job: per group, the row count and Σ (v − low) of the value column, read

@@ -1,7 +1,9 @@
+using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
+using PrivacyNode.Node.Jobs;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>
 /// The shape of an he-aggregate job (docs/protocols/he-aggregate.md), checked the same way by the requester at submit
@@ -10,13 +12,13 @@ namespace PrivacyNode.Node.Jobs;
 /// </summary>
 public sealed class HeAggregateSpec
 {
-    public const string Kind = "he-aggregate";
+    public const string Kind = JobKind.HeAggregateName;
 
     /// <summary>The most providers of one job.</summary>
-    public const int MaxParts = 64;
+    public const int MaxParts = PeerInput.MaxParts;
 
     /// <summary>The longest group code, in characters.</summary>
-    public const int MaxGroupCodeLength = 128;
+    public const int MaxGroupCodeLength = PeerInput.MaxGroupCode;
 
     /// <summary>The name of the one group of a job without a group-by column.</summary>
     public const string AllRows = "(all)";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Bfv;
@@ -9,11 +10,11 @@ using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
-using static PrivacyNode.Node.Services.RequestStream;
+using static PrivacyNode.Node.Jobs.RequestStream;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Kinds.Psi;
 
 /// <summary>
 /// PeerJobService.Psi on the peer endpoint: the provider's side of psi, psi-count, psi-payload

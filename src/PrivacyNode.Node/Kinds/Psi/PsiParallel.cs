@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.Psi;
 
 /// <summary>Runs a per-element PSI step over a batch on every core, keeping the batch's order.</summary>
 internal static class PsiParallel

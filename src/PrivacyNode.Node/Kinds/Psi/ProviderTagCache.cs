@@ -10,7 +10,7 @@ using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Configuration;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.Psi;
 
 /// <summary>
 /// The provider's precomputed psi and psi-count tags, per (dataset, key column, suite), in

@@ -1,17 +1,17 @@
 using System.Globalization;
 using Google.Protobuf;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
-using Grpc.Core;
 using PsiCall = PrivacyNode.Node.Jobs.PeerCall<PrivacyNode.Contracts.V1.PsiRequest, PrivacyNode.Contracts.V1.PsiResponse, PrivacyNode.Contracts.V1.PsiResponse.MessageOneofCase>;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.Psi;
 
 /// <summary>
 /// The requester's side of psi, psi-count and psi-payload (docs/protocols/psi.md): reads its own key
@@ -20,10 +20,10 @@ namespace PrivacyNode.Node.Jobs;
 /// </summary>
 public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys peerKeys, DatasetStore datasets, AccessStore access) : IJobExecutor
 {
-    public const string Membership = "psi";
-    public const string Count = "psi-count";
-    public const string Payload = "psi-payload";
-    public const string Sum = "psi-sum";
+    public const string Membership = JobKind.PsiName;
+    public const string Count = JobKind.PsiCountName;
+    public const string Payload = JobKind.PsiPayloadName;
+    public const string Sum = JobKind.PsiSumName;
 
     /// <summary>The longest a PSI call may run; the job's own deadline normally ends it first.</summary>
     private static readonly TimeSpan CallLimit = TimeSpan.FromHours(24);

@@ -3,8 +3,9 @@ using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
+using PrivacyNode.Node.Jobs;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>he-aggregate with relayed, sealed contributions: the aggregator adds them up under the requester's key.</summary>
 public sealed partial class HeAggregateExecutor

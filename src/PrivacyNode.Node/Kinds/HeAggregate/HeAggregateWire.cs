@@ -1,13 +1,13 @@
 using System.Globalization;
 using Google.Protobuf;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
-using Grpc.Core;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>
 /// What the providers' he-aggregate handlers share: the admission's shape check, reading keys and ciphertexts off the

@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
-using PrivacyNode.Node.Peers;
-using Grpc.Core;
+using PrivacyNode.Node.Identity;
 using PrivacyNode.PinnedTls;
 
-namespace PrivacyNode.Node.Identity;
+namespace PrivacyNode.Node.Peers;
 
 /// <summary>
 /// Certificate rotation without re-pairing: the node signs an announcement of its new certificate with

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PrivacyNode.Node.Identity;
+namespace PrivacyNode.Node.Configuration;
 
 /// <summary>Node and user names: 1–63 characters, lower-case letters, digits and '-', starting with a letter or digit.</summary>
 public static partial class NodeName

@@ -5,9 +5,10 @@ using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Multiparty;
 using PrivacyNode.Crypto.Rlwe;
+using PrivacyNode.Node.Jobs;
 using ThresholdCall = PrivacyNode.Node.Jobs.PeerCall<PrivacyNode.Contracts.V1.ThresholdAggregateRequest, PrivacyNode.Contracts.V1.ThresholdAggregateResponse, PrivacyNode.Contracts.V1.ThresholdAggregateResponse.MessageOneofCase>;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>he-aggregate with a threshold key: no single party, this node included, can decrypt what one provider sent.</summary>
 public sealed partial class HeAggregateExecutor

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
@@ -7,12 +8,12 @@ using PrivacyNode.Crypto.Rlwe;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
-using static PrivacyNode.Node.Services.HeAggregateWire;
-using static PrivacyNode.Node.Services.RequestStream;
+using static PrivacyNode.Node.Jobs.RequestStream;
+using static PrivacyNode.Node.Kinds.HeAggregate.HeAggregateWire;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>
 /// PeerJobService.ThresholdAggregate on the peer endpoint: a provider's side of he-aggregate with a threshold key

@@ -1,11 +1,10 @@
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Signatures;
-using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Storage;
-using Grpc.Core;
 
-namespace PrivacyNode.Node.Audit;
+namespace PrivacyNode.Node.Peers;
 
 /// <summary>
 /// Peers' audit public keys, learned from the peer itself over pinned mutual TLS the first time one is

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
@@ -8,12 +9,12 @@ using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
-using static PrivacyNode.Node.Services.HeAggregateWire;
-using static PrivacyNode.Node.Services.RequestStream;
+using static PrivacyNode.Node.Jobs.RequestStream;
+using static PrivacyNode.Node.Kinds.HeAggregate.HeAggregateWire;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>
 /// PeerJobService.Aggregate and Contribute on the peer endpoint: the providers' side of he-aggregate with relayed, sealed

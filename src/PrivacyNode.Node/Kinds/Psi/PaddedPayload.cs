@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.Psi;
 
 /// <summary>
 /// A psi-payload row as sealed: a 4-byte big-endian length, the serialized <see cref="PsiPayloadRow"/>, then zero bytes up to the

@@ -1,16 +1,17 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
-using Grpc.Core;
 
-namespace PrivacyNode.Node.Jobs;
+namespace PrivacyNode.Node.Kinds.HeAggregate;
 
 /// <summary>
 /// The requester's side of he-aggregate (docs/protocols/he-aggregate.md). It holds the job's key and decrypts the padded

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Jobs;
 
 /// <summary>Reading a peer's request stream message by message, in the order a protocol fixes.</summary>
 internal static class RequestStream

@@ -1,14 +1,15 @@
 using System.Globalization;
+using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
-using Grpc.Core;
 
-namespace PrivacyNode.Node.Services;
+namespace PrivacyNode.Node.Kinds.RowCount;
 
 /// <summary>PeerJobService.RowCount: the provider's side of row-count. Every job is decided against its grant and audited.</summary>
 public sealed class RowCountJobProvider(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys)
@@ -18,7 +19,7 @@ public sealed class RowCountJobProvider(AccessStore access, AuditLog audit, Peer
         var peer = context.GetPeer().Name;
         var admission = request.Admission ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job admission is required."));
         var spec = admission.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job spec is required."));
-        if (spec.Kind != JobKinds.RowCount || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
+        if (spec.Kind != JobKind.RowCountName || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "RowCount takes a row-count job with an id."));
         }
