@@ -58,8 +58,8 @@ public sealed class PsiJobTests : IAsyncLifetime
         var grant = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")[0].GetProperty("id").GetString()!;
         var expected = Enumerable.Range(40, 20).Select(ControlPlaneTests.ResidentId).ToHashSet();
 
-        // psi: which of my rows are in the intersection (the duplicate key's two rows both appear).
-        var membership = await CliNodes.RunJobAsync(analyst, "--kind", "psi", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number");
+        // psi: which of my rows are in the intersection (the duplicate key's two rows both appear). The key column is the grant's first.
+        var membership = await CliNodes.RunJobAsync(analyst, "--kind", "psi", "--grant", grant, "--input", "claimants:id_number");
         var rows = membership.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values")).ToList();
         Assert.Equal(21, rows.Count);
         Assert.Equal(expected, rows.Select(r => r[1].GetString()!).ToHashSet());
@@ -73,6 +73,11 @@ public sealed class PsiJobTests : IAsyncLifetime
         {
             var page = await new JobService.JobServiceClient(local).GetJobResultAsync(new GetJobResultRequest { JobId = membership.GetProperty("jobId").GetString()!, Offset = 20, Limit = 5 }, new CallOptions(new Metadata { { "authorization", "Bearer " + analyst.Token } }));
             Assert.Equal((21UL, 1), (page.TotalRows, page.Result.Rows.Count));
+
+            // The stored spec is the one that ran: completed at submit, not at run time.
+            var stored = (await new JobService.JobServiceClient(local).GetJobAsync(new GetJobRequest { JobId = membership.GetProperty("jobId").GetString()! }, new CallOptions(new Metadata { { "authorization", "Bearer " + analyst.Token } }))).Job.Spec;
+            Assert.Equal(["id_number"], stored.Columns);
+            Assert.Equal(Crypto.Psi.PsiSuite.Find(string.Empty)!.Name, stored.PsiSuite);
             Assert.Equal("20", page.Result.Metrics.Single(m => m.Name == "intersection_size").Value.ToString(CultureInfo.InvariantCulture));
         }
 

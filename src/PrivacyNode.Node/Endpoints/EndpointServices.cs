@@ -1,4 +1,5 @@
 using Grpc.Health.V1;
+using Grpc.AspNetCore.Server;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -15,6 +16,7 @@ namespace PrivacyNode.Node.Endpoints;
 public sealed class EndpointServices
 {
     private readonly List<Action<IServiceCollection>> _registrations = [];
+    private readonly List<Action<IGrpcServerBuilder>> _options = [];
     private readonly List<Action<IEndpointRouteBuilder>> _mappings = [];
     private readonly List<(ServiceDescriptor Descriptor, Type Implementation)> _services = [];
 
@@ -26,19 +28,35 @@ public sealed class EndpointServices
     /// <summary>Each service with the class that implements it.</summary>
     public IReadOnlyList<(ServiceDescriptor Descriptor, Type Implementation)> Services => _services;
 
-    /// <summary>Serves <paramref name="service"/>, which implements <paramref name="descriptor"/>.</summary>
-    public EndpointServices Add<TService>(TService service, ServiceDescriptor descriptor)
+    /// <summary>
+    /// Serves <paramref name="service"/>, which implements <paramref name="descriptor"/>; with <paramref name="compressResponses"/>, its
+    /// responses are gzip-compressed for callers that accept gzip (for text-heavy answers; ciphertexts and group elements do not shrink).
+    /// </summary>
+    public EndpointServices Add<TService>(TService service, ServiceDescriptor descriptor, bool compressResponses = false)
         where TService : class
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(descriptor);
         _registrations.Add(services => services.AddSingleton(service));
+        if (compressResponses)
+        {
+            _options.Add(grpc => grpc.AddServiceOptions<TService>(options =>
+            {
+                options.ResponseCompressionAlgorithm = "gzip";
+                options.ResponseCompressionLevel = System.IO.Compression.CompressionLevel.Fastest;
+            }));
+        }
+
         _mappings.Add(endpoints => endpoints.MapGrpcService<TService>());
         _services.Add((descriptor, typeof(TService)));
         return this;
     }
 
-    internal void Register(IServiceCollection services) => _registrations.ForEach(register => register(services));
+    internal void Register(IServiceCollection services, IGrpcServerBuilder grpc)
+    {
+        _registrations.ForEach(register => register(services));
+        _options.ForEach(configure => configure(grpc));
+    }
 
     internal void Map(IEndpointRouteBuilder endpoints) => _mappings.ForEach(map => map(endpoints));
 

@@ -45,7 +45,7 @@ internal sealed class GrpcEndpoint : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSingleton(interceptor);
-        builder.Services.AddGrpc(options =>
+        var grpc = builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = maxMessageBytes;
             options.MaxSendMessageSize = maxMessageBytes;
@@ -57,7 +57,7 @@ internal sealed class GrpcEndpoint : IAsyncDisposable
             builder.Services.AddGrpcReflection();
         }
 
-        services.Register(builder.Services);
+        services.Register(builder.Services, grpc);
         var endpoint = new GrpcEndpoint(services);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -133,8 +133,8 @@ public sealed class NodeHost : IAsyncDisposable
             .Add(new UserRpcService(users), UserService.Descriptor)
             .Add(new CatalogRpcService(datasets, tagCache, peerClient, clock), CatalogService.Descriptor)
             .Add(new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock), AccessService.Descriptor)
-            .Add(new JobRpcService(jobs, runner, jobEvents, access, clock), JobService.Descriptor)
-            .Add(new AuditRpcService(self, audit, peerKeys, clock), AuditService.Descriptor);
+            .Add(new JobRpcService(jobs, runner, jobEvents, access, clock), JobService.Descriptor, compressResponses: true)
+            .Add(new AuditRpcService(self, audit, peerKeys, clock), AuditService.Descriptor, compressResponses: true);
         localAccess.AllowPublic(Grpc.Health.V1.Health.Descriptor);
         localAccess.AllowPublic(Grpc.Reflection.V1.ServerReflection.Descriptor);
         localAccess.AllowPublic(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor);

@@ -12,7 +12,11 @@ public interface IJobExecutor
     /// <summary>The kind this executor runs, for example <c>row-count</c>.</summary>
     string Kind { get; }
 
-    /// <summary>A reason the spec is unusable for this kind (checked at submit), or null.</summary>
+    /// <summary>
+    /// At submit, before the job is stored: a reason the spec is unusable for this kind, or null; a usable spec is left in its
+    /// canonical form (names as the node spells them), so that the stored spec is exactly what runs. <see cref="RunAsync"/> never
+    /// changes the spec.
+    /// </summary>
     string? Validate(JobSpec spec);
 
     Task<JobOutcome> RunAsync(JobRun run, CancellationToken cancellationToken);

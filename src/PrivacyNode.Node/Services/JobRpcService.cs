@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Grpc.Core;
+using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Jobs;
@@ -25,12 +26,14 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
         var spec = request.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job spec is required."));
         var executor = runner.ExecutorFor(spec.Kind)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Job kind '{spec.Kind}' is not available on this node (available: {string.Join(", ", runner.Kinds)})."));
-        if (string.IsNullOrEmpty(spec.OutputMode) && JobKinds.OutputModeOf.TryGetValue(spec.Kind, out var mode))
+        // The registry holds one executor per kind, so a kind with an executor is a known kind.
+        var kind = JobKind.Find(spec.Kind)!;
+        if (string.IsNullOrEmpty(spec.OutputMode))
         {
-            spec.OutputMode = mode;
+            spec.OutputMode = kind.OutputMode;
         }
 
-        if (spec.Kind != HeAggregateSpec.Kind && (spec.Parts.Count > 0 || spec.GroupDomain.Count > 0 || spec.Threshold))
+        if (!kind.HasParts && (spec.Parts.Count > 0 || spec.GroupDomain.Count > 0 || spec.Threshold))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Parts, group codes and threshold keys belong to he-aggregate jobs."));
         }
@@ -40,7 +43,7 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
         }
 
-        var grants = spec.Kind == HeAggregateSpec.Kind
+        var grants = kind.HasParts
             ? await ResolvePartsAsync(spec, context.CancellationToken)
             : [await ResolveAsync(spec, context.CancellationToken)];
 
@@ -81,6 +84,12 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
         if (string.IsNullOrEmpty(spec.PurposeCode))
         {
             spec.PurposeCode = grant.Terms.PurposeCode;
+        }
+
+        // A job that matches keys takes the grant's first column as the provider's key column unless it names one.
+        if (spec.Columns.Count == 0 && JobKind.Find(spec.Kind)?.MatchesRequesterSet == true)
+        {
+            spec.Columns.AddRange(grant.Terms.Columns.Take(1));
         }
 
         return grant;

@@ -1,6 +1,9 @@
+using System.Net;
+using System.Net.Http.Headers;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
+using PrivacyNode.Contracts.V1;
 using PrivacyNode.Testing;
 
 namespace PrivacyNode.Node.Tests.Endpoints;
@@ -42,6 +45,29 @@ public sealed class StandardServicesTests : IAsyncLifetime
             .Select(bytes => Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(bytes).Name).ToList();
 
         Assert.Contains("privacynode/v1/job.proto", files);
+    }
+
+    [Fact]
+    public async Task AuditExport_IsGzipCompressedForACallerThatAcceptsGzip()
+    {
+        var auditor = (await _node.Users.AddUserAsync(new AddUserRequest { Name = "wang.fang", Role = Role.Auditor }, _node.As())).Token;
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_node.Host.LocalAddress, "/privacynode.v1.AuditService/ExportAudit"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(new byte[5]),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity,gzip");
+        request.Headers.TryAddWithoutValidation("authorization", "Bearer " + auditor);
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal("gzip", response.Headers.GetValues("grpc-encoding").Single());
+        Assert.Equal(1, body[0]);
     }
 
     [Fact]

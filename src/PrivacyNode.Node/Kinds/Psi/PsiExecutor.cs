@@ -40,10 +40,13 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             return $"A {Kind} job has output mode '{JobKinds.OutputModeOf[Kind]}'.";
         }
 
-        if (PsiSuite.Find(spec.PsiSuite) is null)
+        if (PsiSuite.Find(spec.PsiSuite) is not { } suite)
         {
             return $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {PsiSuite.Names}.";
         }
+
+        // The stored spec names the suite that runs, not the default it was asked for by.
+        spec.PsiSuite = suite.Name;
 
         if (string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn))
         {
@@ -68,11 +71,6 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         var spec = run.Job.Spec;
         var grant = await access.GetHeldGrantAsync(spec.GrantId, cancellationToken)
             ?? throw new JobFailedException("grant-not-found", $"This node no longer holds grant '{spec.GrantId}'.");
-        if (spec.Columns.Count == 0)
-        {
-            spec.Columns.AddRange(grant.Terms.Columns.Take(1));
-        }
-
         await run.ReportAsync(0.02, "reading the input dataset");
         var input = await datasets.GetAsync(spec.InputDataset, cancellationToken)
             ?? throw new JobFailedException("input-dataset-not-found", $"No dataset '{spec.InputDataset}' is registered on this node.");
@@ -87,7 +85,6 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
 
         var suite = PsiSuite.Find(spec.PsiSuite) ?? throw new JobFailedException("unknown-suite", $"Unknown PSI suite '{spec.PsiSuite}'.");
-        spec.PsiSuite = suite.Name;
         using var requester = new PsiRequester(suite);
         using var call = new PsiCall(
             spec.Peer, await peers.StartDuplexAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Psi(options), CallLimit, cancellationToken), m => m.MessageCase);
