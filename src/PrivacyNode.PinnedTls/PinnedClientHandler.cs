@@ -11,8 +11,8 @@ public static class PinnedClientHandler
     /// A handler that presents <paramref name="clientCertificate"/> whatever CA names the server lists, and
     /// trusts the server's certificate exactly when <paramref name="isTrustedServer"/> approves it (system chain
     /// and host name checks play no part). The certificate passed to the rule is valid only during the call.
-    /// A failed handshake surfaces as an <see cref="HttpRequestException"/> over an <see cref="IOException"/> that says
-    /// so, which gRPC clients report as UNAVAILABLE.
+    /// A connection that fails before any response (a refused handshake above all) surfaces as an
+    /// <see cref="HttpRequestException"/> over an <see cref="IOException"/> that says so, which gRPC clients report as UNAVAILABLE.
     /// </summary>
     /// <param name="clientCertificate">This side's certificate with its private key.</param>
     /// <param name="isTrustedServer">The pin check.</param>
@@ -49,7 +49,11 @@ public static class PinnedClientHandler
         AutomaticDecompression = System.Net.DecompressionMethods.None,
     };
 
-    /// <summary>Turns a refused TLS handshake into a connection failure that names the peer and says what to check.</summary>
+    /// <summary>
+    /// Turns a connection that failed before any response (a refused TLS handshake above all, however the TLS stack reports it)
+    /// into a connection failure that names the peer and says what to check. A stream the server reset carries an HTTP/2 error
+    /// code and is left as it is.
+    /// </summary>
     private sealed class HandshakeFailureHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -58,20 +62,23 @@ public static class PinnedClientHandler
             {
                 return await base.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException ex) when (Refusal(ex) is { } refused)
+            catch (HttpRequestException ex) when (Find<HttpProtocolException>(ex) is null)
             {
-                var message = $"The TLS handshake with {request.RequestUri?.Authority} failed: its certificate is not the one pinned for it, or it does not accept this node's certificate ({refused.Message})";
-                throw new HttpRequestException(HttpRequestError.SecureConnectionError, message, new IOException(message, refused));
+                var message = Find<AuthenticationException>(ex) is { } refused
+                    ? $"The TLS handshake with {request.RequestUri?.Authority} failed: its certificate is not the one pinned for it, or it does not accept this node's certificate ({refused.Message})"
+                    : $"The connection to {request.RequestUri?.Authority} failed before the call started: {ex.Message}";
+                throw new HttpRequestException(ex.HttpRequestError, message, new IOException(message, ex));
             }
         }
 
-        private static AuthenticationException? Refusal(Exception? ex)
+        private static T? Find<T>(Exception? ex)
+            where T : Exception
         {
             for (; ex is not null; ex = ex.InnerException)
             {
-                if (ex is AuthenticationException refused)
+                if (ex is T found)
                 {
-                    return refused;
+                    return found;
                 }
             }
 

@@ -145,7 +145,7 @@ public sealed class PeerEndpointTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<RpcException>(async () => await new NodeService.NodeServiceClient(channel).PingAsync(new PingRequest()));
 
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.True(ex.StatusCode == StatusCode.Unavailable, ex.ToString());
     }
 
     [Fact]
@@ -175,8 +175,12 @@ public sealed class PeerEndpointTests : IAsyncLifetime
 
         var local = await Assert.ThrowsAsync<RpcException>(async () => await new UserService.UserServiceClient(channel).ListUsersAsync(new ListUsersRequest()));
         using var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
-        await reflection.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
-        var listing = await Assert.ThrowsAsync<RpcException>(async () => await reflection.ResponseStream.MoveNext(CancellationToken.None));
+        var listing = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            // The server may end the call before the request is written: either step reports its status.
+            await reflection.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+            await reflection.ResponseStream.MoveNext(CancellationToken.None);
+        });
 
         Assert.Equal(StatusCode.Unimplemented, local.StatusCode);
         Assert.Equal(StatusCode.Unimplemented, listing.StatusCode);

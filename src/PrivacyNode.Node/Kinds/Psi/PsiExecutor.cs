@@ -85,12 +85,12 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
 
         var suite = PsiSuite.Find(spec.PsiSuite) ?? throw new JobFailedException("unknown-suite", $"Unknown PSI suite '{spec.PsiSuite}'.");
-        using var requester = new PsiRequester(suite);
+        using var session = new PsiRequesterSession(suite, [.. own.Entries.Select(e => e.KeyBytes)], withPayloads: Kind == Payload);
         using var call = new PsiCall(
             spec.Peer, await peers.StartDuplexAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Psi(options), CallLimit, cancellationToken), m => m.MessageCase);
         try
         {
-            return await ExchangeAsync(run, call, requester, own, grant, cancellationToken);
+            return await ExchangeAsync(run, call, session, own, grant, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -102,13 +102,12 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
     }
 
-    private async Task<JobOutcome> ExchangeAsync(JobRun run, PsiCall call, PsiRequester requester, KeyedRows own, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ExchangeAsync(JobRun run, PsiCall call, PsiRequesterSession session, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
-        var keys = own.Entries.Select(e => e.KeyBytes).ToList();
         await call.SendAsync(new PsiRequest
         {
-            Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = keys.Count, RequesterReceipt = run.StartReceipt },
+            Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = session.KeyCount, RequesterReceipt = run.StartReceipt },
         }, cancellationToken);
         await run.ReportAsync(0.03, "waiting for the provider to admit the job and prepare its set");
         var accepted = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
@@ -116,25 +115,20 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
 
         // Blinded keys go out while evaluations come back: the provider answers each batch as it arrives,
         // so sending everything before reading would stall both sides once the transport's windows fill.
-        var withPayloads = Kind == Payload;
-        var tagIndex = new TagIndex(keys.Count);
-        var payloadKeys = withPayloads ? new byte[keys.Count * Oprf.PayloadKeySize] : [];
         await run.ReportAsync(0.05, "blinding and unblinding keys");
         await Concurrently.RunAsync(
             [
-                token => SendBlindedAsync(call, requester, keys, batch, complete: Kind != Sum, token),
-                token => ReceiveEvaluationsAsync(run, call, requester, keys.Count, tagIndex, payloadKeys, token),
+                token => SendBlindedAsync(call, session, batch, complete: Kind != Sum, token),
+                token => ReceiveEvaluationsAsync(run, call, session, token),
             ], cancellationToken);
 
         if (Kind == Sum)
         {
-            return await SumAsync(run, call, own, tagIndex, accepted, grant, cancellationToken);
+            return await SumAsync(run, call, own, session, accepted, grant, cancellationToken);
         }
 
         // Match the provider's tags; open the sealed rows of matches.
         await run.ReportAsync(0.85, "matching the provider's tags");
-        var matches = new SortedDictionary<int, string[]>();
-        long providerTags = 0;
         PsiDone done;
         while (true)
         {
@@ -150,34 +144,11 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
                 throw new PsiProtocolException($"Expected tags, got {message.MessageCase}.");
             }
 
-            var tags = message.Tags.Tags.Span;
-            var count = tags.Length / Oprf.TagSize;
-            if (tags.Length % Oprf.TagSize != 0 || (withPayloads && message.Tags.SealedPayloads.Count != count))
-            {
-                throw new PsiProtocolException("A tags message holds whole tags and, for psi-payload, one sealed row per tag.");
-            }
-
-            providerTags += count;
-            for (var i = 0; i < count; i++)
-            {
-                var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
-                if (!tagIndex.TryGet(tag, out var index))
-                {
-                    continue;
-                }
-
-                matches[index] = withPayloads
-                    ? [.. PaddedPayload.Unpad(requester.Suite.Open(payloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, message.Tags.SealedPayloads[i].Span)).Values]
-                    : [];
-            }
+            session.AcceptProviderTags(message.Tags.Tags.Span, [.. message.Tags.SealedPayloads.Select(row => row.Memory)]);
         }
 
-        Array.Clear(payloadKeys);
-        if (providerTags != (long)accepted.ProviderSetSize)
-        {
-            throw new PsiProtocolException($"The provider announced {accepted.ProviderSetSize} keys but sent {providerTags} tags.");
-        }
-
+        var matches = new SortedDictionary<int, string[]>(session.Finish(accepted.ProviderSetSize)
+            .ToDictionary(m => m.Key, m => Kind == Payload ? PaddedPayload.Unpad(m.Value).Values.ToArray() : []));
         await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var check = PolicyDecision.CheckResult(grant, matches.Count);
         if (!check.Allowed)
@@ -189,7 +160,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
         result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
         var details = AuditDetails(own, matches.Count, accepted.ProviderSetSize);
-        details["suite"] = requester.Suite.Name;
+        details["suite"] = session.Suite.Name;
         details["bytes_sent"] = call.BytesSent.ToString(CultureInfo.InvariantCulture);
         details["bytes_received"] = call.BytesReceived.ToString(CultureInfo.InvariantCulture);
         return new JobOutcome(result, done.ProviderReceipt, details);
@@ -199,7 +170,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     /// psi-sum after the evaluations (docs/protocols/psi-sum.md): selects the matched entries of each block of the
     /// provider's value ciphertexts, sends the one masked and flooded sum request, and unmasks the answer.
     /// </summary>
-    private async Task<JobOutcome> SumAsync(JobRun run, PsiCall call, KeyedRows own, TagIndex tagIndex, PsiAccepted accepted, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> SumAsync(JobRun run, PsiCall call, KeyedRows own, PsiRequesterSession session, PsiAccepted accepted, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out var range, out _);
@@ -226,7 +197,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             var matched = new bool[count];
             for (var i = 0; i < count; i++)
             {
-                matched[i] = tagIndex.TryGet(tags.Tags.Span.Slice(i * Oprf.TagSize, Oprf.TagSize), out _);
+                matched[i] = session.TryMatch(tags.Tags.Span.Slice(i * Oprf.TagSize, Oprf.TagSize), out _);
             }
 
             sum.AddBlock(matched, [.. tags.ValueCiphertexts.Select(c => BfvSerializer.DeserializeCiphertext(parameters, c.Span))]);
@@ -267,16 +238,14 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         return new JobOutcome(result, done.ProviderReceipt, details);
     }
 
-    private static async Task SendBlindedAsync(PsiCall call, PsiRequester requester, List<byte[]> keys, int batch, bool complete, CancellationToken cancellationToken)
+    private static async Task SendBlindedAsync(PsiCall call, PsiRequesterSession session, int batch, bool complete, CancellationToken cancellationToken)
     {
-        for (var start = 0; start < keys.Count; start += batch)
+        while (session.NextBlinded(batch, cancellationToken) is { } blinded)
         {
-            var slice = keys.GetRange(start, Math.Min(batch, keys.Count - start));
-            var blinded = PsiParallel.Map(slice.Count, requester.Suite.ElementSize, (from, count) => requester.Blind(slice.GetRange(from, count)), cancellationToken);
             await call.SendAsync(new PsiRequest { Blinded = new PsiElements { Elements = ByteString.CopyFrom(blinded) } }, cancellationToken);
         }
 
-        await call.SendAsync(new PsiRequest { BlindedDone = new PsiBlindedDone { Count = (ulong)keys.Count } }, cancellationToken);
+        await call.SendAsync(new PsiRequest { BlindedDone = new PsiBlindedDone { Count = (ulong)session.KeyCount } }, cancellationToken);
         if (complete)
         {
             await call.CompleteAsync();
@@ -284,30 +253,13 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     }
 
     /// <summary>Unblinds every evaluation into a tag (in our order, or shuffled for psi-count), indexed by tag, and the payload keys.</summary>
-    private static async Task ReceiveEvaluationsAsync(JobRun run, PsiCall call, PsiRequester requester, int expected, TagIndex tagIndex, byte[] payloadKeys, CancellationToken cancellationToken)
+    private static async Task ReceiveEvaluationsAsync(JobRun run, PsiCall call, PsiRequesterSession session, CancellationToken cancellationToken)
     {
-        var received = 0;
-        while (received < expected)
+        while (session.Evaluated < session.KeyCount)
         {
-            var evaluated = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Evaluated, cancellationToken)).Evaluated.Elements.Memory;
-            var size = requester.Suite.ElementSize;
-            var count = evaluated.Length / size;
-            if (evaluated.Length % size != 0 || received + count > expected)
-            {
-                throw new PsiProtocolException("The provider returned more evaluations than keys were sent.");
-            }
-
-            var offset = received;
-            var tags = PsiParallel.Map(count, Oprf.TagSize, (from, length) => requester.Finalize(
-                evaluated.Span.Slice(from * size, length * size),
-                payloadKeys.Length == 0 ? default : payloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize)), cancellationToken);
-            for (var i = 0; i < count; i++)
-            {
-                tagIndex.Add(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize), received + i);
-            }
-
-            received += count;
-            await run.ReportAsync(0.05 + (0.8 * received / Math.Max(1, expected)), "blinding and unblinding keys");
+            var evaluated = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Evaluated, cancellationToken)).Evaluated.Elements;
+            session.AcceptEvaluated(evaluated.Memory, cancellationToken);
+            await run.ReportAsync(0.05 + (0.8 * session.Evaluated / Math.Max(1, session.KeyCount)), "blinding and unblinding keys");
         }
     }
 

@@ -234,26 +234,22 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         }
     }
 
-    /// <summary>
-    /// Evaluates the blinded batches. In requester order they go straight back; for psi-count they are
-    /// collected (32 bytes each) and shuffled, so the requester cannot tell which of its keys matched.
-    /// </summary>
+    /// <summary>Evaluates the blinded batches as they arrive (<see cref="PsiEvaluationSession"/> keeps the order and counts).</summary>
     private static async Task EvaluateAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, long admitted, bool shuffle, CancellationToken cancellationToken)
     {
-        var held = shuffle ? new MemoryStream() : null;
-        long received = 0;
+        var session = new PsiEvaluationSession(provider, admitted, MaxBatch, shuffle);
         while (true)
         {
             var message = await NextAsync(requests, m => m.MessageCase, (PsiRequest.MessageOneofCase?)null, cancellationToken)
                 ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The call ended before blinded_done."));
             if (message.MessageCase == PsiRequest.MessageOneofCase.BlindedDone)
             {
-                if ((long)message.BlindedDone.Count != received || received != admitted)
+                foreach (var held in session.Finish(message.BlindedDone.Count))
                 {
-                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"{received} blinded keys arrived; the job was admitted for {admitted}."));
+                    await responses.WriteAsync(new PsiResponse { Evaluated = new PsiElements { Elements = ByteString.CopyFrom(held.Span) } }, cancellationToken);
                 }
 
-                break;
+                return;
             }
 
             if (message.MessageCase != PsiRequest.MessageOneofCase.Blinded)
@@ -261,35 +257,9 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
                 throw new RpcException(new Status(StatusCode.InvalidArgument, $"Expected blinded keys, got {message.MessageCase}."));
             }
 
-            var batch = message.Blinded.Elements.Memory;
-            var size = provider.Suite.ElementSize;
-            var count = batch.Length / size;
-            if (batch.Length % size != 0 || count > MaxBatch || received + count > admitted)
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"A blinded batch holds whole elements, at most {MaxBatch}, and no more than the {admitted} admitted in all."));
-            }
-
-            received += count;
-            var evaluated = PsiParallel.Map(count, size, (start, length) => provider.Evaluate(batch.Span.Slice(start * size, length * size)), cancellationToken);
-            if (held is null)
+            if (session.Evaluate(message.Blinded.Elements.Memory, cancellationToken) is { } evaluated)
             {
                 await responses.WriteAsync(new PsiResponse { Evaluated = new PsiElements { Elements = ByteString.CopyFrom(evaluated) } }, cancellationToken);
-            }
-            else
-            {
-                held.Write(evaluated);
-            }
-        }
-
-        if (held is not null)
-        {
-            var all = held.GetBuffer().AsMemory(0, (int)held.Length);
-            var size = provider.Suite.ElementSize;
-            PsiProvider.Shuffle(all.Span, size);
-            for (var offset = 0; offset < all.Length; offset += MaxBatch * size)
-            {
-                var slice = all.Slice(offset, Math.Min(MaxBatch * size, all.Length - offset));
-                await responses.WriteAsync(new PsiResponse { Evaluated = new PsiElements { Elements = ByteString.CopyFrom(slice.Span) } }, cancellationToken);
             }
         }
     }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace PrivacyNode.Node.Kinds.Psi;
+namespace PrivacyNode.Crypto.Psi;
 
 /// <summary>
 /// The requester's own match tags, each with the index of its key. Lookups go through a bit filter first

@@ -1,9 +1,9 @@
 using System.Runtime.ExceptionServices;
 
-namespace PrivacyNode.Node.Kinds.Psi;
+namespace PrivacyNode.Crypto.Psi;
 
 /// <summary>Runs a per-element PSI step over a batch on every core, keeping the batch's order.</summary>
-internal static class PsiParallel
+public static class PsiParallel
 {
     private const int MinChunk = 64;
 
