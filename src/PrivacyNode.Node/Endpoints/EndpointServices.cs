@@ -15,17 +15,12 @@ namespace PrivacyNode.Node.Endpoints;
 /// </summary>
 public sealed class EndpointServices
 {
-    private readonly List<Action<IServiceCollection>> _registrations = [];
-    private readonly List<Action<IGrpcServerBuilder>> _options = [];
+    private readonly HealthServiceImpl _health = new();
+    private readonly List<Action<IServiceCollection, IGrpcServerBuilder>> _registrations = [];
     private readonly List<Action<IEndpointRouteBuilder>> _mappings = [];
     private readonly List<(ServiceDescriptor Descriptor, Type Implementation)> _services = [];
 
-    public EndpointServices() => Add(Health, Grpc.Health.V1.Health.Descriptor);
-
-    /// <summary>The endpoint's health service.</summary>
-    public HealthServiceImpl Health { get; } = new();
-
-    /// <summary>Each service with the class that implements it.</summary>
+    /// <summary>Each service added, with the class that implements it (health, served on every endpoint, is not among them).</summary>
     public IReadOnlyList<(ServiceDescriptor Descriptor, Type Implementation)> Services => _services;
 
     /// <summary>
@@ -37,36 +32,42 @@ public sealed class EndpointServices
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(descriptor);
-        _registrations.Add(services => services.AddSingleton(service));
-        if (compressResponses)
+        _registrations.Add((services, grpc) =>
         {
-            _options.Add(grpc => grpc.AddServiceOptions<TService>(options =>
+            services.AddSingleton(service);
+            if (compressResponses)
             {
-                options.ResponseCompressionAlgorithm = "gzip";
-                options.ResponseCompressionLevel = System.IO.Compression.CompressionLevel.Fastest;
-            }));
-        }
-
+                grpc.AddServiceOptions<TService>(options =>
+                {
+                    options.ResponseCompressionAlgorithm = "gzip";
+                    options.ResponseCompressionLevel = System.IO.Compression.CompressionLevel.Fastest;
+                });
+            }
+        });
         _mappings.Add(endpoints => endpoints.MapGrpcService<TService>());
         _services.Add((descriptor, typeof(TService)));
         return this;
     }
 
-    internal void Register(IServiceCollection services, IGrpcServerBuilder grpc)
-    {
-        _registrations.ForEach(register => register(services));
-        _options.ForEach(configure => configure(grpc));
-    }
-
-    internal void Map(IEndpointRouteBuilder endpoints) => _mappings.ForEach(map => map(endpoints));
-
     /// <summary>Reports the server and every service as <paramref name="status"/>.</summary>
     public void SetStatus(HealthCheckResponse.Types.ServingStatus status)
     {
-        Health.SetStatus("", status);
+        _health.SetStatus("", status);
         foreach (var (descriptor, _) in _services)
         {
-            Health.SetStatus(descriptor.FullName, status);
+            _health.SetStatus(descriptor.FullName, status);
         }
+    }
+
+    internal void Register(IServiceCollection services, IGrpcServerBuilder grpc)
+    {
+        services.AddSingleton(_health);
+        _registrations.ForEach(register => register(services, grpc));
+    }
+
+    internal void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<HealthServiceImpl>();
+        _mappings.ForEach(map => map(endpoints));
     }
 }

@@ -17,11 +17,7 @@ internal sealed class GrpcEndpoint : IAsyncDisposable
 {
     private ListenOptions? _listener;
 
-    private GrpcEndpoint(EndpointServices services) => Services = services;
-
     public WebApplication App { get; private set; } = null!;
-
-    public EndpointServices Services { get; }
 
     /// <summary>The address the started endpoint listens on (the real port when bound to port 0).</summary>
     public IPEndPoint EndPoint => (IPEndPoint)_listener!.EndPoint;
@@ -58,7 +54,7 @@ internal sealed class GrpcEndpoint : IAsyncDisposable
         }
 
         services.Register(builder.Services, grpc);
-        var endpoint = new GrpcEndpoint(services);
+        var endpoint = new GrpcEndpoint();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

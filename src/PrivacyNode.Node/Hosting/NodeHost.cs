@@ -138,7 +138,7 @@ public sealed class NodeHost : IAsyncDisposable
         localAccess.AllowPublic(Grpc.Health.V1.Health.Descriptor);
         localAccess.AllowPublic(Grpc.Reflection.V1.ServerReflection.Descriptor);
         localAccess.AllowPublic(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor);
-        foreach (var (descriptor, implementation) in localServices.Services.Skip(1))
+        foreach (var (descriptor, implementation) in localServices.Services)
         {
             localAccess.Learn(descriptor, implementation);
         }

@@ -38,14 +38,15 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Parts, group codes and threshold keys belong to he-aggregate jobs."));
         }
 
+        // A job with one grant takes its defaults from it before it is checked; a job with parts is checked before each part's grant
+        // is asked whether it would admit it.
+        var grant = kind.HasParts ? null : await ResolveAsync(spec, context.CancellationToken);
         if (executor.Validate(spec) is { } problem)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
         }
 
-        var grants = kind.HasParts
-            ? await ResolvePartsAsync(spec, context.CancellationToken)
-            : [await ResolveAsync(spec, context.CancellationToken)];
+        var grants = grant is null ? await ResolvePartsAsync(spec, context.CancellationToken) : [grant];
 
         var caller = context.GetLocalCaller();
         var job = new Job

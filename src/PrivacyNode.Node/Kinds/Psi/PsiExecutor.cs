@@ -40,28 +40,15 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             return $"A {Kind} job has output mode '{JobKinds.OutputModeOf[Kind]}'.";
         }
 
-        if (PsiSuite.Find(spec.PsiSuite) is not { } suite)
+        if (!PsiJobSpec.TryParse(spec, out var parsed, out var error))
         {
-            return $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {PsiSuite.Names}.";
+            return error;
         }
 
         // The stored spec names the suite that runs, not the default it was asked for by.
-        spec.PsiSuite = suite.Name;
-
-        if (string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn))
-        {
-            return $"A {Kind} job needs this node's input dataset and key column (--input dataset:column).";
-        }
-
-        if (Kind == Sum)
-        {
-            return spec.Columns.Count != 2
-                ? "A psi-sum job names the provider's key column and the value column to sum (--columns key,value)."
-                : ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out _, out var error) ? null : error;
-        }
-
-        return Kind == Payload && spec.Columns.Count < 2
-            ? "A psi-payload job names the provider's key column first, then the granted columns to return (--columns key,col1,...)."
+        spec.PsiSuite = parsed.Suite.Name;
+        return string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn)
+            ? $"A {Kind} job needs this node's input dataset and key column (--input dataset:column)."
             : null;
     }
 
@@ -84,13 +71,17 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
             throw new JobFailedException("input-dataset-unreadable", ex.Message);
         }
 
-        var suite = PsiSuite.Find(spec.PsiSuite) ?? throw new JobFailedException("unknown-suite", $"Unknown PSI suite '{spec.PsiSuite}'.");
-        using var session = new PsiRequesterSession(suite, [.. own.Entries.Select(e => e.KeyBytes)], withPayloads: Kind == Payload);
+        if (!PsiJobSpec.TryParse(spec, out var job, out var invalid))
+        {
+            throw new JobFailedException("invalid-spec", invalid);
+        }
+
+        using var session = new PsiRequesterSession(job.Suite, [.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads);
         using var call = new PsiCall(
             spec.Peer, await peers.StartDuplexAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Psi(options), CallLimit, cancellationToken), m => m.MessageCase);
         try
         {
-            return await ExchangeAsync(run, call, session, own, grant, cancellationToken);
+            return await ExchangeAsync(run, call, session, job, own, grant, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -102,7 +93,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
     }
 
-    private async Task<JobOutcome> ExchangeAsync(JobRun run, PsiCall call, PsiRequesterSession session, KeyedRows own, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ExchangeAsync(JobRun run, PsiCall call, PsiRequesterSession session, PsiJobSpec job, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         await call.SendAsync(new PsiRequest
@@ -118,13 +109,13 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         await run.ReportAsync(0.05, "blinding and unblinding keys");
         await Concurrently.RunAsync(
             [
-                token => SendBlindedAsync(call, session, batch, complete: Kind != Sum, token),
+                token => SendBlindedAsync(call, session, batch, complete: !job.IsSum, token),
                 token => ReceiveEvaluationsAsync(run, call, session, token),
             ], cancellationToken);
 
-        if (Kind == Sum)
+        if (job.IsSum)
         {
-            return await SumAsync(run, call, own, session, accepted, grant, cancellationToken);
+            return await SumAsync(run, call, own, session, job.Range, accepted, grant, cancellationToken);
         }
 
         // Match the provider's tags; open the sealed rows of matches.
@@ -148,7 +139,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         }
 
         var matches = new SortedDictionary<int, string[]>(session.Finish(accepted.ProviderSetSize)
-            .ToDictionary(m => m.Key, m => Kind == Payload ? PaddedPayload.Unpad(m.Value).Values.ToArray() : []));
+            .ToDictionary(m => m.Key, m => job.WithPayloads ? PaddedPayload.Unpad(m.Value).Values.ToArray() : []));
         await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var check = PolicyDecision.CheckResult(grant, matches.Count);
         if (!check.Allowed)
@@ -170,10 +161,9 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
     /// psi-sum after the evaluations (docs/protocols/psi-sum.md): selects the matched entries of each block of the
     /// provider's value ciphertexts, sends the one masked and flooded sum request, and unmasks the answer.
     /// </summary>
-    private async Task<JobOutcome> SumAsync(JobRun run, PsiCall call, KeyedRows own, PsiRequesterSession session, PsiAccepted accepted, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> SumAsync(JobRun run, PsiCall call, KeyedRows own, PsiRequesterSession session, ValueRange range, PsiAccepted accepted, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
-        ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out var range, out _);
         var setup = accepted.PsiSum ?? throw new PsiProtocolException("A psi-sum acceptance carries the job's BFV setup.");
         var parameters = PsiSumParameters.Bfv;
         var setSize = (long)accepted.ProviderSetSize;

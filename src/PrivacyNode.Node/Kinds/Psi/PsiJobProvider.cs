@@ -42,33 +42,29 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
             ? first.Admission
             : throw new RpcException(new Status(StatusCode.InvalidArgument, "The call ended before the admission."));
         var spec = admission.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job spec is required."));
-        if (!PsiExecutor.Kinds.Contains(spec.Kind) || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64 || spec.Columns.Count == 0)
+        if (string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "Psi takes a psi, psi-count, psi-payload or psi-sum job with an id and at least the key column."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A job admission carries the job's id (at most 64 characters)."));
         }
 
-        var isSum = spec.Kind == PsiExecutor.Sum;
-        var range = new ValueRange(0, 0, 0);
-        if (isSum && (spec.Columns.Count != 2 || !ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out range, out _)))
+        if (!PsiJobSpec.TryParse(spec, out var asked, out var invalid))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "A psi-sum job names the key column and the value column, and declares the value range."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, invalid));
         }
 
-        var suite = PsiSuite.Find(spec.PsiSuite)
-            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown PSI suite '{spec.PsiSuite}'; this node runs {PsiSuite.Names}."));
+        var (suite, isSum, withPayloads, range) = (asked.Suite, asked.IsSum, asked.WithPayloads, asked.Range);
         var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, cancellationToken);
-        var withPayloads = spec.Kind == PsiExecutor.Payload;
         KeyedRows? own = null;
         CachedTags? cached = null;
         try
         {
-            if (spec.Kind == PsiExecutor.Membership && ProviderTagCache.Covers(job.Dataset.Source))
+            if (asked.Kind == JobKind.Psi && ProviderTagCache.Covers(job.Dataset.Source))
             {
-                cached = await tagCache.GetAsync(job.Dataset, spec.Columns[0], suite, cancellationToken);
+                cached = await tagCache.GetAsync(job.Dataset, asked.KeyColumn, suite, cancellationToken);
             }
             else
             {
-                own = await KeyedRows.ReadAsync(job.Dataset, spec.Columns[0], withPayloads || isSum ? spec.Columns.Skip(1).ToList() : [], cancellationToken);
+                own = await KeyedRows.ReadAsync(job.Dataset, asked.KeyColumn, withPayloads || isSum ? asked.ProviderColumns : [], cancellationToken);
             }
         }
         catch (DataSourceException ex)
@@ -97,7 +93,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         PsiSumAnswer? answer = null;
         try
         {
-            await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, spec.Kind is PsiExecutor.Count or PsiExecutor.Sum, cancellationToken);
+            await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, asked.Shuffled, cancellationToken);
             if (sum is not null)
             {
                 answer = await SumExchangeAsync(requests, responses, provider, own!, values!, sum, job.Grant, cancellationToken);

@@ -1,0 +1,61 @@
+using PrivacyNode.Contracts;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto.Psi;
+using PrivacyNode.Node.Jobs;
+
+namespace PrivacyNode.Node.Kinds.Psi;
+
+/// <summary>
+/// A psi, psi-count, psi-payload or psi-sum job as both sides read its spec, parsed and checked in one place: by the requester at
+/// submit (and again from the stored spec when it runs) and by the provider at admission.
+/// </summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="Suite">The suite the job runs on.</param>
+/// <param name="KeyColumn">The provider's key column.</param>
+/// <param name="ProviderColumns">The provider's other columns: the granted columns returned (psi-payload) or the value column (psi-sum).</param>
+/// <param name="Range">The declared range of the values (psi-sum only; empty otherwise).</param>
+public sealed record PsiJobSpec(JobKind Kind, PsiSuite Suite, string KeyColumn, IReadOnlyList<string> ProviderColumns, ValueRange Range)
+{
+    /// <summary>The kinds this spec describes.</summary>
+    public static IReadOnlyList<JobKind> Kinds { get; } = [JobKind.Psi, JobKind.PsiCount, JobKind.PsiPayload, JobKind.PsiSum];
+
+    /// <summary>Whether the provider's tags come with sealed rows (psi-payload).</summary>
+    public bool WithPayloads => Kind == JobKind.PsiPayload;
+
+    /// <summary>Whether the job sums a provider column over the intersection (psi-sum).</summary>
+    public bool IsSum => Kind == JobKind.PsiSum;
+
+    /// <summary>Whether the provider returns the evaluations shuffled, so the requester learns no per-key match (psi-count, psi-sum).</summary>
+    public bool Shuffled => Kind == JobKind.PsiCount || Kind == JobKind.PsiSum;
+
+    /// <summary>Reads what both sides agree on; the requester's own input (dataset and column) is checked by its executor.</summary>
+    public static bool TryParse(JobSpec spec, out PsiJobSpec parsed, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        parsed = null!;
+        var kind = Kinds.FirstOrDefault(k => k.Is(spec.Kind));
+        var range = new ValueRange(0, 0, 0);
+        error = kind is null
+            ? $"Psi runs {string.Join(", ", Kinds)} jobs, not '{spec.Kind}'."
+            : spec.Columns.Count == 0 || spec.Columns.Any(string.IsNullOrEmpty)
+                ? $"A {kind} job names the provider's key column (--columns key,...)."
+                : kind == JobKind.PsiSum && spec.Columns.Count != 2
+                    ? "A psi-sum job names the provider's key column and the value column to sum (--columns key,value)."
+                    : kind == JobKind.PsiPayload && spec.Columns.Count < 2
+                        ? "A psi-payload job names the provider's key column first, then the granted columns to return (--columns key,col1,...)."
+                        : string.Empty;
+        if (error.Length > 0 || (kind == JobKind.PsiSum && !ValueRange.TryParse(spec.ValueMin, spec.ValueMax, out range, out error)))
+        {
+            return false;
+        }
+
+        if (PsiSuite.Find(spec.PsiSuite) is not { } suite)
+        {
+            error = $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {PsiSuite.Names}.";
+            return false;
+        }
+
+        parsed = new PsiJobSpec(kind!, suite, spec.Columns[0], [.. spec.Columns.Skip(1)], range);
+        return true;
+    }
+}
