@@ -8,7 +8,9 @@ namespace PrivacyNode.Crypto.Psi;
 /// <summary>
 /// The requester's side of psi-sum's encrypted values (docs/protocols/psi-sum.md): it selects the matched entries
 /// of each block by the inner-product trick, sums the planes, masks and floods them into one request, and turns
-/// the provider's answer into the sum. Not thread-safe.
+/// the provider's answer into the sum. It holds the exchange to its counts: whole blocks of at most
+/// <see cref="PsiSumParameters.BlockSize"/> entries, exactly as many entries in all as the provider announced before the
+/// one request, and an answer for exactly the entries that matched. Not thread-safe.
 /// </summary>
 public sealed class PsiSumRequester
 {
@@ -18,6 +20,7 @@ public sealed class PsiSumRequester
     private readonly Ciphertext?[] _sums;
     private readonly long[] _selectionTotals; // Σ_k M_k, as integers
     private readonly ulong[] _masks;          // U_ℓ(0) per plane
+    private readonly long _providerKeys;
     private bool _requested;
 
     /// <summary>A requester matching against <paramref name="providerKeys"/> provider entries with values in [<paramref name="low"/>, <paramref name="high"/>].</summary>
@@ -30,7 +33,9 @@ public sealed class PsiSumRequester
             throw new ArgumentException("The provider's public key is not for the psi-sum parameters.", nameof(providerKey));
         }
 
-        LimbBits = PsiSumParameters.LimbBits(providerKeys);
+        ArgumentOutOfRangeException.ThrowIfNegative(providerKeys);
+        _providerKeys = providerKeys;
+        LimbBits = PsiSumParameters.LimbBits(Math.Max(1, providerKeys));
         Planes = PsiSumParameters.Planes(low, high, LimbBits);
         _low = low;
         _encryptor = new Encryptor(providerKey);
@@ -48,8 +53,11 @@ public sealed class PsiSumRequester
     /// <summary>The number of matched entries so far.</summary>
     public long Count { get; private set; }
 
+    /// <summary>The number of the provider's entries received so far.</summary>
+    public long Entries { get; private set; }
+
     /// <summary>Adds one block: <paramref name="matched"/>[j] says whether entry j of the block matched one of this node's keys.</summary>
-    /// <exception cref="PsiProtocolException">The wrong number of ciphertexts, or one of the wrong shape.</exception>
+    /// <exception cref="PsiProtocolException">The wrong number of ciphertexts, one of the wrong shape, or more entries than announced.</exception>
     public void AddBlock(ReadOnlySpan<bool> matched, IReadOnlyList<Ciphertext> planes)
     {
         ArgumentNullException.ThrowIfNull(planes);
@@ -61,6 +69,11 @@ public sealed class PsiSumRequester
         if (matched.Length > PsiSumParameters.BlockSize || planes.Count != Planes)
         {
             throw new PsiProtocolException($"A block holds up to {PsiSumParameters.BlockSize} entries in {Planes} ciphertexts; got {matched.Length} entries in {planes.Count}.");
+        }
+
+        if (Entries + matched.Length > _providerKeys)
+        {
+            throw new PsiProtocolException($"The provider sent more than the {_providerKeys} entries it announced.");
         }
 
         foreach (var ciphertext in planes)
@@ -84,6 +97,7 @@ public sealed class PsiSumRequester
         }
 
         Count += selected;
+        Entries += matched.Length;
 
         // Every block costs the same products, selected entries or not: the time taken says nothing about the selection.
         var transformed = _evaluator.TransformToNtt(selection);
@@ -98,13 +112,18 @@ public sealed class PsiSumRequester
     /// The sum request: per plane, Σ_k c_k·M_k plus a flooded encryption of a uniform mask polynomial; then the
     /// count, <paramref name="ones"/>·Σ_k M_k plus a flooded encryption of a mask that leaves the constant coefficient alone.
     /// </summary>
-    /// <exception cref="PsiProtocolException">The ones ciphertext has the wrong shape.</exception>
+    /// <exception cref="PsiProtocolException">The ones ciphertext has the wrong shape, or fewer entries arrived than announced.</exception>
     public IReadOnlyList<Ciphertext> CreateRequest(Ciphertext ones)
     {
         CheckShape(ones);
         if (_requested)
         {
             throw new InvalidOperationException("The sum request was made already.");
+        }
+
+        if (Entries != _providerKeys)
+        {
+            throw new PsiProtocolException($"The provider sent {Entries} of the {_providerKeys} entries it announced.");
         }
 
         _requested = true;
@@ -132,11 +151,16 @@ public sealed class PsiSumRequester
         return request;
     }
 
-    /// <summary>The sum Σ v over the matched entries, from the provider's plane constants.</summary>
-    /// <exception cref="PsiProtocolException">The wrong number of constants, or one not below t.</exception>
-    public Int128 Sum(IReadOnlyList<ulong> planeConstants)
+    /// <summary>The sum Σ v over the matched entries, from the provider's answer: the count it decrypted and its plane constants.</summary>
+    /// <exception cref="PsiProtocolException">The provider decrypted another count than matched, the wrong number of constants, or one not below t.</exception>
+    public Int128 Sum(long decryptedCount, IReadOnlyList<ulong> planeConstants)
     {
         ArgumentNullException.ThrowIfNull(planeConstants);
+        if (decryptedCount != Count)
+        {
+            throw new PsiProtocolException($"The provider decrypted a count of {decryptedCount}; {Count} entries matched.");
+        }
+
         var t = PsiSumParameters.Bfv.PlainModulus;
         if (!_requested || planeConstants.Count != Planes || planeConstants.Any(z => z >= t.Value))
         {

@@ -33,7 +33,7 @@ public sealed class PsiSumTests
         var expectedCount = matched.Count(m => m);
         Assert.Equal(expectedCount, answer.Count);
         Assert.Equal(expectedCount, requester.Count);
-        Assert.Equal(values.Where((_, i) => matched[i]).Aggregate(Int128.Zero, (sum, v) => sum + v), requester.Sum(answer.PlaneConstants!));
+        Assert.Equal(values.Where((_, i) => matched[i]).Aggregate(Int128.Zero, (sum, v) => sum + v), requester.Sum(answer.Count, answer.PlaneConstants!));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class PsiSumTests
         var budget = new Decryptor(provider.SecretKey).InvariantNoiseBudget(requester.PlaneSum(0)!);
         Assert.True(budget >= 44 + 7, $"{budget} bits left before flooding");
         var answer = provider.Answer(requester.CreateRequest(provider.EncryptOnes()), minimumCount: 0);
-        Assert.Equal((Int128)high * entries, requester.Sum(answer.PlaneConstants!));
+        Assert.Equal((Int128)high * entries, requester.Sum(answer.Count, answer.PlaneConstants!));
     }
 
     [Fact]
@@ -108,13 +108,16 @@ public sealed class PsiSumTests
         Assert.Throws<PsiProtocolException>(() => requester.AddBlock(new bool[10], [foreign]));
         Assert.Throws<PsiProtocolException>(() => requester.AddBlock(new bool[10], [.. block, .. block]));
         Assert.Throws<PsiProtocolException>(() => requester.AddBlock(new bool[PsiSumParameters.BlockSize + 1], block));
+        Assert.Throws<PsiProtocolException>(() => requester.AddBlock(new bool[11], block)); // more entries than the 10 announced
+        Assert.Throws<PsiProtocolException>(() => new PsiSumRequester(provider.PublicKey, 10, 0, 10).CreateRequest(provider.EncryptOnes())); // none of them
         Assert.Throws<ArgumentException>(() => new PsiSumRequester(foreignKey(), 10, 0, 10));
 
         requester.AddBlock(Enumerable.Repeat(true, 10).ToArray(), block);
         var request = requester.CreateRequest(provider.EncryptOnes());
         Assert.Throws<PsiProtocolException>(() => provider.Answer([request[0]], 0));
         Assert.Throws<PsiProtocolException>(() => provider.Answer(request, 0)); // one request per job, even after a bad one
-        Assert.Throws<PsiProtocolException>(() => requester.Sum([PsiSumParameters.Bfv.PlainModulus.Value]));
+        Assert.Throws<PsiProtocolException>(() => requester.Sum(requester.Count, [PsiSumParameters.Bfv.PlainModulus.Value]));
+        Assert.Throws<PsiProtocolException>(() => requester.Sum(requester.Count + 1, [0]));
 
         static PublicKey foreignKey()
         {

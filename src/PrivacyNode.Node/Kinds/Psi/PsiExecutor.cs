@@ -167,31 +167,28 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         var setup = accepted.PsiSum ?? throw new PsiProtocolException("A psi-sum acceptance carries the job's BFV setup.");
         var parameters = PsiSumParameters.Bfv;
         var setSize = (long)accepted.ProviderSetSize;
-        var sum = new PsiSumRequester(BfvSerializer.DeserializePublicKey(parameters, setup.PublicKey.Span), Math.Max(1, setSize), range.Low, range.High);
+        var sum = new PsiSumRequester(BfvSerializer.DeserializePublicKey(parameters, setup.PublicKey.Span), setSize, range.Low, range.High);
         if (setup.Planes != sum.Planes || setup.LimbBits != sum.LimbBits)
         {
             throw new PsiProtocolException($"The provider lays the values out in {setup.Planes} planes of {setup.LimbBits} bits; this range and set size give {sum.Planes} of {sum.LimbBits}.");
         }
 
         await run.ReportAsync(0.85, "selecting the matched values under encryption");
-        long received = 0;
-        while (received < setSize)
+        while (sum.Entries < setSize)
         {
             var tags = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Tags, cancellationToken)).Tags;
-            var count = tags.Tags.Length / Oprf.TagSize;
-            if (tags.Tags.Length % Oprf.TagSize != 0 || count > PsiSumParameters.BlockSize || received + count > setSize)
+            if (tags.Tags.Length % Oprf.TagSize != 0)
             {
-                throw new PsiProtocolException($"A psi-sum tags message holds whole tags, at most {PsiSumParameters.BlockSize}, and no more than the {setSize} announced.");
+                throw new PsiProtocolException("A psi-sum tags message holds whole tags.");
             }
 
-            var matched = new bool[count];
-            for (var i = 0; i < count; i++)
+            var matched = new bool[tags.Tags.Length / Oprf.TagSize];
+            for (var i = 0; i < matched.Length; i++)
             {
                 matched[i] = session.TryMatch(tags.Tags.Span.Slice(i * Oprf.TagSize, Oprf.TagSize), out _);
             }
 
             sum.AddBlock(matched, [.. tags.ValueCiphertexts.Select(c => BfvSerializer.DeserializeCiphertext(parameters, c.Span))]);
-            received += count;
         }
 
         var request = new PsiSumRequest();
@@ -201,12 +198,7 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         await call.CompleteAsync();
         await run.ReportAsync(0.95, "waiting for the provider to decrypt the masked sum");
         var answer = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.SumAnswer, cancellationToken)).SumAnswer;
-        if ((long)answer.Count != sum.Count)
-        {
-            throw new PsiProtocolException($"The provider decrypted a count of {answer.Count}; {sum.Count} entries matched.");
-        }
-
-        var total = sum.Sum([.. answer.PlaneConstants]);
+        var total = sum.Sum((long)answer.Count, [.. answer.PlaneConstants]);
         var done = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Done, cancellationToken)).Done;
         await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var check = PolicyDecision.CheckResult(grant, sum.Count);
