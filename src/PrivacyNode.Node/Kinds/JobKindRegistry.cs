@@ -22,7 +22,7 @@ public sealed class JobKindRegistry
         Executors =
         [
             new RowCountExecutor(peers, peerKeys),
-            .. PsiExecutor.Kinds.Select(kind => new PsiExecutor(kind, peers, peerKeys, datasets, access)),
+            .. PsiJobSpec.Kinds.Select(kind => new PsiExecutor(kind, peers, peerKeys, datasets, access)),
             new HeAggregateExecutor(peers, peerKeys, audit),
         ];
         RowCount = new RowCountJobProvider(access, audit, peerKeys);

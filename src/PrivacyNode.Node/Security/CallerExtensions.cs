@@ -7,7 +7,7 @@ namespace PrivacyNode.Node.Security;
 /// <summary>Who is calling, as established by the endpoint's authorizer before the handler runs.</summary>
 public static class CallerExtensions
 {
-    internal static readonly object LocalCallerKey = new();
+    private static readonly object LocalCallerKey = new();
     internal static readonly object PeerKey = new();
 
     /// <summary>The local user of this call (local endpoint, non-public methods).</summary>

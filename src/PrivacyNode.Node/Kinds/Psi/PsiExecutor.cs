@@ -18,26 +18,19 @@ namespace PrivacyNode.Node.Kinds.Psi;
 /// column, blinds the distinct keys, has the provider evaluate them, unblinds them into tags and matches
 /// them against the provider's tags. The grant's minimum result size is applied here, where the size is known.
 /// </summary>
-public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys peerKeys, DatasetStore datasets, AccessStore access) : IJobExecutor
+public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys peerKeys, DatasetStore datasets, AccessStore access) : IJobExecutor
 {
-    public const string Membership = JobKind.PsiName;
-    public const string Count = JobKind.PsiCountName;
-    public const string Payload = JobKind.PsiPayloadName;
-    public const string Sum = JobKind.PsiSumName;
-
     /// <summary>The longest a PSI call may run; the job's own deadline normally ends it first.</summary>
     private static readonly TimeSpan CallLimit = TimeSpan.FromHours(24);
 
-    public static IReadOnlyList<string> Kinds { get; } = [Membership, Count, Payload, Sum];
-
-    public string Kind => kind;
+    public string Kind => kind.Name;
 
     public string? Validate(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.OutputMode != JobKinds.OutputModeOf[Kind])
+        if (spec.OutputMode != kind.OutputMode)
         {
-            return $"A {Kind} job has output mode '{JobKinds.OutputModeOf[Kind]}'.";
+            return $"A {Kind} job has output mode '{kind.OutputMode}'.";
         }
 
         if (!PsiJobSpec.TryParse(spec, out var parsed, out var error))
@@ -255,14 +248,14 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         result.Metrics.Add(new ResultMetric { Name = "requester_rows", Value = own.Rows });
         result.Metrics.Add(new ResultMetric { Name = "requester_invalid_keys", Value = own.Invalid });
         result.Metrics.Add(new ResultMetric { Name = "requester_duplicate_keys", Value = own.Duplicates });
-        if (Kind is Count or Sum)
+        if (kind == JobKind.PsiCount || kind == JobKind.PsiSum)
         {
             return result;
         }
 
         result.Columns.Add("row");
         result.Columns.Add(spec.InputColumn);
-        if (Kind == Payload)
+        if (kind == JobKind.PsiPayload)
         {
             result.Columns.AddRange(spec.Columns.Skip(1).Select(c => spec.Peer + "." + c));
         }
@@ -289,7 +282,13 @@ public sealed class PsiExecutor(string kind, PeerClient peers, PeerAuditKeys pee
         details["kind"] = Kind;
         details["provider_set_size"] = providerSetSize.ToString(CultureInfo.InvariantCulture);
         details["intersection_size"] = intersection.ToString(CultureInfo.InvariantCulture);
-        details["revealed"] = Kind switch { Count => "intersection_size", Sum => "intersection_size,sum", Payload => "matched_rows,granted_columns", _ => "matched_rows" };
+        details["revealed"] = kind.Name switch
+        {
+            JobKind.PsiCountName => "intersection_size",
+            JobKind.PsiSumName => "intersection_size,sum",
+            JobKind.PsiPayloadName => "matched_rows,granted_columns",
+            _ => "matched_rows",
+        };
         return details;
     }
 }
