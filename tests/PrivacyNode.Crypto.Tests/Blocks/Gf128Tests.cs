@@ -63,6 +63,32 @@ public sealed class Gf128Tests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(300)]
+    public void InnerProduct_IsTheSumOfTheProducts_WithOrWithoutPclmul(int length)
+    {
+        var a = new UInt128[length];
+        var b = new UInt128[length];
+        UInt128 expected = 0;
+        var seed = new byte[32];
+        for (var i = 0; i < length; i++)
+        {
+            seed[0] = (byte)i;
+            seed[1] = (byte)(i >> 8);
+            seed[2] = (byte)length;
+            var bytes = SHA256.HashData(seed);
+            (a[i], b[i]) = (Read(bytes, 0), Read(bytes, 16));
+            expected ^= Model(a[i], b[i]);
+        }
+
+        Assert.Equal(expected, Gf128.InnerProduct(a, b));
+        Assert.Equal(expected, Gf128.InnerProductPortable(a, b));
+        Assert.Throws<ArgumentException>(() => Gf128.InnerProduct(a, new UInt128[length + 1]));
+    }
+
     [Fact]
     public void PortableCarrylessMultiply_MatchesTheSchoolbookProduct()
     {
