@@ -37,7 +37,4 @@ public static class JobKinds
 
     /// <summary>The kinds whose grants' uses are capped by Node:Access:MaxSumUses (<see cref="JobKind.WithoutDeviationProof"/>).</summary>
     public static IReadOnlyList<string> WithoutDeviationProof { get; } = [.. JobKind.All.Where(k => k.WithoutDeviationProof).Select(k => k.Name)];
-
-    /// <summary>The output modes.</summary>
-    public static IReadOnlyList<string> OutputModes => JobKind.OutputModes;
 }

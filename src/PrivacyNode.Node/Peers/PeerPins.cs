@@ -19,9 +19,11 @@ public sealed class PeerPins(PeerStore store, TimeProvider clock)
     }
 
     /// <summary>The peer whose pinned certificate is <paramref name="certificate"/>, or null.</summary>
-    public PeerRecord? Identify(X509Certificate2 certificate)
+    public PeerRecord? Identify(X509Certificate2 certificate) => Identify(CertificateFingerprint.Compute(certificate));
+
+    /// <summary>The peer whose pinned certificate has <paramref name="fingerprint"/>, or null.</summary>
+    public PeerRecord? Identify(byte[] fingerprint)
     {
-        var fingerprint = CertificateFingerprint.Compute(certificate);
         var now = clock.GetUtcNow();
         foreach (var peer in Volatile.Read(ref _peers))
         {

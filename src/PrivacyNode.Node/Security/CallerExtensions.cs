@@ -8,7 +8,7 @@ namespace PrivacyNode.Node.Security;
 public static class CallerExtensions
 {
     private static readonly object LocalCallerKey = new();
-    internal static readonly object PeerKey = new();
+    private static readonly object PeerKey = new();
 
     /// <summary>The local user of this call (local endpoint, non-public methods).</summary>
     public static LocalCaller GetLocalCaller(this ServerCallContext context) =>

@@ -21,9 +21,14 @@ public sealed class PeerAccess(PeerPins pins, AuditLog audit, PeerRefusalBudget 
         ArgumentNullException.ThrowIfNull(context);
         var certificate = context.GetHttpContext().Connection.ClientCertificate
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The peer endpoint needs a client certificate."));
-        context.UserState[FingerprintKey] = CertificateFingerprint.ToHex(CertificateFingerprint.Compute(certificate));
-        var peer = pins.Identify(certificate)
-            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "This certificate is no longer paired with this node."));
+        var fingerprint = CertificateFingerprint.Compute(certificate);
+        if (pins.Identify(fingerprint) is not { } peer)
+        {
+            // Kept for the refusal's audit record: the only name this caller has.
+            context.UserState[FingerprintKey] = CertificateFingerprint.ToHex(fingerprint);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "This certificate is no longer paired with this node."));
+        }
+
         context.SetPeer(peer);
         return ValueTask.CompletedTask;
     }
@@ -33,8 +38,7 @@ public sealed class PeerAccess(PeerPins pins, AuditLog audit, PeerRefusalBudget 
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(refusal);
-        if (context.UserState.ContainsKey(CallerExtensions.PeerKey) || !context.UserState.TryGetValue(FingerprintKey, out var value) || value is not string fingerprint
-            || !refusals.TryTake(fingerprint))
+        if (!context.UserState.TryGetValue(FingerprintKey, out var value) || value is not string fingerprint || !refusals.TryTake(fingerprint))
         {
             return;
         }

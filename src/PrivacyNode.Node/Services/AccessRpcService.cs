@@ -31,7 +31,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
         }
 
         if (terms.Dataset.Length > PeerInput.MaxName || terms.Columns.Count > PeerInput.MaxColumns || terms.Columns.Any(c => c.Length > PeerInput.MaxName)
-            || terms.JobKinds.Count > JobKinds.OutputModeOf.Count || terms.OutputModes.Count > JobKinds.OutputModes.Count)
+            || terms.JobKinds.Count > JobKinds.OutputModeOf.Count || terms.OutputModes.Count > JobKind.OutputModes.Count)
         {
             return $"Names are at most {PeerInput.MaxName} characters, and a request names at most {PeerInput.MaxColumns} columns.";
         }
@@ -41,9 +41,9 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             return $"Job kinds must be some of {string.Join(", ", JobKinds.OutputModeOf.Keys)}.";
         }
 
-        if (terms.OutputModes.Count == 0 || terms.OutputModes.Any(m => !JobKinds.OutputModes.Contains(m)))
+        if (terms.OutputModes.Count == 0 || terms.OutputModes.Any(m => !JobKind.OutputModes.Contains(m)))
         {
-            return $"Output modes must be some of {string.Join(", ", JobKinds.OutputModes)}.";
+            return $"Output modes must be some of {string.Join(", ", JobKind.OutputModes)}.";
         }
 
         if (JobKinds.CheckPairs(terms.JobKinds, terms.OutputModes) is { } mismatch)

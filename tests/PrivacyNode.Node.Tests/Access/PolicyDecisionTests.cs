@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
 
@@ -97,13 +98,13 @@ public sealed class PolicyDecisionTests
     {
         foreach (var kind in JobKinds.OutputModeOf.Keys)
         {
-            foreach (var mode in JobKinds.OutputModes)
+            foreach (var mode in JobKind.OutputModes)
             {
                 var grant = Grant();
                 grant.Terms.JobKinds.Clear();
                 grant.Terms.JobKinds.AddRange(JobKinds.OutputModeOf.Keys);
                 grant.Terms.OutputModes.Clear();
-                grant.Terms.OutputModes.AddRange(JobKinds.OutputModes);
+                grant.Terms.OutputModes.AddRange(JobKind.OutputModes);
                 var decision = PolicyDecision.Decide(grant, Sharing.Conditional, new JobAsk("insurer", "grt-1", kind, "claims", ["id_number"], mode, "fraud-check", 5000), 0, Now);
 
                 Assert.True(decision.Allowed == (mode == JobKinds.OutputModeOf[kind]), $"{kind} × {mode}: {decision.Message}");
