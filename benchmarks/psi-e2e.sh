@@ -4,11 +4,13 @@
 # given as $2) RUNS times (default 1) and prints, per run, wall time, the gRPC message bytes each way (as
 # the requester counted them) and each node's peak RSS. "wall" runs from submit to the end of `job watch`
 # (two CLI starts included); "job" is the job's own run time at the requester, from start to end.
-# For psi and psi-count the first run builds the provider's tag cache; later runs are the online phase alone.
+# For psi and psi-count on an ECDH suite the first run builds the provider's tag cache; later runs are the online phase alone.
+# SUITE names the PSI suite (rr22, ristretto255-sha512, sm2-sm3); unset, the job takes the default for its kind and size.
 #
 #   bash benchmarks/psi-e2e.sh 65536                      # 2^16 per side
 #   bash benchmarks/psi-e2e.sh 1048576 psi                # 2^20 per side
 #   RUNS=2 bash benchmarks/psi-e2e.sh 1024 psi 16777216   # unbalanced: 2^10 against 2^24, cold then warm
+#   SUITE=ristretto255-sha512 bash benchmarks/psi-e2e.sh 1048576   # 2^20 per side on ECDH
 #
 # PRIVACYNODE_CLI may name an already built privacynode executable.
 set -euo pipefail
@@ -56,6 +58,7 @@ columns=id_number
 extra=()
 [ "$kind" = psi-payload ] && columns=id_number,amount
 [ "$kind" = psi-sum ] && columns=id_number,amount && extra=(--value-range 0:9972)
+[ -n "${SUITE:-}" ] && extra+=(--suite "$SUITE")
 
 peak() { grep VmHWM "/proc/$(pgrep -P "$1" -f privacynode-node)/status" | awk '{printf "%.0f MiB", $2 / 1024}'; }
 for run in $(seq "$runs"); do
@@ -74,6 +77,7 @@ import datetime, json, sys
 job = json.load(sys.stdin)
 at = lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
 print("%.2f s" % (at(job["finishedAt"]) - at(job["startedAt"])).total_seconds())')
-  echo "run=$run kind=$kind items=$items provider_items=$provider_items wall=$(python3 -c "print(f'{$ended - $began:.2f} s')") job=$job_time $metrics"
+  suite=$(pn job show "$job" --json --data-dir "$work/insurer" --token-file "$work/analyst.token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"].get("psiSuite", "-"))')
+  echo "run=$run kind=$kind suite=$suite items=$items provider_items=$provider_items wall=$(python3 -c "print(f'{$ended - $began:.2f} s')") job=$job_time $metrics"
   echo "peak RSS: insurer (requester) $(peak "${pids[0]}"), bureau (provider) $(peak "${pids[1]}")"
 done

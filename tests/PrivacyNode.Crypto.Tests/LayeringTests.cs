@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace PrivacyNode.Crypto.Tests;
 
 /// <summary>
-/// Layers inside PrivacyNode.Crypto point one way: Arithmetic → Rlwe → Bfv → Multiparty → Aggregate, and the groups (Ristretto, Sm2) → Psi.
+/// Layers inside PrivacyNode.Crypto point one way: Arithmetic → Rlwe → Bfv → Multiparty → Aggregate, the groups (Ristretto, Sm2) → Psi, and
+/// Blocks, Ristretto → Vole → Psi.
 /// Checked on the sources: no file of a layer names a namespace above it.
 /// </summary>
 public sealed partial class LayeringTests
@@ -14,7 +15,9 @@ public sealed partial class LayeringTests
         { "Rlwe", ["Bfv", "Multiparty", "Psi", "Aggregate", "Ristretto", "Sm2"] },
         { "Bfv", ["Multiparty", "Psi", "Aggregate", "Ristretto", "Sm2"] },
         { "Multiparty", ["Psi", "Aggregate", "Ristretto", "Sm2"] },
-        { "Ristretto", ["Psi", "Aggregate", "Multiparty", "Sm2", "Rlwe", "Bfv", "Arithmetic"] },
+        { "Ristretto", ["Psi", "Aggregate", "Multiparty", "Sm2", "Rlwe", "Bfv", "Arithmetic", "Vole"] },
+        { "Vole", ["Psi", "Aggregate", "Multiparty", "Sm2", "Rlwe", "Bfv", "Arithmetic"] },
+        { "Blocks", ["Psi", "Aggregate", "Multiparty", "Sm2", "Rlwe", "Bfv", "Arithmetic", "Ristretto", "Vole"] },
         { "Sm2", ["Psi", "Aggregate", "Multiparty", "Ristretto", "Rlwe", "Bfv", "Arithmetic"] },
     };
 

@@ -79,9 +79,10 @@ internal static class AccessCommands
         var narrowKinds = new Option<string?>("--kinds") { Description = "Grant only these job kinds (default: as asked)." };
         var narrowOutputs = new Option<string?>("--outputs") { Description = "Grant only these output modes (default: as asked)." };
         var narrowTo = new Option<string?>("--to") { Description = "End the grant earlier than asked (yyyy-MM-dd)." };
+        var psiSuites = new Option<string?>("--psi-suites") { Description = "Allow PSI jobs only on these suites, e.g. sm2-sm3 where SM algorithms are mandated (default: any)." };
         var approve = new Command("approve", "Approve a received request, creating a grant (possibly narrower). Admin.")
         {
-            approveId, fromPeer, maxUses, minSet, minResult, providerResponsible, narrowColumns, narrowKinds, narrowOutputs, narrowTo,
+            approveId, fromPeer, maxUses, minSet, minResult, providerResponsible, narrowColumns, narrowKinds, narrowOutputs, narrowTo, psiSuites,
         };
         context.SetAction(approve, async (parse, node, output, cancellationToken) =>
         {
@@ -103,6 +104,7 @@ internal static class AccessCommands
                 MinRequesterSetSize = parse.GetValue(minSet),
                 MinResultSize = parse.GetValue(minResult),
                 ProviderResponsible = parse.GetValue(providerResponsible)!,
+                PsiSuites = { Text.List(parse.GetValue(psiSuites)) },
             }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {

@@ -30,7 +30,7 @@ internal static class JobCommands
         var input = new Option<string?>("--input") { Description = "PSI kinds: this node's dataset and key column to match, as dataset:column." };
         var suite = new Option<string?>("--suite")
         {
-            Description = "PSI kinds: the cryptographic suite, ristretto255-sha512 (the default) or sm2-sm3 (national standard: SM2, SM3, SM4-GCM; slower).",
+            Description = "PSI kinds: the cryptographic suite: rr22 (VOLE-based, fastest on large sets; psi and psi-payload), ristretto255-sha512 or sm2-sm3 (national standard: SM2, SM3, SM4-GCM; slower). Default: rr22 for psi and psi-payload from 4096 keys, ristretto255-sha512 otherwise.",
         };
         var valueRange = new Option<string?>("--value-range")
         {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace PrivacyNode.Crypto.Psi;
 
 /// <summary>
@@ -16,12 +14,9 @@ public sealed class PsiRequesterSession : IDisposable
 {
     private readonly PsiRequester _requester;
     private readonly IReadOnlyList<byte[]> _keys;
-    private readonly TagIndex _tags;
-    private readonly byte[] _payloadKeys;
-    private readonly SortedDictionary<int, byte[]> _matches = [];
+    private readonly TagMatches _matches;
     private int _blinded;
     private int _evaluated;
-    private long _providerTags;
 
     /// <summary>A session over <paramref name="keys"/> (normalized key bytes, one per distinct key) in <paramref name="suite"/>.</summary>
     /// <param name="suite">The suite of the job.</param>
@@ -33,8 +28,7 @@ public sealed class PsiRequesterSession : IDisposable
         ArgumentNullException.ThrowIfNull(keys);
         _requester = new PsiRequester(suite);
         _keys = keys;
-        _tags = new TagIndex(keys.Count);
-        _payloadKeys = withPayloads ? new byte[keys.Count * Oprf.PayloadKeySize] : [];
+        _matches = new TagMatches(keys.Count, suite.Open, withPayloads);
     }
 
     /// <summary>The suite of the job.</summary>
@@ -78,17 +72,17 @@ public sealed class PsiRequesterSession : IDisposable
 
         var tags = PsiParallel.Map(count, Oprf.TagSize, (from, length) => _requester.Finalize(
             evaluated.Span.Slice(from * size, length * size),
-            _payloadKeys.Length == 0 ? default : _payloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize)), cancellationToken);
+            _matches.PayloadKeys.Length == 0 ? default : _matches.PayloadKeys.AsSpan((offset + from) * Oprf.PayloadKeySize, length * Oprf.PayloadKeySize)), cancellationToken);
         for (var i = 0; i < count; i++)
         {
-            _tags.Add(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize), offset + i);
+            _matches.Add(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize), offset + i);
         }
 
         Volatile.Write(ref _evaluated, offset + count);
     }
 
     /// <summary>Whether <paramref name="tag"/> is the tag of one of this session's keys, and which.</summary>
-    public bool TryMatch(ReadOnlySpan<byte> tag, out int index) => _tags.TryGet(tag, out index);
+    public bool TryMatch(ReadOnlySpan<byte> tag, out int index) => _matches.TryMatch(tag, out index);
 
     /// <summary>
     /// Matches one message of the provider's tags; with payloads, opens the sealed row of each match (<paramref name="sealedRows"/>
@@ -97,47 +91,25 @@ public sealed class PsiRequesterSession : IDisposable
     /// <exception cref="PsiProtocolException">Tags before every evaluation arrived, not whole tags, rows missing, or a row that does not open.</exception>
     public void AcceptProviderTags(ReadOnlySpan<byte> tags, IReadOnlyList<ReadOnlyMemory<byte>> sealedRows)
     {
-        ArgumentNullException.ThrowIfNull(sealedRows);
-        var count = tags.Length / Oprf.TagSize;
-        var withPayloads = _payloadKeys.Length > 0;
         if (_evaluated != _keys.Count)
         {
             throw new PsiProtocolException($"The provider sent its tags after {_evaluated} of {_keys.Count} evaluations.");
         }
 
-        if (tags.Length % Oprf.TagSize != 0 || (withPayloads ? sealedRows.Count != count : sealedRows.Count != 0))
-        {
-            throw new PsiProtocolException("A tags message holds whole tags and, for psi-payload, one sealed row per tag.");
-        }
-
-        _providerTags += count;
-        for (var i = 0; i < count; i++)
-        {
-            var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
-            if (_tags.TryGet(tag, out var index))
-            {
-                _matches[index] = withPayloads ? Suite.Open(_payloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, sealedRows[i].Span) : [];
-            }
-        }
+        _matches.Accept(tags, sealedRows);
     }
 
     /// <summary>
     /// Ends the matching: the matched keys' indexes in order, each with its opened row (empty without payloads). Zeroes the payload keys.
     /// </summary>
     /// <exception cref="PsiProtocolException">The provider sent another number of tags than the <paramref name="announced"/> size of its set.</exception>
-    public IReadOnlyDictionary<int, byte[]> Finish(ulong announced)
-    {
-        CryptographicOperations.ZeroMemory(_payloadKeys);
-        return _providerTags == (long)announced
-            ? _matches
-            : throw new PsiProtocolException($"The provider announced {announced} keys but sent {_providerTags} tags.");
-    }
+    public IReadOnlyDictionary<int, byte[]> Finish(ulong announced) => _matches.Finish(announced);
 
     /// <summary>Zeroes the blinding scalars and the payload keys.</summary>
     public void Dispose()
     {
         _requester.Dispose();
-        CryptographicOperations.ZeroMemory(_payloadKeys);
+        _matches.Dispose();
     }
 
     private List<byte[]> Slice(int start, int count)

@@ -20,6 +20,7 @@ public enum DenyReason
     ColumnNotGranted,
     PurposeMismatch,
     RequesterSetTooSmall,
+    SuiteNotGranted,
     ResultBelowMinimum,
 }
 
@@ -37,7 +38,7 @@ public sealed record Decision(DenyReason? Reason, string Message)
 }
 
 /// <summary>What a requester asks the provider to run, as the policy sees it.</summary>
-public sealed record JobAsk(string Peer, string GrantId, string Kind, string Dataset, IReadOnlyList<string> Columns, string OutputMode, string PurposeCode, long RequesterSetSize);
+public sealed record JobAsk(string Peer, string GrantId, string Kind, string Dataset, IReadOnlyList<string> Columns, string OutputMode, string PurposeCode, long RequesterSetSize, string Suite = "");
 
 /// <summary>
 /// The provider's decision for every job: a pure function of the grant, the dataset's current sharing
@@ -132,6 +133,13 @@ public static class PolicyDecision
         if (JobKinds.WithRequesterSet.Contains(ask.Kind) && ask.RequesterSetSize < minimumSet)
         {
             return Decision.Deny(DenyReason.RequesterSetTooSmall, $"Grant '{grant.Id}' needs a requester set of at least {minimumSet} keys; this job has {ask.RequesterSetSize}.");
+        }
+
+        // A PSI job always names its suite by the time it is admitted; an older requester's empty name meant ristretto255-sha512.
+        var suite = ask.Suite.Length > 0 ? ask.Suite : Crypto.Psi.PsiSuite.Ristretto255.Name;
+        if (JobKinds.WithRequesterSet.Contains(ask.Kind) && grant.PsiSuites.Count > 0 && !grant.PsiSuites.Contains(suite))
+        {
+            return Decision.Deny(DenyReason.SuiteNotGranted, $"Grant '{grant.Id}' allows the PSI suites {string.Join(", ", grant.PsiSuites)}; this job runs on '{suite}'.");
         }
 
         return Decision.Allow;

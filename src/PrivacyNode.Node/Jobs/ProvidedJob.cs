@@ -44,7 +44,7 @@ internal sealed class ProvidedJob
         PeerInput.Check(admission);
         await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, AuditFormat.JobSubject(admission.JobId), cancellationToken);
         var spec = admission.Spec;
-        var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize);
+        var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize, spec.PsiSuite);
         var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
         return decision.Allowed ? new ProvidedJob(peer, admission, grant!, dataset!, audit) : throw PeerRefusal.ToException(decision, record);
     }

@@ -7,6 +7,7 @@ using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
+using PrivacyNode.Node.Kinds.Psi;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
 
@@ -228,6 +229,11 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
                 $"A grant for {string.Join(" or ", JobKinds.WithoutDeviationProof)} allows at most {options.MaxSumUses} uses here (Node:Access:MaxSumUses): a requester running modified software can learn one chosen value per use (SECURITY.md)."));
         }
 
+        if (request.PsiSuites.FirstOrDefault(s => !PsiJobSpec.SuiteNames.Contains(s)) is { } unknown)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown PSI suite '{unknown}'; the suites are {string.Join(", ", PsiJobSpec.SuiteNames)}."));
+        }
+
         if (string.IsNullOrWhiteSpace(request.ProviderResponsible))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "The provider's responsible person is required."));
@@ -245,6 +251,7 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             MinResultSize = request.MinResultSize,
             RequesterResponsible = received.RequesterResponsible,
             ProviderResponsible = request.ProviderResponsible,
+            PsiSuites = { request.PsiSuites.Distinct() },
         };
         return new ApproveRequestResponse { Grant = await Mapped(() => store.ApproveAsync(request.Peer, request.RequestId, grant, context.GetLocalCaller().Actor, context.CancellationToken)) };
     }

@@ -28,6 +28,9 @@ public sealed class PolicyDecisionTests
         { "column not granted", DenyReason.ColumnNotGranted },
         { "purpose differs", DenyReason.PurposeMismatch },
         { "requester set too small", DenyReason.RequesterSetTooSmall },
+        { "suite allowed", null },
+        { "suite not granted", DenyReason.SuiteNotGranted },
+        { "no suite named, ristretto255 not granted", DenyReason.SuiteNotGranted },
     };
 
     [Theory]
@@ -56,6 +59,9 @@ public sealed class PolicyDecisionTests
             case "column not granted": ask = ask with { Columns = ["id_number", "diagnosis"] }; break;
             case "purpose differs": ask = ask with { PurposeCode = "marketing" }; break;
             case "requester set too small": ask = ask with { RequesterSetSize = 999 }; break;
+            case "suite allowed": grant.PsiSuites.Add("sm2-sm3"); ask = ask with { Suite = "sm2-sm3" }; break;
+            case "suite not granted": grant.PsiSuites.Add("sm2-sm3"); ask = ask with { Suite = "rr22" }; break;
+            case "no suite named, ristretto255 not granted": grant.PsiSuites.Add("rr22"); break;
         }
 
         var decision = PolicyDecision.Decide(grant, sharing, ask, uses, now);

@@ -38,8 +38,12 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             return error;
         }
 
-        // The stored spec names the suite that runs, not the default it was asked for by.
-        spec.PsiSuite = parsed.Suite.Name;
+        // A named suite is stored by its canonical name; an empty one is chosen when the job runs, from the size of this node's set.
+        if (spec.PsiSuite.Length > 0)
+        {
+            spec.PsiSuite = parsed.SuiteName;
+        }
+
         return string.IsNullOrEmpty(spec.InputDataset) || string.IsNullOrEmpty(spec.InputColumn)
             ? $"A {Kind} job needs this node's input dataset and key column (--input dataset:column)."
             : null;
@@ -64,9 +68,21 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             throw new JobFailedException("input-dataset-unreadable", ex.Message);
         }
 
+        if (spec.PsiSuite.Length == 0)
+        {
+            // The default for this set's size, unless the grant rules it out: then the first suite the grant allows.
+            var fitting = PsiJobSpec.DefaultSuite(kind, own.Entries.Count);
+            spec.PsiSuite = grant.PsiSuites.Count == 0 || grant.PsiSuites.Contains(fitting) ? fitting : grant.PsiSuites[0];
+        }
+
         if (!PsiJobSpec.TryParse(spec, out var job, out var invalid))
         {
             throw new JobFailedException("invalid-spec", invalid);
+        }
+
+        if (job.Vole)
+        {
+            return await RunVoleAsync(run, job, own, grant, cancellationToken);
         }
 
         using var session = new PsiRequesterSession(job.Suite, [.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads);
@@ -111,7 +127,59 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             return await SumAsync(run, call, own, session, job.Range, accepted, grant, cancellationToken);
         }
 
-        // Match the provider's tags; open the sealed rows of matches.
+        return await MatchAsync(run, call, session.AcceptProviderTags, session.Finish, accepted.ProviderSetSize, own, grant, job, cancellationToken);
+    }
+
+    /// <summary>
+    /// rr22 (docs/protocols/psi-vole.md): the keys are encoded while the provider admits the job; then the start, and per VOLE chunk
+    /// the provider's message in and the masked OKVS out; then the provider's tags are matched.
+    /// </summary>
+    private async Task<JobOutcome> RunVoleAsync(JobRun run, PsiJobSpec job, KeyedRows own, Grant grant, CancellationToken cancellationToken)
+    {
+        var spec = run.Job.Spec;
+        using var call = new PsiCall(
+            spec.Peer, await peers.StartDuplexAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Psi(options), CallLimit, cancellationToken), m => m.MessageCase);
+        var encoding = Task.Run(() => new VolePsiRequester([.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads, cancellationToken), cancellationToken);
+        try
+        {
+            await call.SendAsync(new PsiRequest
+            {
+                Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = own.Entries.Count, RequesterReceipt = run.StartReceipt },
+            }, cancellationToken);
+            await run.ReportAsync(0.03, "encoding the keys while the provider admits the job");
+            var accepted = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
+            var session = await encoding;
+            await run.ReportAsync(0.1, "running the VOLE");
+            await VoleParts.SendAsync(session.Start(accepted.BaseOt.Span), part => call.SendAsync(new PsiRequest { VoleStart = part }, cancellationToken));
+            foreach (var chunk in session.Parameters.Chunks)
+            {
+                var message = await VoleParts.ReceiveAsync(chunk.MessageSize, "VOLE chunk", async () => (await call.ReceiveAsync(PsiResponse.MessageOneofCase.VoleChunk, cancellationToken)).VoleChunk);
+                await VoleParts.SendAsync(session.Mask(message, cancellationToken), part => call.SendAsync(new PsiRequest { VoleMasked = part }, cancellationToken));
+                await run.ReportAsync(0.1 + (0.6 * (chunk.Index + 1) / session.Parameters.Chunks.Count), "running the VOLE");
+            }
+
+            await call.CompleteAsync();
+            return await MatchAsync(run, call, session.AcceptProviderTags, session.Finish, accepted.ProviderSetSize, own, grant, job, cancellationToken);
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw PeerRefusal.ToJobFailure(ex);
+        }
+        catch (PsiProtocolException ex)
+        {
+            throw new JobFailedException("peer-protocol-error", $"The provider sent a malformed PSI message: {ex.Message}");
+        }
+        finally
+        {
+            // Disposed here whether the exchange ended or failed, the encoding having finished or not.
+            (await encoding.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default))?.Dispose();
+        }
+    }
+
+    /// <summary>The provider's tags matched (and sealed rows opened) until its done; the grant's minimum result size applied; the result.</summary>
+    private async Task<JobOutcome> MatchAsync(JobRun run, PsiCall call, TagsAcceptor accept, Func<ulong, IReadOnlyDictionary<int, byte[]>> finish, ulong providerSetSize, KeyedRows own, Grant grant, PsiJobSpec job, CancellationToken cancellationToken)
+    {
+        var spec = run.Job.Spec;
         await run.ReportAsync(0.85, "matching the provider's tags");
         PsiDone done;
         while (true)
@@ -128,10 +196,10 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
                 throw new PsiProtocolException($"Expected tags, got {message.MessageCase}.");
             }
 
-            session.AcceptProviderTags(message.Tags.Tags.Span, [.. message.Tags.SealedPayloads.Select(row => row.Memory)]);
+            accept(message.Tags.Tags.Span, [.. message.Tags.SealedPayloads.Select(row => row.Memory)]);
         }
 
-        var matches = new SortedDictionary<int, string[]>(session.Finish(accepted.ProviderSetSize)
+        var matches = new SortedDictionary<int, string[]>(finish(providerSetSize)
             .ToDictionary(m => m.Key, m => job.WithPayloads ? PaddedPayload.Unpad(m.Value).Values.ToArray() : []));
         await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var check = PolicyDecision.CheckResult(grant, matches.Count);
@@ -140,15 +208,18 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
         }
 
-        var result = Result(spec, own, matches, matches.Count, accepted.ProviderSetSize);
+        var result = Result(spec, own, matches, matches.Count, providerSetSize);
         result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
         result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
-        var details = AuditDetails(own, matches.Count, accepted.ProviderSetSize);
-        details["suite"] = session.Suite.Name;
+        var details = AuditDetails(own, matches.Count, providerSetSize);
+        details["suite"] = job.SuiteName;
         details["bytes_sent"] = call.BytesSent.ToString(CultureInfo.InvariantCulture);
         details["bytes_received"] = call.BytesReceived.ToString(CultureInfo.InvariantCulture);
         return new JobOutcome(result, done.ProviderReceipt, details);
     }
+
+    /// <summary>Matches one message of the provider's tags (and opens the sealed rows of matches).</summary>
+    private delegate void TagsAcceptor(ReadOnlySpan<byte> tags, IReadOnlyList<ReadOnlyMemory<byte>> sealedRows);
 
     /// <summary>
     /// psi-sum after the evaluations (docs/protocols/psi-sum.md): selects the matched entries of each block of the

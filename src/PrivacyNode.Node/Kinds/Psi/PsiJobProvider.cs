@@ -53,12 +53,17 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         }
 
         var (suite, isSum, withPayloads, range) = (asked.Suite, asked.IsSum, asked.WithPayloads, asked.Range);
+        if (asked.Vole && admission.RequesterSetSize > VolePsi.MaxRequesterKeys)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"The {VolePsi.SuiteName} suite takes at most {VolePsi.MaxRequesterKeys} requester keys."));
+        }
+
         var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, cancellationToken);
         KeyedRows? own = null;
         CachedTags? cached = null;
         try
         {
-            if (asked.Kind == JobKind.Psi && ProviderTagCache.Covers(job.Dataset.Source))
+            if (asked.Kind == JobKind.Psi && !asked.Vole && ProviderTagCache.Covers(job.Dataset.Source))
             {
                 cached = await tagCache.GetAsync(job.Dataset, asked.KeyColumn, suite, cancellationToken);
             }
@@ -88,27 +93,37 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
             };
         }
 
+        using var vole = asked.Vole ? new VolePsiProvider((long)admission.RequesterSetSize) : null;
+        accepted.BaseOt = vole is null ? ByteString.Empty : ByteString.CopyFrom(vole.BaseOtMessage);
         await responses.WriteAsync(new PsiResponse { Accepted = accepted }, cancellationToken);
-        using var provider = cached?.CreateProvider() ?? new PsiProvider(suite);
+        using var provider = vole is null ? cached?.CreateProvider() ?? new PsiProvider(suite) : null;
         PsiSumAnswer? answer = null;
         try
         {
-            await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, asked.Shuffled, cancellationToken);
-            if (sum is not null)
+            if (vole is not null)
             {
-                answer = await SumExchangeAsync(requests, responses, provider, own!, values!, sum, job.Grant, cancellationToken);
+                await VoleAsync(requests, responses, vole, cancellationToken);
+                await SendTagsAsync(responses, (keys, tags, payloadKeys) => vole.Tag(keys, tags, payloadKeys, cancellationToken), VolePsiProvider.Seal, own!, withPayloads, cancellationToken);
             }
             else
             {
-                await (cached is not null
-                    ? SendCachedTagsAsync(responses, cached, cancellationToken)
-                    : SendTagsAsync(responses, provider, own!, withPayloads, cancellationToken));
+                await EvaluateAsync(requests, responses, provider!, admission.RequesterSetSize, asked.Shuffled, cancellationToken);
+                if (sum is not null)
+                {
+                    answer = await SumExchangeAsync(requests, responses, provider!, own!, values!, sum, job.Grant, cancellationToken);
+                }
+                else
+                {
+                    await (cached is not null
+                        ? SendCachedTagsAsync(responses, cached, cancellationToken)
+                        : SendTagsAsync(responses, provider!.Tag, provider!.Suite.Seal, own!, withPayloads, cancellationToken));
+                }
             }
         }
         catch (Exception ex) when (ex is PsiProtocolException or RpcException or OperationCanceledException or IOException)
         {
             var malformed = ex is PsiProtocolException ? new RpcException(new Status(StatusCode.InvalidArgument, ex.Message)) : null;
-            await job.BrokenOffAsync(malformed ?? ex, new Dictionary<string, string> { ["suite"] = suite.Name });
+            await job.BrokenOffAsync(malformed ?? ex, new Dictionary<string, string> { ["suite"] = asked.SuiteName });
             if (malformed is not null)
             {
                 throw malformed;
@@ -134,7 +149,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
             await responses.WriteAsync(new PsiResponse { SumAnswer = answer }, cancellationToken);
         }
 
-        details["suite"] = suite.Name;
+        details["suite"] = asked.SuiteName;
         details["oprf_key"] = cached is null ? "fresh" : $"cached:{cached.KeyId}";
         if (cached is not null)
         {
@@ -260,8 +275,35 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         }
     }
 
+    /// <summary>
+    /// rr22 (docs/protocols/psi-vole.md): the requester's start, then per VOLE chunk this node's message out and the requester's
+    /// masked OKVS back.
+    /// </summary>
+    private static async Task VoleAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, VolePsiProvider vole, CancellationToken cancellationToken)
+    {
+        vole.Start(await VoleParts.ReceiveAsync(VolePsi.StartSize(vole.Parameters), "VOLE start", () => NextPartAsync(PsiRequest.MessageOneofCase.VoleStart)));
+        foreach (var chunk in vole.Parameters.Chunks)
+        {
+            await VoleParts.SendAsync(vole.NextChunk(cancellationToken)!, part => responses.WriteAsync(new PsiResponse { VoleChunk = part }, cancellationToken));
+            vole.AcceptMasked(await VoleParts.ReceiveAsync(chunk.Size * 16, "masked OKVS", () => NextPartAsync(PsiRequest.MessageOneofCase.VoleMasked)), cancellationToken);
+        }
+
+        async Task<PsiVoleData> NextPartAsync(PsiRequest.MessageOneofCase expected)
+        {
+            var message = await NextAsync(requests, m => m.MessageCase, expected, cancellationToken)
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"The call ended before the {expected}."));
+            return expected == PsiRequest.MessageOneofCase.VoleStart ? message.VoleStart : message.VoleMasked;
+        }
+    }
+
+    /// <summary>Computes the tags (and, when the last span is not empty, the payload keys) of a batch of keys.</summary>
+    private delegate void Tagger(IReadOnlyList<byte[]> keys, Span<byte> tags, Span<byte> payloadKeys);
+
+    /// <summary>Seals a row under a payload key, bound to its tag.</summary>
+    private delegate byte[] Sealer(ReadOnlySpan<byte> payloadKey, ReadOnlySpan<byte> matchTag, ReadOnlySpan<byte> plaintext);
+
     /// <summary>The tags of the provider's own keys, in a random order; for psi-payload each with its sealed row, all rows padded to one length.</summary>
-    private static async Task SendTagsAsync(IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, KeyedRows own, bool withPayloads, CancellationToken cancellationToken)
+    private static async Task SendTagsAsync(IAsyncStreamWriter<PsiResponse> responses, Tagger tag, Sealer seal, KeyedRows own, bool withPayloads, CancellationToken cancellationToken)
     {
         var order = Enumerable.Range(0, own.Entries.Count).Select(i => BitConverter.GetBytes(i)).SelectMany(b => b).ToArray();
         PsiProvider.Shuffle(order, sizeof(int));
@@ -279,10 +321,10 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
                 var entries = Enumerable.Range(from, count).Select(k => own.Entries[indexes[k]]).ToList();
                 var chunk = new byte[count * Oprf.TagSize];
                 var keys = withPayloads ? new byte[count * Oprf.PayloadKeySize] : [];
-                provider.Tag(entries.Select(e => e.KeyBytes).ToList(), chunk, keys);
+                tag(entries.Select(e => e.KeyBytes).ToList(), chunk, keys);
                 for (var k = 0; withPayloads && k < count; k++)
                 {
-                    sealedRows[from + k] = provider.Suite.Seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize),
+                    sealedRows[from + k] = seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize),
                         PaddedPayload.Pad(RowOf(entries[k]), padTo));
                 }
 

@@ -10,14 +10,24 @@ namespace PrivacyNode.Node.Kinds.Psi;
 /// submit (and again from the stored spec when it runs) and by the provider at admission.
 /// </summary>
 /// <param name="Kind">The kind.</param>
-/// <param name="Suite">The suite the job runs on.</param>
+/// <param name="Suite">The group suite of an ECDH job; for an rr22 job, ristretto255's, whose AEAD seals psi-payload rows.</param>
+/// <param name="Vole">Whether the job runs on the VOLE-based suite (rr22, docs/protocols/psi-vole.md).</param>
 /// <param name="KeyColumn">The provider's key column.</param>
 /// <param name="ProviderColumns">The provider's other columns: the granted columns returned (psi-payload) or the value column (psi-sum).</param>
 /// <param name="Range">The declared range of the values (psi-sum only; empty otherwise).</param>
-public sealed record PsiJobSpec(JobKind Kind, PsiSuite Suite, string KeyColumn, IReadOnlyList<string> ProviderColumns, ValueRange Range)
+public sealed record PsiJobSpec(JobKind Kind, PsiSuite Suite, bool Vole, string KeyColumn, IReadOnlyList<string> ProviderColumns, ValueRange Range)
 {
     /// <summary>The kinds this spec describes.</summary>
     public static IReadOnlyList<JobKind> Kinds { get; } = [JobKind.Psi, JobKind.PsiCount, JobKind.PsiPayload, JobKind.PsiSum];
+
+    /// <summary>The fewest requester keys for which a job that names no suite runs on rr22 (below, ECDH needs less work in all).</summary>
+    public const int VoleFromKeys = 4096;
+
+    /// <summary>Every suite's name, the VOLE suite first.</summary>
+    public static IReadOnlyList<string> SuiteNames { get; } = [VolePsi.SuiteName, .. PsiSuite.All.Select(s => s.Name)];
+
+    /// <summary>The name of the suite the job runs on.</summary>
+    public string SuiteName => Vole ? VolePsi.SuiteName : Suite.Name;
 
     /// <summary>Whether the provider's tags come with sealed rows (psi-payload).</summary>
     public bool WithPayloads => Kind == JobKind.PsiPayload;
@@ -27,6 +37,13 @@ public sealed record PsiJobSpec(JobKind Kind, PsiSuite Suite, string KeyColumn, 
 
     /// <summary>Whether the provider returns the evaluations shuffled, so the requester learns no per-key match (psi-count, psi-sum).</summary>
     public bool Shuffled => Kind == JobKind.PsiCount || Kind == JobKind.PsiSum;
+
+    /// <summary>
+    /// The suite of a job that names none: rr22 for psi and psi-payload from <see cref="VoleFromKeys"/> requester keys (it reveals
+    /// membership to the requester, so psi-count and psi-sum keep ECDH), ristretto255-sha512 otherwise.
+    /// </summary>
+    public static string DefaultSuite(JobKind kind, int requesterKeys) =>
+        VoleRuns(kind) && requesterKeys >= VoleFromKeys ? VolePsi.SuiteName : PsiSuite.Ristretto255.Name;
 
     /// <summary>Reads what both sides agree on; the requester's own input (dataset and column) is checked by its executor.</summary>
     public static bool TryParse(JobSpec spec, out PsiJobSpec parsed, out string error)
@@ -49,13 +66,22 @@ public sealed record PsiJobSpec(JobKind Kind, PsiSuite Suite, string KeyColumn, 
             return false;
         }
 
-        if (PsiSuite.Find(spec.PsiSuite) is not { } suite)
+        var vole = spec.PsiSuite == VolePsi.SuiteName;
+        if ((vole ? PsiSuite.Ristretto255 : PsiSuite.Find(spec.PsiSuite)) is not { } suite)
         {
-            error = $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {PsiSuite.Names}.";
+            error = $"Unknown PSI suite '{spec.PsiSuite}'; the suites are {string.Join(", ", SuiteNames)}.";
             return false;
         }
 
-        parsed = new PsiJobSpec(kind!, suite, spec.Columns[0], [.. spec.Columns.Skip(1)], range);
+        if (vole && !VoleRuns(kind!))
+        {
+            error = $"The {VolePsi.SuiteName} suite runs psi and psi-payload; a {kind} job runs on an ECDH suite ({PsiSuite.Names}), which hides membership from the requester.";
+            return false;
+        }
+
+        parsed = new PsiJobSpec(kind!, suite, vole, spec.Columns[0], [.. spec.Columns.Skip(1)], range);
         return true;
     }
+
+    private static bool VoleRuns(JobKind kind) => kind == JobKind.Psi || kind == JobKind.PsiPayload;
 }

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+
+namespace PrivacyNode.Crypto.Psi;
+
+/// <summary>
+/// The requester's side of the last step of every PSI suite: its own match tags (each with its key's index) and payload keys, the
+/// provider's tags matched against them, the sealed rows of matches opened, and the provider's tags counted against its announced size.
+/// </summary>
+internal sealed class TagMatches(int keyCount, Func<ReadOnlySpan<byte>, ReadOnlySpan<byte>, ReadOnlySpan<byte>, byte[]> open, bool withPayloads) : IDisposable
+{
+    private readonly TagIndex _tags = new(keyCount);
+    private readonly SortedDictionary<int, byte[]> _matches = [];
+    private long _providerTags;
+
+    /// <summary>The payload keys, <see cref="Oprf.PayloadKeySize"/> bytes per key in key order (empty without payloads).</summary>
+    public byte[] PayloadKeys { get; } = withPayloads ? new byte[keyCount * Oprf.PayloadKeySize] : [];
+
+    /// <summary>How many of the provider's tags matched so far.</summary>
+    public int Count => _matches.Count;
+
+    /// <summary>Records the tag of key <paramref name="index"/>.</summary>
+    public void Add(ReadOnlySpan<byte> tag, int index) => _tags.Add(tag, index);
+
+    /// <summary>Whether <paramref name="tag"/> is the tag of one of the keys, and which.</summary>
+    public bool TryMatch(ReadOnlySpan<byte> tag, out int index) => _tags.TryGet(tag, out index);
+
+    /// <summary>Matches one message of the provider's tags; with payloads, opens the sealed row of each match (one per tag).</summary>
+    /// <exception cref="PsiProtocolException">Not whole tags, rows missing, or a row that does not open.</exception>
+    public void Accept(ReadOnlySpan<byte> tags, IReadOnlyList<ReadOnlyMemory<byte>> sealedRows)
+    {
+        ArgumentNullException.ThrowIfNull(sealedRows);
+        var count = tags.Length / Oprf.TagSize;
+        if (tags.Length % Oprf.TagSize != 0 || (withPayloads ? sealedRows.Count != count : sealedRows.Count != 0))
+        {
+            throw new PsiProtocolException("A tags message holds whole tags and, for psi-payload, one sealed row per tag.");
+        }
+
+        _providerTags += count;
+        for (var i = 0; i < count; i++)
+        {
+            var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
+            if (_tags.TryGet(tag, out var index))
+            {
+                _matches[index] = withPayloads ? open(PayloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, sealedRows[i].Span) : [];
+            }
+        }
+    }
+
+    /// <summary>The matched keys' indexes in order, each with its opened row (empty without payloads). Zeroes the payload keys.</summary>
+    /// <exception cref="PsiProtocolException">The provider sent another number of tags than the <paramref name="announced"/> size of its set.</exception>
+    public IReadOnlyDictionary<int, byte[]> Finish(ulong announced)
+    {
+        CryptographicOperations.ZeroMemory(PayloadKeys);
+        return _providerTags == (long)announced
+            ? _matches
+            : throw new PsiProtocolException($"The provider announced {announced} keys but sent {_providerTags} tags.");
+    }
+
+    /// <summary>Zeroes the payload keys.</summary>
+    public void Dispose() => CryptographicOperations.ZeroMemory(PayloadKeys);
+}

@@ -1,0 +1,477 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using PrivacyNode.Crypto.Blocks;
+using PrivacyNode.Crypto.Vole;
+
+namespace PrivacyNode.Crypto.Psi;
+
+/// <summary>
+/// The VOLE-based PSI suite (docs/protocols/psi-vole.md), the semi-honest OPRF of Raghuraman and Rindal ("Blazing Fast PSI from Improved
+/// OKVS and Subfield VOLE", CCS 2022, figure 4) over GF(2^128): the requester encodes its keys in an OKVS P with Decode(P, y) = h(y),
+/// the parties run a silent VOLE (C = B + A·Δ), the requester sends P + A, the provider sets K = B + Δ·(P + A) = C + Δ·P and
+/// tags each of its keys x with H(Decode(K, x) + Δ·h(x), h(x)); for y in the requester's set that is H(Decode(C, y), h(y)), which
+/// the requester computes alone. Keys are hashed under a seed the requester draws per job.
+/// </summary>
+public static class VolePsi
+{
+    /// <summary>The suite's name in job specs and audit records.</summary>
+    public const string SuiteName = "rr22";
+
+    /// <summary>Bytes of the OKVS hash seed.</summary>
+    public const int SeedSize = 16;
+
+    /// <summary>The most keys a requester may bring (the OKVS must fit in one array).</summary>
+    public const int MaxRequesterKeys = 1 << 28;
+
+    /// <summary>Bytes of the requester's start message: the base-OT sender's element, the seed, then the OT extension.</summary>
+    public static int StartSize(VoleParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return BaseOt.SenderMessageSize + SeedSize + OtExtension.MessageSize(parameters.OtCount);
+    }
+
+    private const int HashBatch = 256;
+
+    /// <summary>Blocks of a key's expansion: start, band (two), h, g.</summary>
+    private const int ExpansionBlocks = 5;
+
+    private static ReadOnlySpan<byte> KeyDomain => "privacynode-psi-vole-v1-key"u8;
+
+    /// <summary>
+    /// The OKVS row, the value h and the binding g of each key. A key is compressed once by SHA-256(domain ‖ key) into d = d0 ‖ d1;
+    /// the job's expansion is a PRF under the seed, AES-128 CBC-MAC of d (z = E_s(E_s(d0) ⊕ d1)) in counter mode: block i is E_s(z ⊕ i)
+    /// for i = 1..5, giving the start, the two band blocks, h and g.
+    /// </summary>
+    internal static KeyHashes HashKeys(IReadOnlyList<byte[]> keys, ReadOnlySpan<byte> seed, int size, CancellationToken cancellationToken)
+    {
+        var hashes = new KeyHashes(keys.Count);
+        using var prf = new Aes128(seed);
+        ForRanges(keys.Count, (from, to) =>
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var digests = new UInt128[2 * HashBatch];
+            var expansion = new UInt128[ExpansionBlocks * HashBatch];
+            for (var start = from; start < to; start += HashBatch)
+            {
+                var count = Math.Min(HashBatch, to - start);
+                var d = MemoryMarshal.AsBytes(digests.AsSpan(0, 2 * count));
+                for (var i = 0; i < count; i++)
+                {
+                    sha.AppendData(KeyDomain);
+                    sha.AppendData(keys[start + i]);
+                    sha.GetHashAndReset(d.Slice(i * 32, 32));
+                }
+
+                // z_i = E_s(E_s(d0_i) ⊕ d1_i), kept in the d0 slots.
+                var z = new Span<UInt128>(expansion, 0, count);
+                for (var i = 0; i < count; i++)
+                {
+                    z[i] = digests[2 * i];
+                }
+
+                prf.Encrypt(MemoryMarshal.AsBytes(z), MemoryMarshal.AsBytes(z));
+                for (var i = 0; i < count; i++)
+                {
+                    z[i] ^= digests[(2 * i) + 1];
+                }
+
+                prf.Encrypt(MemoryMarshal.AsBytes(z), MemoryMarshal.AsBytes(z));
+                for (var i = count - 1; i >= 0; i--)
+                {
+                    var zi = z[i];
+                    for (var j = 0; j < ExpansionBlocks; j++)
+                    {
+                        expansion[(i * ExpansionBlocks) + j] = zi ^ (UInt128)(uint)(j + 1);
+                    }
+                }
+
+                var blocks = expansion.AsSpan(0, ExpansionBlocks * count);
+                prf.Encrypt(MemoryMarshal.AsBytes(blocks), MemoryMarshal.AsBytes(blocks));
+                var bytes = MemoryMarshal.AsBytes(blocks);
+                for (var i = 0; i < count; i++)
+                {
+                    hashes.Rows[start + i] = BandOkvs.Row(bytes.Slice(i * ExpansionBlocks * 16, 40), size);
+                    hashes.Values[start + i] = blocks[(i * ExpansionBlocks) + 3];
+                    hashes.Bindings[start + i] = blocks[(i * ExpansionBlocks) + 4];
+                }
+
+                d.Clear();
+                blocks.Clear();
+            }
+        }, cancellationToken);
+
+        return hashes;
+    }
+
+    /// <summary>
+    /// Tags and payload keys of OPRF values v bound to their keys' g: H(v ⊕ g) for the tag and H(v ⊕ g ⊕ 1), H(v ⊕ g ⊕ 2) for the key,
+    /// H the circular correlation-robust hash on fixed-key AES (<see cref="FixedKeyHash"/>), as the authors' implementation hashes its
+    /// outputs. <paramref name="outputs"/> holds the v ⊕ g on entry and is zeroed.
+    /// </summary>
+    internal static void Output(Span<UInt128> outputs, Span<byte> tags, Span<byte> payloadKeys)
+    {
+        var hashed = new UInt128[outputs.Length];
+        FixedKeyHash.CircularCorrelationRobust(MemoryMarshal.AsBytes(outputs), MemoryMarshal.AsBytes(hashed.AsSpan()));
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt128LittleEndian(tags.Slice(i * Oprf.TagSize, Oprf.TagSize), hashed[i]);
+        }
+
+        for (var half = 0; !payloadKeys.IsEmpty && half < 2; half++)
+        {
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                hashed[i] = outputs[i] ^ (UInt128)(uint)(half + 1);
+            }
+
+            FixedKeyHash.CircularCorrelationRobust(MemoryMarshal.AsBytes(hashed.AsSpan()), MemoryMarshal.AsBytes(hashed.AsSpan()));
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                BinaryPrimitives.WriteUInt128LittleEndian(payloadKeys.Slice((i * Oprf.PayloadKeySize) + (half * 16), 16), hashed[i]);
+            }
+        }
+
+        outputs.Clear();
+        Array.Clear(hashed);
+    }
+
+    /// <summary>Runs <paramref name="body"/> over [0, count) in ranges on every core.</summary>
+    internal static void ForRanges(int count, Action<int, int> body, CancellationToken cancellationToken) =>
+        Parallel.For(0, (count + 4095) / 4096, new ParallelOptions { CancellationToken = cancellationToken }, b => body(b * 4096, Math.Min(count, (b + 1) * 4096)));
+}
+
+/// <summary>
+/// The requester's side of a VOLE-based PSI job, bytes in and bytes out: its keys encoded at once; then the start message from the
+/// provider's base-OT message; then per VOLE chunk its masked OKVS from the provider's chunk message; then the provider's tags
+/// matched (and sealed rows opened) as in the other suites.
+/// </summary>
+/// <remarks>One call at a time. Dispose to zero the OKVS, the VOLE and the payload keys.</remarks>
+public sealed class VolePsiRequester : IDisposable
+{
+    private readonly IReadOnlyList<byte[]> _keys;
+    private readonly byte[] _seed = new byte[VolePsi.SeedSize];
+    private readonly KeyHashes _hashes;
+    private readonly UInt128[] _store;
+    private readonly UInt128[] _c;
+    private readonly TagMatches _matches;
+    private readonly BaseOtSender _baseOt = new();
+    private SilentVoleReceiver? _vole;
+    private int _chunks;
+
+    /// <summary>A requester over its distinct keys (normalized key bytes); a match is reported by its index here.</summary>
+    /// <exception cref="ArgumentException">More than <see cref="VolePsi.MaxRequesterKeys"/> keys.</exception>
+    public VolePsiRequester(IReadOnlyList<byte[]> keys, bool withPayloads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count > VolePsi.MaxRequesterKeys)
+        {
+            throw new ArgumentException($"The VOLE suite takes at most {VolePsi.MaxRequesterKeys} keys.", nameof(keys));
+        }
+
+        _keys = keys;
+        var size = BandOkvs.Size(keys.Count);
+        for (var attempt = 0; ; attempt++)
+        {
+            CryptoRandom.Fill(_seed);
+            _hashes = VolePsi.HashKeys(keys, _seed, size, cancellationToken);
+            if (BandOkvs.TryEncode(_hashes.Rows, _hashes.Values, size, out _store))
+            {
+                break;
+            }
+
+            // Fails for fewer than one key set in 2^40, or when two keys are the same.
+            if (attempt == 3)
+            {
+                throw new ArgumentException("The keys could not be encoded; are they distinct?", nameof(keys));
+            }
+        }
+
+        Parameters = new VoleParameters(size);
+        _c = new UInt128[size];
+        _matches = new TagMatches(keys.Count, PayloadCipher.Open, withPayloads);
+    }
+
+    /// <summary>The shape of the job's VOLE (from the OKVS size, which the provider derives from the announced key count).</summary>
+    public VoleParameters Parameters { get; }
+
+    /// <summary>How many keys the session matches.</summary>
+    public int KeyCount => _keys.Count;
+
+    /// <summary>The start message from the provider's base-OT message.</summary>
+    /// <exception cref="PsiProtocolException">The provider's message is malformed.</exception>
+    public byte[] Start(ReadOnlySpan<byte> providerBaseOt)
+    {
+        try
+        {
+            var (zero, one) = _baseOt.Keys(OtExtension.BaseCount, providerBaseOt);
+            _vole = new SilentVoleReceiver(Parameters, zero, one);
+            foreach (var key in zero.Concat(one))
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+        catch (VoleProtocolException ex)
+        {
+            throw new PsiProtocolException(ex.Message, ex);
+        }
+
+        return [.. _baseOt.Message(), .. _seed, .. _vole.ExtensionMessage];
+    }
+
+    /// <summary>
+    /// P + A over the next chunk's outputs (16 bytes each) from the provider's message for it; after the last, the keys' own tags.
+    /// </summary>
+    /// <exception cref="PsiProtocolException">The message is malformed or comes before the start or after the last chunk.</exception>
+    public byte[] Mask(ReadOnlySpan<byte> chunkMessage, CancellationToken cancellationToken = default)
+    {
+        if (_vole is null || _chunks == Parameters.Chunks.Count)
+        {
+            throw new PsiProtocolException("A VOLE chunk message arrived before the start or after the last chunk.");
+        }
+
+        var chunk = Parameters.Chunks[_chunks];
+        UInt128[] a, c;
+        try
+        {
+            (a, c) = _vole.Chunk(chunk, chunkMessage, cancellationToken);
+        }
+        catch (VoleProtocolException ex)
+        {
+            throw new PsiProtocolException(ex.Message, ex);
+        }
+
+        c.CopyTo(_c, chunk.Start);
+        var masked = new byte[chunk.Size * 16];
+        for (var i = 0; i < chunk.Size; i++)
+        {
+            BinaryPrimitives.WriteUInt128LittleEndian(masked.AsSpan(i * 16), a[i] ^ _store[chunk.Start + i]);
+        }
+
+        Array.Clear(a);
+        Array.Clear(c);
+        if (++_chunks == Parameters.Chunks.Count)
+        {
+            TagOwnKeys(cancellationToken);
+        }
+
+        return masked;
+    }
+
+    /// <summary>Matches one message of the provider's tags; with payloads, opens the sealed row of each match (one per tag).</summary>
+    /// <exception cref="PsiProtocolException">Tags before the last chunk, not whole tags, rows missing, or a row that does not open.</exception>
+    public void AcceptProviderTags(ReadOnlySpan<byte> tags, IReadOnlyList<ReadOnlyMemory<byte>> sealedRows)
+    {
+        if (_chunks != Parameters.Chunks.Count)
+        {
+            throw new PsiProtocolException("The provider sent its tags before the VOLE ended.");
+        }
+
+        _matches.Accept(tags, sealedRows);
+    }
+
+    /// <summary>The matched keys' indexes in order, each with its opened row (empty without payloads).</summary>
+    /// <exception cref="PsiProtocolException">The provider sent another number of tags than the <paramref name="announced"/> size of its set.</exception>
+    public IReadOnlyDictionary<int, byte[]> Finish(ulong announced) => _matches.Finish(announced);
+
+    /// <summary>Zeroes the OKVS, the VOLE outputs, the noise and the payload keys.</summary>
+    public void Dispose()
+    {
+        Array.Clear(_store);
+        Array.Clear(_c);
+        _vole?.Dispose();
+        _baseOt.Dispose();
+        _matches.Dispose();
+        _hashes.Clear();
+    }
+
+    private void TagOwnKeys(CancellationToken cancellationToken)
+    {
+        var tags = new byte[_keys.Count * Oprf.TagSize];
+        var payloadKeys = _matches.PayloadKeys;
+        VolePsi.ForRanges(_keys.Count, (from, to) =>
+        {
+            var outputs = new UInt128[to - from];
+            for (var i = from; i < to; i++)
+            {
+                outputs[i - from] = BandOkvs.Decode(_c, _hashes.Rows[i]) ^ _hashes.Bindings[i];
+            }
+
+            VolePsi.Output(outputs, tags.AsSpan(from * Oprf.TagSize, (to - from) * Oprf.TagSize),
+                payloadKeys.Length == 0 ? default : payloadKeys.AsSpan(from * Oprf.PayloadKeySize, (to - from) * Oprf.PayloadKeySize));
+        }, cancellationToken);
+        for (var i = 0; i < _keys.Count; i++)
+        {
+            _matches.Add(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize), i);
+        }
+
+        Array.Clear(_c);
+        _hashes.Clear();
+    }
+}
+
+/// <summary>
+/// The provider's side of a VOLE-based PSI job: Δ and its base-OT message at once; the requester's start message; per VOLE chunk its
+/// message out and the requester's masked OKVS in; then the tags (and payload keys) of its own keys under K.
+/// </summary>
+/// <remarks>One call at a time. Dispose to zero Δ, B and K.</remarks>
+public sealed class VolePsiProvider : IDisposable
+{
+    private readonly BaseOtReceiver _baseOt;
+    private readonly UInt128[] _k;
+    private UInt128 _delta;
+    private SilentVoleSender? _vole;
+    private byte[] _seed = [];
+    private UInt128[]? _b;
+    private int _sent;
+    private int _masked;
+
+    /// <summary>A provider for a requester that announced <paramref name="requesterKeys"/> keys.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">More than <see cref="VolePsi.MaxRequesterKeys"/> keys.</exception>
+    public VolePsiProvider(long requesterKeys)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(requesterKeys);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(requesterKeys, VolePsi.MaxRequesterKeys);
+        Parameters = new VoleParameters(BandOkvs.Size((int)requesterKeys));
+        Span<byte> random = stackalloc byte[16];
+        CryptoRandom.Fill(random);
+        _delta = BinaryPrimitives.ReadUInt128LittleEndian(random);
+        random.Clear();
+        _baseOt = new BaseOtReceiver(OtExtensionSender.BaseChoices(_delta));
+        _k = new UInt128[Parameters.OutputSize];
+    }
+
+    /// <summary>The shape of the job's VOLE.</summary>
+    public VoleParameters Parameters { get; }
+
+    /// <summary>The base-OT receiver's message for the requester.</summary>
+    public byte[] BaseOtMessage => _baseOt.Message.ToArray();
+
+    /// <summary>Whether every chunk's message went out and its masked OKVS came back.</summary>
+    public bool VoleDone => _masked == Parameters.Chunks.Count;
+
+    /// <summary>Takes the requester's start message.</summary>
+    /// <exception cref="PsiProtocolException">The message is malformed.</exception>
+    public void Start(ReadOnlySpan<byte> message)
+    {
+        if (_vole is not null || message.Length != VolePsi.StartSize(Parameters))
+        {
+            throw new PsiProtocolException($"The requester's VOLE start is one message of {VolePsi.StartSize(Parameters)} bytes; got {message.Length}.");
+        }
+
+        try
+        {
+            var keys = _baseOt.Keys(message[..BaseOt.SenderMessageSize]);
+            _seed = message.Slice(BaseOt.SenderMessageSize, VolePsi.SeedSize).ToArray();
+            _vole = new SilentVoleSender(Parameters, _delta, keys);
+            foreach (var key in keys)
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            _vole.AcceptExtension(message[(BaseOt.SenderMessageSize + VolePsi.SeedSize)..]);
+        }
+        catch (VoleProtocolException ex)
+        {
+            throw new PsiProtocolException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>The message of the next chunk, or null once all went out; each must be answered (<see cref="AcceptMasked"/>) before the next.</summary>
+    /// <exception cref="InvalidOperationException">Before the start, or before the last chunk was answered.</exception>
+    public byte[]? NextChunk(CancellationToken cancellationToken = default)
+    {
+        if (_vole is null || _b is not null)
+        {
+            throw new InvalidOperationException("A chunk goes out after the start and after the previous chunk was answered.");
+        }
+
+        if (_sent == Parameters.Chunks.Count)
+        {
+            return null;
+        }
+
+        (var message, _b) = _vole.Chunk(Parameters.Chunks[_sent++], cancellationToken);
+        return message;
+    }
+
+    /// <summary>Takes the requester's P + A over the chunk just sent: K = B + Δ·(P + A) there.</summary>
+    /// <exception cref="PsiProtocolException">Not one 16-byte element per output of the chunk, or no chunk outstanding.</exception>
+    public void AcceptMasked(ReadOnlySpan<byte> masked, CancellationToken cancellationToken = default)
+    {
+        var b = _b ?? throw new PsiProtocolException("A masked OKVS arrived with no VOLE chunk outstanding.");
+        var chunk = Parameters.Chunks[_sent - 1];
+        if (masked.Length != chunk.Size * 16)
+        {
+            throw new PsiProtocolException($"The masked OKVS of chunk {chunk.Index} is {chunk.Size * 16} bytes; got {masked.Length}.");
+        }
+
+        var copy = masked.ToArray();
+        var delta = _delta;
+        VolePsi.ForRanges(chunk.Size, (from, to) =>
+        {
+            for (var i = from; i < to; i++)
+            {
+                _k[chunk.Start + i] = b[i] ^ Gf128.Multiply(delta, BinaryPrimitives.ReadUInt128LittleEndian(copy.AsSpan(i * 16)));
+            }
+        }, cancellationToken);
+        Array.Clear(b);
+        _b = null;
+        _masked++;
+    }
+
+    /// <summary>The tags (<see cref="Oprf.TagSize"/> each) and, when <paramref name="payloadKeys"/> is not empty, the payload keys of <paramref name="keys"/>.</summary>
+    /// <exception cref="InvalidOperationException">Before the VOLE ended.</exception>
+    public void Tag(IReadOnlyList<byte[]> keys, Span<byte> tags, Span<byte> payloadKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (!VoleDone)
+        {
+            throw new InvalidOperationException("Tags are computed after the VOLE.");
+        }
+
+        var hashes = VolePsi.HashKeys(keys, _seed, _k.Length, cancellationToken);
+        var outputs = new UInt128[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            outputs[i] = BandOkvs.Decode(_k, hashes.Rows[i]) ^ Gf128.Multiply(_delta, hashes.Values[i]) ^ hashes.Bindings[i];
+        }
+
+        VolePsi.Output(outputs, tags, payloadKeys);
+        hashes.Clear();
+    }
+
+    /// <summary>Seals a psi-payload row under a payload key, bound to its tag (AES-256-GCM, as the other suites).</summary>
+    public static byte[] Seal(ReadOnlySpan<byte> payloadKey, ReadOnlySpan<byte> matchTag, ReadOnlySpan<byte> plaintext) => PayloadCipher.Seal(payloadKey, matchTag, plaintext);
+
+    /// <summary>Zeroes Δ, B and K.</summary>
+    public void Dispose()
+    {
+        _delta = UInt128.Zero;
+        Array.Clear(_k);
+        if (_b is not null)
+        {
+            Array.Clear(_b);
+        }
+
+        _vole?.Dispose();
+        _baseOt.Dispose();
+    }
+}
+
+/// <summary>Per key: its OKVS row, its value h (what the OKVS maps it to) and its binding g (added into its OPRF output before hashing).</summary>
+internal sealed class KeyHashes(int count)
+{
+    public OkvsRow[] Rows { get; } = new OkvsRow[count];
+
+    public UInt128[] Values { get; } = new UInt128[count];
+
+    public UInt128[] Bindings { get; } = new UInt128[count];
+
+    public void Clear()
+    {
+        Array.Clear(Rows);
+        Array.Clear(Values);
+        Array.Clear(Bindings);
+    }
+}
