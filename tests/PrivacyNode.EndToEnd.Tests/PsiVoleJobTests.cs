@@ -63,7 +63,7 @@ public sealed class PsiVoleJobTests : IAsyncLifetime
             spec.Columns.Add("id_number");
             PsiRequest[] broken =
             [
-                new() { VoleStart = new PsiVoleData { Data = Google.Protobuf.ByteString.CopyFrom(new byte[(1 << 20) + 1]) } },
+                new() { VoleStart = new PsiVoleData { Data = Google.Protobuf.ByteString.CopyFrom(new byte[(1 << 16) + 1]) } },
                 new() { VoleStart = new PsiVoleData { Data = Google.Protobuf.ByteString.CopyFrom(new byte[10]) } },
             ];
             for (var i = 0; i < broken.Length; i++)

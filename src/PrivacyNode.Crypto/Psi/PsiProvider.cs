@@ -49,20 +49,6 @@ public sealed class PsiProvider : IDisposable
     /// <summary>Zeroes the OPRF key.</summary>
     public void Dispose() => _key.Dispose();
 
-    /// <summary>Puts <paramref name="elements"/> (fixed-size records) in a uniformly random order (Fisher–Yates with the OS CSPRNG).</summary>
-    public static void Shuffle(Span<byte> elements, int recordSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(recordSize);
-        var count = elements.Length / recordSize;
-        Span<byte> swap = stackalloc byte[recordSize];
-        for (var i = count - 1; i > 0; i--)
-        {
-            var j = RandomNumberGenerator.GetInt32(i + 1);
-            var a = elements.Slice(i * recordSize, recordSize);
-            var b = elements.Slice(j * recordSize, recordSize);
-            a.CopyTo(swap);
-            b.CopyTo(a);
-            swap.CopyTo(b);
-        }
-    }
+    /// <summary>Puts <paramref name="elements"/> (fixed-size records) in a uniformly random order (<see cref="RandomOrder"/>).</summary>
+    public static void Shuffle(Span<byte> elements, int recordSize) => RandomOrder.Shuffle(elements, recordSize);
 }

@@ -9,14 +9,15 @@ namespace PrivacyNode.Crypto.Psi;
 internal sealed class TagMatches(int keyCount, Func<ReadOnlySpan<byte>, ReadOnlySpan<byte>, ReadOnlySpan<byte>, byte[]> open, bool withPayloads) : IDisposable
 {
     private readonly TagIndex _tags = new(keyCount);
-    private readonly SortedDictionary<int, byte[]> _matches = [];
+    private readonly byte[]?[] _matched = new byte[keyCount][];
+    private int _count;
     private long _providerTags;
 
     /// <summary>The payload keys, <see cref="Oprf.PayloadKeySize"/> bytes per key in key order (empty without payloads).</summary>
     public byte[] PayloadKeys { get; } = withPayloads ? new byte[keyCount * Oprf.PayloadKeySize] : [];
 
     /// <summary>How many of the provider's tags matched so far.</summary>
-    public int Count => _matches.Count;
+    public int Count => _count;
 
     /// <summary>Records the tag of key <paramref name="index"/>.</summary>
     public void Add(ReadOnlySpan<byte> tag, int index) => _tags.Add(tag, index);
@@ -41,7 +42,8 @@ internal sealed class TagMatches(int keyCount, Func<ReadOnlySpan<byte>, ReadOnly
             var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
             if (_tags.TryGet(tag, out var index))
             {
-                _matches[index] = withPayloads ? open(PayloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, sealedRows[i].Span) : [];
+                _count += _matched[index] is null ? 1 : 0;
+                _matched[index] = withPayloads ? open(PayloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, sealedRows[i].Span) : [];
             }
         }
     }
@@ -51,9 +53,21 @@ internal sealed class TagMatches(int keyCount, Func<ReadOnlySpan<byte>, ReadOnly
     public IReadOnlyDictionary<int, byte[]> Finish(ulong announced)
     {
         CryptographicOperations.ZeroMemory(PayloadKeys);
-        return _providerTags == (long)announced
-            ? _matches
-            : throw new PsiProtocolException($"The provider announced {announced} keys but sent {_providerTags} tags.");
+        if (_providerTags != (long)announced)
+        {
+            throw new PsiProtocolException($"The provider announced {announced} keys but sent {_providerTags} tags.");
+        }
+
+        var matches = new SortedList<int, byte[]>(_count);
+        for (var index = 0; index < _matched.Length; index++)
+        {
+            if (_matched[index] is { } row)
+            {
+                matches.Add(index, row);
+            }
+        }
+
+        return matches;
     }
 
     /// <summary>Zeroes the payload keys.</summary>

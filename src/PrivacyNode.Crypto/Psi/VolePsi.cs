@@ -223,7 +223,7 @@ public sealed class VolePsiRequester : IDisposable
     /// P + A over the next chunk's outputs (16 bytes each) from the provider's message for it; after the last, the keys' own tags.
     /// </summary>
     /// <exception cref="PsiProtocolException">The message is malformed or comes before the start or after the last chunk.</exception>
-    public byte[] Mask(ReadOnlySpan<byte> chunkMessage, CancellationToken cancellationToken = default)
+    public byte[] Mask(ReadOnlyMemory<byte> chunkMessage, CancellationToken cancellationToken = default)
     {
         if (_vole is null || _chunks == Parameters.Chunks.Count)
         {
@@ -352,7 +352,7 @@ public sealed class VolePsiProvider : IDisposable
 
     /// <summary>Takes the requester's start message.</summary>
     /// <exception cref="PsiProtocolException">The message is malformed.</exception>
-    public void Start(ReadOnlySpan<byte> message)
+    public void Start(ReadOnlyMemory<byte> message)
     {
         if (_vole is not null || message.Length != VolePsi.StartSize(Parameters))
         {
@@ -361,8 +361,8 @@ public sealed class VolePsiProvider : IDisposable
 
         try
         {
-            var keys = _baseOt.Keys(message[..BaseOt.SenderMessageSize]);
-            _seed = message.Slice(BaseOt.SenderMessageSize, VolePsi.SeedSize).ToArray();
+            var keys = _baseOt.Keys(message.Span[..BaseOt.SenderMessageSize]);
+            _seed = message.Span.Slice(BaseOt.SenderMessageSize, VolePsi.SeedSize).ToArray();
             _vole = new SilentVoleSender(Parameters, _delta, keys);
             foreach (var key in keys)
             {
@@ -397,7 +397,7 @@ public sealed class VolePsiProvider : IDisposable
 
     /// <summary>Takes the requester's P + A over the chunk just sent: K = B + Δ·(P + A) there.</summary>
     /// <exception cref="PsiProtocolException">Not one 16-byte element per output of the chunk, or no chunk outstanding.</exception>
-    public void AcceptMasked(ReadOnlySpan<byte> masked, CancellationToken cancellationToken = default)
+    public void AcceptMasked(ReadOnlyMemory<byte> masked, CancellationToken cancellationToken = default)
     {
         var b = _b ?? throw new PsiProtocolException("A masked OKVS arrived with no VOLE chunk outstanding.");
         var chunk = Parameters.Chunks[_sent - 1];
@@ -406,13 +406,12 @@ public sealed class VolePsiProvider : IDisposable
             throw new PsiProtocolException($"The masked OKVS of chunk {chunk.Index} is {chunk.Size * 16} bytes; got {masked.Length}.");
         }
 
-        var copy = masked.ToArray();
         var delta = _delta;
         VolePsi.ForRanges(chunk.Size, (from, to) =>
         {
             for (var i = from; i < to; i++)
             {
-                _k[chunk.Start + i] = b[i] ^ Gf128.Multiply(delta, BinaryPrimitives.ReadUInt128LittleEndian(copy.AsSpan(i * 16)));
+                _k[chunk.Start + i] = b[i] ^ Gf128.Multiply(delta, BinaryPrimitives.ReadUInt128LittleEndian(masked.Span.Slice(i * 16, 16)));
             }
         }, cancellationToken);
         Array.Clear(b);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using PrivacyNode.Crypto.Blocks;
@@ -13,7 +14,7 @@ namespace PrivacyNode.Crypto.Vole;
 internal static class ExpandAccumulate
 {
     private const int BlocksPerOutput = 3;
-    private const int Batch = 4096;
+    private const int Batch = 1024;
 
     private static ReadOnlySpan<byte> Domain => "privacynode ea code v1 w11"u8;
 
@@ -87,19 +88,24 @@ internal static class ExpandAccumulate
         {
             var from = b * Batch;
             var length = Math.Min(Batch, count - from);
-            var random = new byte[length * BlocksPerOutput * Aes128.BlockSize];
+            // Rented: a chunk expands a thousand batches, and fresh arrays this size would keep the collector busy.
+            var rentedRandom = ArrayPool<byte>.Shared.Rent(Batch * BlocksPerOutput * Aes128.BlockSize);
+            var rentedPositions = ArrayPool<uint>.Shared.Rent(Batch * VoleParameters.ExpanderWeight);
+            var random = rentedRandom.AsSpan(0, length * BlocksPerOutput * Aes128.BlockSize);
             prg.Fill(random, (ulong)from * BlocksPerOutput);
-            var positions = new uint[length * VoleParameters.ExpanderWeight];
+            var positions = rentedPositions.AsSpan(0, length * VoleParameters.ExpanderWeight);
             for (var i = 0; i < length; i++)
             {
                 for (var j = 0; j < VoleParameters.ExpanderWeight; j++)
                 {
-                    var word = BinaryPrimitives.ReadUInt32LittleEndian(random.AsSpan((i * BlocksPerOutput * Aes128.BlockSize) + (j * sizeof(uint))));
+                    var word = BinaryPrimitives.ReadUInt32LittleEndian(random[((i * BlocksPerOutput * Aes128.BlockSize) + (j * sizeof(uint)))..]);
                     positions[(i * VoleParameters.ExpanderWeight) + j] = (uint)((word * codeSize) >> 32);
                 }
             }
 
             body(from, positions);
+            ArrayPool<byte>.Shared.Return(rentedRandom);
+            ArrayPool<uint>.Shared.Return(rentedPositions);
         });
     }
 }

@@ -116,7 +116,7 @@ public sealed class OtExtensionSender : IDisposable
 
     /// <summary>q_i for each of <paramref name="count"/> OTs (padded to a multiple of 128) from the receiver's message.</summary>
     /// <exception cref="VoleProtocolException">The message is not the size <paramref name="count"/> OTs give.</exception>
-    public UInt128[] Receive(int count, ReadOnlySpan<byte> message)
+    public UInt128[] Receive(int count, ReadOnlyMemory<byte> message)
     {
         if (message.Length != OtExtension.MessageSize(count))
         {
@@ -128,13 +128,12 @@ public sealed class OtExtensionSender : IDisposable
         var columns = new byte[padded * 16];
         var first = _nextBlock;
         _nextBlock += (ulong)(columnBytes / 16);
-        var copy = message.ToArray();
         Parallel.For(0, OtExtension.BaseCount, j =>
         {
             var q = columns.AsSpan(j * columnBytes, columnBytes);
             OtExtension.Expand(_chosen[j], first, q);
             var mask = 0UL - (ulong)((_delta >> j) & 1);
-            var u = copy.AsSpan(j * columnBytes, columnBytes);
+            var u = message.Span.Slice(j * columnBytes, columnBytes);
             for (var b = 0; b < columnBytes; b += 8)
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(q[b..], BinaryPrimitives.ReadUInt64LittleEndian(q[b..]) ^ (BinaryPrimitives.ReadUInt64LittleEndian(u[b..]) & mask));

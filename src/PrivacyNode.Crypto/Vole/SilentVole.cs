@@ -45,7 +45,7 @@ public sealed class SilentVoleSender : IDisposable
 
     /// <summary>Takes the receiver's OT extension message.</summary>
     /// <exception cref="VoleProtocolException">The message has the wrong size.</exception>
-    public void AcceptExtension(ReadOnlySpan<byte> message) => _q = _extension.Receive(Parameters.OtCount, message);
+    public void AcceptExtension(ReadOnlyMemory<byte> message) => _q = _extension.Receive(Parameters.OtCount, message);
 
     /// <summary>The message of a chunk for the receiver, and the sender's B for the chunk's outputs.</summary>
     public (byte[] Message, UInt128[] B) Chunk(VoleChunk chunk, CancellationToken cancellationToken = default)
@@ -173,7 +173,7 @@ public sealed class SilentVoleReceiver : IDisposable
 
     /// <summary>A and C of a chunk's outputs from the sender's message for it.</summary>
     /// <exception cref="VoleProtocolException">The message has the wrong size.</exception>
-    public (UInt128[] A, UInt128[] C) Chunk(VoleChunk chunk, ReadOnlySpan<byte> message, CancellationToken cancellationToken = default)
+    public (UInt128[] A, UInt128[] C) Chunk(VoleChunk chunk, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunk);
         if (message.Length != chunk.MessageSize)
@@ -183,11 +183,10 @@ public sealed class SilentVoleReceiver : IDisposable
 
         var w = new UInt128[chunk.CodeSize];
         var perTree = (chunk.Depth * 32) + 16;
-        var copy = message.ToArray();
         var (alphas, betas, t) = (_alphas[chunk.Index], _betas[chunk.Index], _t);
         Parallel.For(0, VoleParameters.NoiseWeight, new ParallelOptions { CancellationToken = cancellationToken }, () => new TreeBuffers(chunk.Depth), (k, _, buffers) =>
         {
-            var input = copy.AsSpan(k * perTree, perTree);
+            var input = message.Span.Slice(k * perTree, perTree);
             var firstOt = chunk.FirstOt + (k * chunk.Depth);
             Span<UInt128> pads = stackalloc UInt128[chunk.Depth];
             SilentVole.Hash(t.AsSpan(firstOt, chunk.Depth), firstOt, pads);

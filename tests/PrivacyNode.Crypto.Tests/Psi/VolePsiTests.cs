@@ -77,14 +77,14 @@ public sealed class VolePsiTests
         Assert.Throws<PsiProtocolException>(() => requester.AcceptProviderTags([], []));
         Assert.Throws<PsiProtocolException>(() => requester.Start(provider.BaseOtMessage.AsSpan(1)));
         var start = requester.Start(provider.BaseOtMessage);
-        Assert.Throws<PsiProtocolException>(() => provider.Start(start.AsSpan(0, start.Length - 1)));
+        Assert.Throws<PsiProtocolException>(() => provider.Start(start.AsMemory(0, start.Length - 1)));
         Assert.Throws<PsiProtocolException>(() => provider.AcceptMasked(new byte[16]));
         provider.Start(start);
         Assert.Throws<PsiProtocolException>(() => provider.Start(start));
         var chunk = provider.NextChunk()!;
-        Assert.Throws<PsiProtocolException>(() => requester.Mask(chunk.AsSpan(3)));
+        Assert.Throws<PsiProtocolException>(() => requester.Mask(chunk.AsMemory(3)));
         var masked = requester.Mask(chunk);
-        Assert.Throws<PsiProtocolException>(() => provider.AcceptMasked(masked.AsSpan(16)));
+        Assert.Throws<PsiProtocolException>(() => provider.AcceptMasked(masked.AsMemory(16)));
         provider.AcceptMasked(masked);
         Assert.Null(provider.NextChunk());
 

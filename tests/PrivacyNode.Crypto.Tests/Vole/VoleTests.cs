@@ -90,7 +90,7 @@ public sealed class VoleTests
             sender.AcceptExtension(receiver.ExtensionMessage);
             var chunk = sender.Parameters.Chunks[0];
             var (message, b) = sender.Chunk(chunk);
-            Assert.Throws<VoleProtocolException>(() => receiver.Chunk(chunk, message.AsSpan(1)));
+            Assert.Throws<VoleProtocolException>(() => receiver.Chunk(chunk, message.AsMemory(1)));
             message[^1] ^= 1;
             var (a, c) = receiver.Chunk(chunk, message);
             Assert.Contains(Enumerable.Range(0, chunk.Size), i => (b[i] ^ Gf128.Multiply(a[i], delta)) != c[i]);
@@ -104,7 +104,7 @@ public sealed class VoleTests
         using (sender)
         using (receiver)
         {
-            Assert.Throws<VoleProtocolException>(() => sender.AcceptExtension(receiver.ExtensionMessage.AsSpan(16)));
+            Assert.Throws<VoleProtocolException>(() => sender.AcceptExtension(receiver.ExtensionMessage.AsMemory(16)));
         }
     }
 

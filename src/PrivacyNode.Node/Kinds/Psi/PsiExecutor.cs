@@ -159,7 +159,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             }
 
             await call.CompleteAsync();
-            return await MatchAsync(run, call, session.AcceptProviderTags, session.Finish, accepted.ProviderSetSize, own, grant, job, cancellationToken);
+            return await MatchAsync(run, call, session.AcceptProviderTags, session.Finish, null, own, grant, job, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -176,8 +176,11 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
         }
     }
 
-    /// <summary>The provider's tags matched (and sealed rows opened) until its done; the grant's minimum result size applied; the result.</summary>
-    private async Task<JobOutcome> MatchAsync(JobRun run, PsiCall call, TagsAcceptor accept, Func<ulong, IReadOnlyDictionary<int, byte[]>> finish, ulong providerSetSize, KeyedRows own, Grant grant, PsiJobSpec job, CancellationToken cancellationToken)
+    /// <summary>
+    /// The provider's tags matched (and sealed rows opened) until its done; the grant's minimum result size applied; the result. The
+    /// provider's set size is the one it announced on accepting, or (rr22, <paramref name="announced"/> null) with its done.
+    /// </summary>
+    private async Task<JobOutcome> MatchAsync(JobRun run, PsiCall call, TagsAcceptor accept, Func<ulong, IReadOnlyDictionary<int, byte[]>> finish, ulong? announced, KeyedRows own, Grant grant, PsiJobSpec job, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         await run.ReportAsync(0.85, "matching the provider's tags");
@@ -199,8 +202,13 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             accept(message.Tags.Tags.Span, [.. message.Tags.SealedPayloads.Select(row => row.Memory)]);
         }
 
-        var matches = new SortedDictionary<int, string[]>(finish(providerSetSize)
-            .ToDictionary(m => m.Key, m => job.WithPayloads ? PaddedPayload.Unpad(m.Value).Values.ToArray() : []));
+        var providerSetSize = announced ?? done.ProviderSetSize;
+        var matches = new SortedList<int, string[]>();
+        foreach (var (index, row) in finish(providerSetSize))
+        {
+            matches.Add(index, job.WithPayloads ? [.. PaddedPayload.Unpad(row).Values] : []);
+        }
+
         await peerKeys.VerifyAsync(spec.Peer, done.ProviderReceipt, AuditFormat.JobSubject(run.Job.Id), cancellationToken);
         var check = PolicyDecision.CheckResult(grant, matches.Count);
         if (!check.Allowed)
@@ -310,7 +318,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
     }
 
     /// <summary>Metrics always; for psi one row per matched input row (row number, key); for psi-payload also the provider's columns.</summary>
-    private JobResult Result(JobSpec spec, KeyedRows own, SortedDictionary<int, string[]> matches, long intersection, ulong providerSetSize)
+    private JobResult Result(JobSpec spec, KeyedRows own, SortedList<int, string[]> matches, long intersection, ulong providerSetSize)
     {
         var result = new JobResult();
         result.Metrics.Add(new ResultMetric { Name = "intersection_size", Value = intersection });

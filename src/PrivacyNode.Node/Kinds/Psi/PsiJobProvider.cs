@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
+using PrivacyNode.Crypto;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Access;
@@ -30,6 +31,9 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
 
     /// <summary>Tags per message from a tag cache (1 MiB).</summary>
     private const int CachedTagsPerMessage = 1 << 16;
+
+    /// <summary>Tags computed at once (on every core) before they are sent, <see cref="MaxBatch"/> per message.</summary>
+    private const int ComputeBatch = 16 * MaxBatch;
 
     /// <summary>Sealed payload bytes per message, roughly.</summary>
     private const int PayloadBytesPerMessage = 1 << 20;
@@ -59,11 +63,17 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         }
 
         var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, cancellationToken);
+        if (asked.Vole)
+        {
+            await ProvideVoleAsync(requests, responses, job, asked, admission.RequesterSetSize, cancellationToken);
+            return;
+        }
+
         KeyedRows? own = null;
         CachedTags? cached = null;
         try
         {
-            if (asked.Kind == JobKind.Psi && !asked.Vole && ProviderTagCache.Covers(job.Dataset.Source))
+            if (asked.Kind == JobKind.Psi && ProviderTagCache.Covers(job.Dataset.Source))
             {
                 cached = await tagCache.GetAsync(job.Dataset, asked.KeyColumn, suite, cancellationToken);
             }
@@ -93,43 +103,26 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
             };
         }
 
-        using var vole = asked.Vole ? new VolePsiProvider((long)admission.RequesterSetSize) : null;
-        accepted.BaseOt = vole is null ? ByteString.Empty : ByteString.CopyFrom(vole.BaseOtMessage);
         await responses.WriteAsync(new PsiResponse { Accepted = accepted }, cancellationToken);
-        using var provider = vole is null ? cached?.CreateProvider() ?? new PsiProvider(suite) : null;
+        using var provider = cached?.CreateProvider() ?? new PsiProvider(suite);
         PsiSumAnswer? answer = null;
         try
         {
-            if (vole is not null)
+            await EvaluateAsync(requests, responses, provider, admission.RequesterSetSize, asked.Shuffled, cancellationToken);
+            if (sum is not null)
             {
-                await VoleAsync(requests, responses, vole, cancellationToken);
-                await SendTagsAsync(responses, (keys, tags, payloadKeys) => vole.Tag(keys, tags, payloadKeys, cancellationToken), VolePsiProvider.Seal, own!, withPayloads, cancellationToken);
+                answer = await SumExchangeAsync(requests, responses, provider, own!, values!, sum, job.Grant, cancellationToken);
             }
             else
             {
-                await EvaluateAsync(requests, responses, provider!, admission.RequesterSetSize, asked.Shuffled, cancellationToken);
-                if (sum is not null)
-                {
-                    answer = await SumExchangeAsync(requests, responses, provider!, own!, values!, sum, job.Grant, cancellationToken);
-                }
-                else
-                {
-                    await (cached is not null
-                        ? SendCachedTagsAsync(responses, cached, cancellationToken)
-                        : SendTagsAsync(responses, provider!.Tag, provider!.Suite.Seal, own!, withPayloads, cancellationToken));
-                }
+                await (cached is not null
+                    ? SendCachedTagsAsync(responses, cached, cancellationToken)
+                    : SendTagsAsync(responses, provider.Tag, provider.Suite.Seal, own!, withPayloads, cancellationToken));
             }
         }
-        catch (Exception ex) when (ex is PsiProtocolException or RpcException or OperationCanceledException or IOException)
+        catch (Exception ex) when (IsBreak(ex))
         {
-            var malformed = ex is PsiProtocolException ? new RpcException(new Status(StatusCode.InvalidArgument, ex.Message)) : null;
-            await job.BrokenOffAsync(malformed ?? ex, new Dictionary<string, string> { ["suite"] = asked.SuiteName });
-            if (malformed is not null)
-            {
-                throw malformed;
-            }
-
-            throw;
+            throw await BrokenOffAsync(job, asked, ex);
         }
 
         var details = cached?.Sizes("provider_") ?? own!.Sizes("provider_");
@@ -158,6 +151,67 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
 
         var provided = await job.ProvidedAsync(details, cancellationToken);
         await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided) } }, cancellationToken);
+    }
+
+    /// <summary>
+    /// rr22 (docs/protocols/psi-vole.md): the VOLE needs only the requester's set size, so this node's dataset is read while it runs;
+    /// the tags follow, and the set size goes out with the done message.
+    /// </summary>
+    private static async Task ProvideVoleAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, ProvidedJob job, PsiJobSpec asked, long requesterSetSize, CancellationToken cancellationToken)
+    {
+        using var vole = new VolePsiProvider(requesterSetSize);
+        var reading = ReadAsync();
+        try
+        {
+            await responses.WriteAsync(new PsiResponse { Accepted = new PsiAccepted { MaxBatch = MaxBatch, BaseOt = ByteString.CopyFrom(vole.BaseOtMessage) } }, cancellationToken);
+            await VoleAsync(requests, responses, vole, cancellationToken);
+        }
+        catch (Exception ex) when (IsBreak(ex))
+        {
+            await reading.ContinueWith(_ => { }, TaskScheduler.Default);
+            throw await BrokenOffAsync(job, asked, ex);
+        }
+
+        var own = await reading;
+        try
+        {
+            await SendTagsAsync(responses, (keys, tags, payloadKeys) => vole.Tag(keys, tags, payloadKeys, cancellationToken), VolePsiProvider.Seal, own, asked.WithPayloads, cancellationToken);
+        }
+        catch (Exception ex) when (IsBreak(ex))
+        {
+            throw await BrokenOffAsync(job, asked, ex);
+        }
+
+        var details = own.Sizes("provider_");
+        details["requester_set_size"] = requesterSetSize.ToString(CultureInfo.InvariantCulture);
+        details["revealed"] = asked.WithPayloads ? "oprf-tags,sealed-rows" : "oprf-tags";
+        details["suite"] = asked.SuiteName;
+        details["oprf_key"] = "fresh";
+        var provided = await job.ProvidedAsync(details, cancellationToken);
+        await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided), ProviderSetSize = (ulong)own.Entries.Count } }, cancellationToken);
+
+        async Task<KeyedRows> ReadAsync()
+        {
+            try
+            {
+                return await KeyedRows.ReadAsync(job.Dataset, asked.KeyColumn, asked.WithPayloads ? asked.ProviderColumns : [], cancellationToken);
+            }
+            catch (DataSourceException ex)
+            {
+                throw await job.DatasetProblemAsync("dataset-unreadable", ex.Message, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="ex"/> ends the exchange as broken off (audited as such) rather than as a fault.</summary>
+    private static bool IsBreak(Exception ex) => ex is PsiProtocolException or RpcException or OperationCanceledException or IOException;
+
+    /// <summary>Audits the exchange as broken off; a malformed message becomes INVALID_ARGUMENT.</summary>
+    private static async Task<Exception> BrokenOffAsync(ProvidedJob job, PsiJobSpec asked, Exception ex)
+    {
+        var malformed = ex is PsiProtocolException ? new RpcException(new Status(StatusCode.InvalidArgument, ex.Message)) : null;
+        await job.BrokenOffAsync(malformed ?? ex, new Dictionary<string, string> { ["suite"] = asked.SuiteName });
+        return malformed ?? ex;
     }
 
     /// <summary>
@@ -193,8 +247,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
     /// </summary>
     private static async Task<PsiSumAnswer> SumExchangeAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, KeyedRows own, long[] values, PsiSumProvider sum, Grant grant, CancellationToken cancellationToken)
     {
-        var order = Enumerable.Range(0, own.Entries.Count).ToArray();
-        RandomNumberGenerator.Shuffle(order.AsSpan());
+        var order = RandomOrder.Permutation(own.Entries.Count);
         for (var start = 0; start < order.Length; start += PsiSumParameters.BlockSize)
         {
             var block = order.AsSpan(start, Math.Min(PsiSumParameters.BlockSize, order.Length - start)).ToArray();
@@ -305,16 +358,15 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
     /// <summary>The tags of the provider's own keys, in a random order; for psi-payload each with its sealed row, all rows padded to one length.</summary>
     private static async Task SendTagsAsync(IAsyncStreamWriter<PsiResponse> responses, Tagger tag, Sealer seal, KeyedRows own, bool withPayloads, CancellationToken cancellationToken)
     {
-        var order = Enumerable.Range(0, own.Entries.Count).Select(i => BitConverter.GetBytes(i)).SelectMany(b => b).ToArray();
-        PsiProvider.Shuffle(order, sizeof(int));
+        var order = RandomOrder.Permutation(own.Entries.Count);
         var message = new PsiTags();
         var tags = new MemoryStream();
         var payloadBytes = 0;
         var padTo = withPayloads ? PaddedPayload.CommonLength(own.Entries.Select(RowOf)) : 0;
-        for (var start = 0; start < own.Entries.Count; start += MaxBatch)
+        for (var start = 0; start < own.Entries.Count; start += ComputeBatch)
         {
-            var length = Math.Min(MaxBatch, own.Entries.Count - start);
-            var indexes = Enumerable.Range(start, length).Select(i => BitConverter.ToInt32(order, i * sizeof(int))).ToArray();
+            var length = Math.Min(ComputeBatch, own.Entries.Count - start);
+            var indexes = order.AsSpan(start, length).ToArray();
             var sealedRows = new byte[length][];
             var batchTags = PsiParallel.Map(length, Oprf.TagSize, (from, count) =>
             {

@@ -5,13 +5,13 @@ using PrivacyNode.Crypto.Psi;
 namespace PrivacyNode.Node.Kinds.Psi;
 
 /// <summary>
-/// The rr22 suite's messages on the wire: each is split into <see cref="PsiVoleData"/> parts of at most 1 MiB, sent in order; the
+/// The rr22 suite's messages on the wire: each is split into <see cref="PsiVoleData"/> parts of at most 64 KiB, sent in order; the
 /// receiver knows each message's size from the job's VOLE parameters and reads parts until it has exactly that many bytes.
 /// </summary>
 internal static class VoleParts
 {
-    /// <summary>The largest part.</summary>
-    public const int PartSize = 1 << 20;
+    /// <summary>The largest part: 64 KiB, under the runtime's large-object threshold, so parts come and go without full collections.</summary>
+    public const int PartSize = 1 << 16;
 
     /// <summary>Sends <paramref name="message"/> in parts.</summary>
     public static async Task SendAsync(ReadOnlyMemory<byte> message, Func<PsiVoleData, Task> send)
