@@ -56,14 +56,14 @@ public sealed class PsiVoleJobTests : IAsyncLifetime
         // rr22 reveals membership to the requester, so psi-count does not run on it.
         Assert.Contains("psi-count", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-count", "--grant", grant, "--input", "claimants:id_number", "--suite", "rr22")).Error, StringComparison.Ordinal);
 
-        // Malformed VOLE messages: a start that is too long, and a call that ends before the start is complete.
+        // Malformed VOLE messages: a start longer than 6000 keys' (about 560 KB), and a call that ends before the start is complete.
         using (var rogue = new RogueRequester(insurer, "insurer", bureau, "bureau"))
         {
             var spec = new JobSpec { Kind = "psi", Peer = "bureau", GrantId = grant, Dataset = "claims", OutputMode = "membership", PurposeCode = "claims-fraud-check", PsiSuite = "rr22" };
             spec.Columns.Add("id_number");
             PsiRequest[] broken =
             [
-                new() { VoleStart = new PsiVoleData { Data = Google.Protobuf.ByteString.CopyFrom(new byte[(1 << 16) + 1]) } },
+                new() { VoleStart = new PsiVoleData { Data = Google.Protobuf.ByteString.CopyFrom(new byte[1 << 20]) } },
                 new() { VoleStart = new PsiVoleData { Data = Google.Protobuf.ByteString.CopyFrom(new byte[10]) } },
             ];
             for (var i = 0; i < broken.Length; i++)

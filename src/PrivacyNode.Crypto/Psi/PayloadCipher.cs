@@ -20,7 +20,7 @@ internal static class PayloadCipher
     {
         var sealedPayload = new byte[Overhead + plaintext.Length];
         var nonce = sealedPayload.AsSpan(0, NonceSize);
-        CryptoRandom.Fill(nonce);
+        CryptoRandom.FillPublic(nonce);
         using var aes = new AesGcm(key, MacSize);
         aes.Encrypt(nonce, plaintext, sealedPayload.AsSpan(NonceSize, plaintext.Length), sealedPayload.AsSpan(NonceSize + plaintext.Length), matchTag);
         return sealedPayload;

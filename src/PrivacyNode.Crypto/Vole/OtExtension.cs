@@ -20,8 +20,6 @@ public static class OtExtension
 
     /// <summary>Bytes of the receiver's message for <paramref name="count"/> OTs.</summary>
     public static int MessageSize(int count) => Padded(count) * BaseCount / 8;
-
-    internal static void Expand(AesPrg prg, ulong firstBlock, Span<byte> column) => prg.Fill(column, firstBlock);
 }
 
 /// <summary>The receiver of OT extension: holds both keys of each base OT, chooses bits, learns t_i = q_i ⊕ r_i·Δ.</summary>
@@ -66,8 +64,8 @@ public sealed class OtExtensionReceiver : IDisposable
         {
             var t = columns.AsSpan(j * columnBytes, columnBytes);
             var u = message.AsSpan(j * columnBytes, columnBytes);
-            OtExtension.Expand(_zero[j], first, t);
-            OtExtension.Expand(_one[j], first, u);
+            _zero[j].Fill(t, first);
+            _one[j].Fill(u, first);
             for (var b = 0; b < columnBytes; b += 8)
             {
                 var word = BinaryPrimitives.ReadUInt64LittleEndian(t[b..]) ^ BinaryPrimitives.ReadUInt64LittleEndian(u[b..]) ^ BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(b));
@@ -131,7 +129,7 @@ public sealed class OtExtensionSender : IDisposable
         Parallel.For(0, OtExtension.BaseCount, j =>
         {
             var q = columns.AsSpan(j * columnBytes, columnBytes);
-            OtExtension.Expand(_chosen[j], first, q);
+            _chosen[j].Fill(q, first);
             var mask = 0UL - (ulong)((_delta >> j) & 1);
             var u = message.Span.Slice(j * columnBytes, columnBytes);
             for (var b = 0; b < columnBytes; b += 8)
