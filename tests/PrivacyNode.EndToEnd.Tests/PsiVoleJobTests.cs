@@ -53,6 +53,12 @@ public sealed class PsiVoleJobTests : IAsyncLifetime
         Assert.Equal(3000, amounts.Count);
         Assert.All(amounts, v => Assert.Equal(Person(int.Parse(v[2].GetString()!, CultureInfo.InvariantCulture) - 1000), v[1].GetString()));
 
+        // The grant's guards hold as for ECDH: a requester set below the grant's 50 keys is refused by the provider.
+        await File.WriteAllLinesAsync(Path.Combine(_nodes.Root, "few.csv"), ["id_number", .. Enumerable.Range(3000, 10).Select(Person)]);
+        await CliNodes.CliOkAsync(insurer, "dataset", "add", "few", "--csv", Path.Combine(_nodes.Root, "few.csv"), "--grade", "L2", "--sharing", "not-shared",
+            "--key", "id_number:cn-resident-id", "--owner-unit", "Insurer", "--responsible", "Zhao Lei");
+        Assert.Contains("requester-set-too-small", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi", "--grant", grant, "--input", "few:id_number", "--suite", "rr22")).Output, StringComparison.Ordinal);
+
         // rr22 reveals membership to the requester, so psi-count does not run on it.
         Assert.Contains("psi-count", (await CliNodes.SubmitJobAsync(analyst, "--kind", "psi-count", "--grant", grant, "--input", "claimants:id_number", "--suite", "rr22")).Error, StringComparison.Ordinal);
 

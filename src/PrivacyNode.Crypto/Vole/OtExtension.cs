@@ -75,6 +75,7 @@ public sealed class OtExtensionReceiver : IDisposable
 
         var rows = BitMatrix.ColumnsToRows(columns, padded);
         Array.Clear(columns);
+        Array.Clear(packed);
         return (message, rows);
     }
 
