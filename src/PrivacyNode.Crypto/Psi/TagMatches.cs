@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 
 namespace PrivacyNode.Crypto.Psi;
@@ -37,14 +38,39 @@ internal sealed class TagMatches(int keyCount, Func<ReadOnlySpan<byte>, ReadOnly
         }
 
         _providerTags += count;
+        var found = new List<(int Index, int Position)>();
         for (var i = 0; i < count; i++)
         {
-            var tag = tags.Slice(i * Oprf.TagSize, Oprf.TagSize);
-            if (_tags.TryGet(tag, out var index))
+            if (_tags.TryGet(tags.Slice(i * Oprf.TagSize, Oprf.TagSize), out var index))
             {
-                _count += _matched[index] is null ? 1 : 0;
-                _matched[index] = withPayloads ? open(PayloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tag, sealedRows[i].Span) : [];
+                found.Add((index, i));
             }
+        }
+
+        // The matches' rows are opened on every core: one AES-GCM context per row is most of a payload job's requester time.
+        var opened = new byte[found.Count][];
+        if (withPayloads && found.Count > 0)
+        {
+            var tagBytes = tags.ToArray();
+            try
+            {
+                Parallel.For(0, found.Count, k =>
+                {
+                    var (index, position) = found[k];
+                    opened[k] = open(PayloadKeys.AsSpan(index * Oprf.PayloadKeySize, Oprf.PayloadKeySize), tagBytes.AsSpan(position * Oprf.TagSize, Oprf.TagSize), sealedRows[position].Span);
+                });
+            }
+            catch (AggregateException ex)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            }
+        }
+
+        for (var k = 0; k < found.Count; k++)
+        {
+            var index = found[k].Index;
+            _count += _matched[index] is null ? 1 : 0;
+            _matched[index] = withPayloads ? opened[k] : [];
         }
     }
 
