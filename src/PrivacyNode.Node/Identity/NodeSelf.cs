@@ -40,6 +40,7 @@ public sealed class NodeSelf(string name, NodeIdentity identity, byte[] auditPub
         CertificateFingerprint = Identity.Fingerprint,
         PeerAddress = AdvertisedAddress,
         AuditPublicKey = Google.Protobuf.ByteString.CopyFrom(auditPublicKey),
+        PsiSuites = { Crypto.Psi.VolePsi.SuiteName, Crypto.Psi.PsiSuite.All.Select(s => s.Name) },
     };
 
     /// <summary>This node's invitation line.</summary>

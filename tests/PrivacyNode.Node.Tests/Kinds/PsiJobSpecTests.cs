@@ -31,6 +31,8 @@ public sealed class PsiJobSpecTests
     [InlineData("psi-sum", "id,amount", "", "", "", "--value-range")]
     [InlineData("psi-sum", "id,amount", "", "1", "0.1234567890123456789", "not two decimals")]
     [InlineData("psi", "id", "p256", "", "", "Unknown PSI suite 'p256'")]
+    [InlineData("psi-count", "id", "rr22", "", "", "runs psi and psi-payload")]
+    [InlineData("psi-sum", "id,amount", "rr22", "0", "1", "runs psi and psi-payload")]
     public void BadSpec_IsRefusedWithTheReason(string kind, string columns, string suite, string min, string max, string reason)
     {
         var spec = new JobSpec { Kind = kind, PsiSuite = suite, ValueMin = min, ValueMax = max };
@@ -39,4 +41,17 @@ public sealed class PsiJobSpecTests
         Assert.False(PsiJobSpec.TryParse(spec, out _, out var error));
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("psi", 4096, "rr22,ristretto255-sha512,sm2-sm3", "", "rr22")]
+    [InlineData("psi-payload", 100_000, "rr22,ristretto255-sha512,sm2-sm3", "", "rr22")]
+    [InlineData("psi", 4095, "rr22,ristretto255-sha512,sm2-sm3", "", "ristretto255-sha512")]
+    [InlineData("psi-count", 100_000, "rr22,ristretto255-sha512,sm2-sm3", "", "ristretto255-sha512")]
+    [InlineData("psi-sum", 100_000, "rr22,ristretto255-sha512,sm2-sm3", "", "ristretto255-sha512")]
+    [InlineData("psi", 100_000, "", "", "ristretto255-sha512")]
+    [InlineData("psi", 100_000, "rr22,ristretto255-sha512,sm2-sm3", "sm2-sm3", "sm2-sm3")]
+    [InlineData("psi", 100, "rr22,ristretto255-sha512,sm2-sm3", "rr22,sm2-sm3", "rr22")]
+    [InlineData("psi-count", 100_000, "rr22,ristretto255-sha512,sm2-sm3", "rr22,sm2-sm3", "sm2-sm3")]
+    public void DefaultSuite_FollowsSizeProviderAndGrant(string kind, int keys, string providerSuites, string grantSuites, string expected) =>
+        Assert.Equal(expected, PsiJobSpec.DefaultSuite(JobKind.Find(kind)!, keys, providerSuites.Split(',', StringSplitOptions.RemoveEmptyEntries), grantSuites.Split(',', StringSplitOptions.RemoveEmptyEntries)));
 }

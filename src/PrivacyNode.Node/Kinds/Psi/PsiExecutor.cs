@@ -23,6 +23,9 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
     /// <summary>The longest a PSI call may run; the job's own deadline normally ends it first.</summary>
     private static readonly TimeSpan CallLimit = TimeSpan.FromHours(24);
 
+    /// <summary>How long the provider may take to say which suites it runs.</summary>
+    private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(30);
+
     public string Kind => kind.Name;
 
     public string? Validate(JobSpec spec)
@@ -70,9 +73,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
 
         if (spec.PsiSuite.Length == 0)
         {
-            // The default for this set's size, unless the grant rules it out: then the first suite the grant allows.
-            var fitting = PsiJobSpec.DefaultSuite(kind, own.Entries.Count);
-            spec.PsiSuite = grant.PsiSuites.Count == 0 || grant.PsiSuites.Contains(fitting) ? fitting : grant.PsiSuites[0];
+            spec.PsiSuite = PsiJobSpec.DefaultSuite(kind, own.Entries.Count, await ProviderSuitesAsync(spec.Peer, own.Entries.Count, cancellationToken), grant.PsiSuites);
         }
 
         if (!PsiJobSpec.TryParse(spec, out var job, out var invalid))
@@ -99,6 +100,25 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
         catch (Exception ex) when (ex is PsiProtocolException or BfvFormatException)
         {
             throw new JobFailedException("peer-protocol-error", $"The provider sent a malformed PSI message: {ex.Message}");
+        }
+    }
+
+    /// <summary>The PSI suites the provider's node info lists, asked only when the set is large enough for the choice to matter.</summary>
+    private async Task<IReadOnlyCollection<string>> ProviderSuitesAsync(string peer, int requesterKeys, CancellationToken cancellationToken)
+    {
+        if (requesterKeys < PsiJobSpec.VoleFromKeys)
+        {
+            return [];
+        }
+
+        try
+        {
+            var info = await peers.CallAsync(peer, (invoker, options) => new NodeService.NodeServiceClient(invoker).GetNodeInfoAsync(new GetNodeInfoRequest(), options), cancellationToken, InfoTimeout);
+            return [.. info.Node.PsiSuites];
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw PeerRefusal.ToJobFailure(ex);
         }
     }
 

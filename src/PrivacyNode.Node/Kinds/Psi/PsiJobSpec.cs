@@ -40,10 +40,18 @@ public sealed record PsiJobSpec(JobKind Kind, PsiSuite Suite, bool Vole, string 
 
     /// <summary>
     /// The suite of a job that names none: rr22 for psi and psi-payload from <see cref="VoleFromKeys"/> requester keys (it reveals
-    /// membership to the requester, so psi-count and psi-sum keep ECDH), ristretto255-sha512 otherwise.
+    /// membership to the requester, so psi-count and psi-sum keep ECDH) when the provider runs it (<paramref name="providerSuites"/>,
+    /// as its node info lists them; empty from nodes older than the list), ristretto255-sha512 otherwise; and when the grant allows
+    /// only other suites (<paramref name="grantSuites"/>, empty for any), the first of those the kind can run.
     /// </summary>
-    public static string DefaultSuite(JobKind kind, int requesterKeys) =>
-        VoleRuns(kind) && requesterKeys >= VoleFromKeys ? VolePsi.SuiteName : PsiSuite.Ristretto255.Name;
+    public static string DefaultSuite(JobKind kind, int requesterKeys, IReadOnlyCollection<string> providerSuites, IReadOnlyList<string> grantSuites)
+    {
+        ArgumentNullException.ThrowIfNull(providerSuites);
+        ArgumentNullException.ThrowIfNull(grantSuites);
+        var fitting = VoleRuns(kind) && requesterKeys >= VoleFromKeys && providerSuites.Contains(VolePsi.SuiteName) ? VolePsi.SuiteName : PsiSuite.Ristretto255.Name;
+        return grantSuites.Count == 0 || grantSuites.Contains(fitting) ? fitting
+            : grantSuites.FirstOrDefault(s => s != VolePsi.SuiteName || VoleRuns(kind)) ?? grantSuites[0];
+    }
 
     /// <summary>Reads what both sides agree on; the requester's own input (dataset and column) is checked by its executor.</summary>
     public static bool TryParse(JobSpec spec, out PsiJobSpec parsed, out string error)
