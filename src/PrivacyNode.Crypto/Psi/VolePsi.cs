@@ -158,6 +158,7 @@ public sealed class VolePsiRequester : IDisposable
     private readonly BaseOtSender _baseOt = new();
     private SilentVoleReceiver? _vole;
     private int _chunks;
+    private bool _tagged;
 
     /// <summary>A requester over its distinct keys (normalized key bytes); a match is reported by its index here.</summary>
     /// <exception cref="ArgumentException">More than <see cref="VolePsi.MaxRequesterKeys"/> keys.</exception>
@@ -219,9 +220,7 @@ public sealed class VolePsiRequester : IDisposable
         return [.. _baseOt.Message(), .. _seed, .. _vole.ExtensionMessage];
     }
 
-    /// <summary>
-    /// P + A over the next chunk's outputs (16 bytes each) from the provider's message for it; after the last, the keys' own tags.
-    /// </summary>
+    /// <summary>P + A over the next chunk's outputs (16 bytes each) from the provider's message for it.</summary>
     /// <exception cref="PsiProtocolException">The message is malformed or comes before the start or after the last chunk.</exception>
     public byte[] Mask(ReadOnlyMemory<byte> chunkMessage, CancellationToken cancellationToken = default)
     {
@@ -250,21 +249,24 @@ public sealed class VolePsiRequester : IDisposable
 
         Array.Clear(a);
         Array.Clear(c);
-        if (++_chunks == Parameters.Chunks.Count)
-        {
-            TagOwnKeys(cancellationToken);
-        }
-
+        _chunks++;
         return masked;
     }
 
     /// <summary>Matches one message of the provider's tags; with payloads, opens the sealed row of each match (one per tag).</summary>
     /// <exception cref="PsiProtocolException">Tags before the last chunk, not whole tags, rows missing, or a row that does not open.</exception>
+    /// <remarks>The first call computes the keys' own tags, so that the last masked OKVS goes out without waiting for them.</remarks>
     public void AcceptProviderTags(ReadOnlySpan<byte> tags, IReadOnlyList<ReadOnlyMemory<byte>> sealedRows)
     {
         if (_chunks != Parameters.Chunks.Count)
         {
             throw new PsiProtocolException("The provider sent its tags before the VOLE ended.");
+        }
+
+        if (!_tagged)
+        {
+            TagOwnKeys(CancellationToken.None);
+            _tagged = true;
         }
 
         _matches.Accept(tags, sealedRows);
