@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using PrivacyNode.Contracts.V1;
@@ -7,7 +8,8 @@ namespace PrivacyNode.Node.Catalog;
 
 /// <summary>
 /// One pass over a source: column types, row count, a key report per key column, and a content digest
-/// (the dataset version). Memory grows with the number of distinct keys only.
+/// (the dataset version). Memory grows with the number of valid keys only, 16 bytes each: duplicates are counted by the keys'
+/// 128-bit XXH3 hashes (<see cref="KeyFingerprints"/>), where two distinct keys of a dataset collide with probability about n²/2^129.
 /// </summary>
 public static class DatasetProfile
 {
@@ -22,7 +24,7 @@ public static class DatasetProfile
         var keys = dataset.KeyColumns.Select(k => KeySpec.TryParse(k, out var spec, out var error) ? spec : throw new DataSourceException(error)).ToArray();
         var keyIndexes = keys.Select(k => k.IndexesIn(reader.Columns)).ToArray();
         var reports = dataset.KeyColumns.Select(k => new KeyReport { Column = k.Column, KeyType = k.KeyType }).ToArray();
-        var seen = dataset.KeyColumns.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        var seen = dataset.KeyColumns.Select(_ => new KeyFingerprints()).ToArray();
         var types = new ColumnType[reader.Columns.Count];
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Hash(digest, reader.Columns);
@@ -48,13 +50,9 @@ public static class DatasetProfile
                         report.InvalidExamples.Add($"row {rows.ToString(CultureInfo.InvariantCulture)}: {error}");
                     }
                 }
-                else if (!seen[k].Add(key))
-                {
-                    report.Duplicates++;
-                }
                 else
                 {
-                    report.Valid++;
+                    seen[k].Add(Fingerprint(key));
                 }
             }
 
@@ -64,6 +62,12 @@ public static class DatasetProfile
             }
         }
 
+        for (var k = 0; k < reports.Length; k++)
+        {
+            reports[k].Valid = seen[k].CountDistinct();
+            reports[k].Duplicates = seen[k].Count - reports[k].Valid;
+        }
+
         dataset.SourceKind = DataSources.KindOf(source);
         dataset.Columns.Clear();
         dataset.Columns.AddRange(reader.Columns.Select((name, i) => new Column { Name = name, Type = (types[i] == ColumnType.Empty ? ColumnType.Text : types[i]).ToString().ToLowerInvariant() }));
@@ -71,6 +75,15 @@ public static class DatasetProfile
         dataset.KeyReports.Clear();
         dataset.KeyReports.AddRange(reports);
         dataset.Version = "sha256:" + Convert.ToHexStringLower(digest.GetHashAndReset());
+    }
+
+    /// <summary>A normalized key's 128-bit XXH3 hash (of its UTF-8 bytes), what duplicates are found by.</summary>
+    private static UInt128 Fingerprint(string key)
+    {
+        var length = Encoding.UTF8.GetByteCount(key);
+        var bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(key, bytes);
+        return XxHash128.HashToUInt128(bytes);
     }
 
     /// <summary>Counts the rows of <paramref name="source"/> as it is now.</summary>
