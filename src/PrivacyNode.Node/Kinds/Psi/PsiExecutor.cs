@@ -83,7 +83,9 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
 
         if (job.Vole)
         {
-            return await RunVoleAsync(run, job, own, grant, cancellationToken);
+            return own.Entries.Count <= VolePsi.MaxRequesterKeys
+                ? await RunVoleAsync(run, job, own, grant, cancellationToken)
+                : throw new JobFailedException("input-too-large", $"The {VolePsi.SuiteName} suite takes at most {VolePsi.MaxRequesterKeys} requester keys; this input has {own.Entries.Count}. Run the job on another suite (--suite).");
         }
 
         using var session = new PsiRequesterSession(job.Suite, [.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads);

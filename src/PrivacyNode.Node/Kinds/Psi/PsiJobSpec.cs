@@ -48,7 +48,9 @@ public sealed record PsiJobSpec(JobKind Kind, PsiSuite Suite, bool Vole, string 
     {
         ArgumentNullException.ThrowIfNull(providerSuites);
         ArgumentNullException.ThrowIfNull(grantSuites);
-        var fitting = VoleRuns(kind) && requesterKeys >= VoleFromKeys && providerSuites.Contains(VolePsi.SuiteName) ? VolePsi.SuiteName : PsiSuite.Ristretto255.Name;
+        var fitting = VoleRuns(kind) && requesterKeys is >= VoleFromKeys and <= VolePsi.MaxRequesterKeys && providerSuites.Contains(VolePsi.SuiteName)
+            ? VolePsi.SuiteName
+            : PsiSuite.Ristretto255.Name;
         return grantSuites.Count == 0 || grantSuites.Contains(fitting) ? fitting
             : grantSuites.FirstOrDefault(s => s != VolePsi.SuiteName || VoleRuns(kind)) ?? grantSuites[0];
     }
