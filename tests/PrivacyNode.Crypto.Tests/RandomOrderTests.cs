@@ -27,10 +27,14 @@ public sealed class RandomOrderTests
     }
 
     [Fact]
-    public void Shuffle_MovesWholeRecords()
+    public void Shuffle_IsAPermutationOfWholeRecords()
     {
-        var records = Enumerable.Range(0, 500).SelectMany(i => BitConverter.GetBytes(i)).ToArray();
-        RandomOrder.Shuffle(records, sizeof(int));
-        Assert.Equal(Enumerable.Range(0, 500), Enumerable.Range(0, 500).Select(i => BitConverter.ToInt32(records, i * 4)).Order());
+        var records = Enumerable.Range(0, 1000).SelectMany(i => BitConverter.GetBytes(i)).ToArray();
+
+        RandomOrder.Shuffle(records, 4);
+
+        var values = Enumerable.Range(0, 1000).Select(i => BitConverter.ToInt32(records, i * 4)).ToList();
+        Assert.Equal(Enumerable.Range(0, 1000), values.Order());
+        Assert.NotEqual(Enumerable.Range(0, 1000), values);
     }
 }

@@ -57,7 +57,7 @@ public sealed class PsiEvaluationSession(PsiProvider provider, long admitted, in
 
         var size = provider.Suite.ElementSize;
         var all = _held.GetBuffer().AsMemory(0, (int)_held.Length);
-        PsiProvider.Shuffle(all.Span, size);
+        RandomOrder.Shuffle(all.Span, size);
         var batches = new List<ReadOnlyMemory<byte>>();
         for (var offset = 0; offset < all.Length; offset += maxBatch * size)
         {

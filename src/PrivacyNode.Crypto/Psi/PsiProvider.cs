@@ -48,7 +48,4 @@ public sealed class PsiProvider : IDisposable
 
     /// <summary>Zeroes the OPRF key.</summary>
     public void Dispose() => _key.Dispose();
-
-    /// <summary>Puts <paramref name="elements"/> (fixed-size records) in a uniformly random order (<see cref="RandomOrder"/>).</summary>
-    public static void Shuffle(Span<byte> elements, int recordSize) => RandomOrder.Shuffle(elements, recordSize);
 }

@@ -81,18 +81,21 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             throw new JobFailedException("invalid-spec", invalid);
         }
 
-        if (job.Vole)
+        if (job.Vole && own.Entries.Count > VolePsi.MaxRequesterKeys)
         {
-            return own.Entries.Count <= VolePsi.MaxRequesterKeys
-                ? await RunVoleAsync(run, job, own, grant, cancellationToken)
-                : throw new JobFailedException("input-too-large", $"The {VolePsi.SuiteName} suite takes at most {VolePsi.MaxRequesterKeys} requester keys; this input has {own.Entries.Count}. Run the job on another suite (--suite).");
+            throw new JobFailedException("input-too-large", $"The {VolePsi.SuiteName} suite takes at most {VolePsi.MaxRequesterKeys} requester keys; this input has {own.Entries.Count}. Run the job on another suite (--suite).");
         }
 
-        using var session = new PsiRequesterSession(job.Suite, [.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads);
         using var call = new PsiCall(
             spec.Peer, await peers.StartDuplexAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Psi(options), CallLimit, cancellationToken), m => m.MessageCase);
         try
         {
+            if (job.Vole)
+            {
+                return await ExchangeVoleAsync(run, call, job, own, grant, cancellationToken);
+            }
+
+            using var session = new PsiRequesterSession(job.Suite, [.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads);
             return await ExchangeAsync(run, call, session, job, own, grant, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
@@ -156,11 +159,9 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
     /// rr22 (docs/protocols/psi-vole.md): the keys are encoded while the provider admits the job; then the start, and per VOLE chunk
     /// the provider's message in and the masked OKVS out; then the provider's tags are matched.
     /// </summary>
-    private async Task<JobOutcome> RunVoleAsync(JobRun run, PsiJobSpec job, KeyedRows own, Grant grant, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ExchangeVoleAsync(JobRun run, PsiCall call, PsiJobSpec job, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
-        using var call = new PsiCall(
-            spec.Peer, await peers.StartDuplexAsync(spec.Peer, (peer, options) => new PeerJobService.PeerJobServiceClient(peer).Psi(options), CallLimit, cancellationToken), m => m.MessageCase);
         var encoding = Task.Run(() => new VolePsiRequester([.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads, cancellationToken), cancellationToken);
         try
         {
@@ -182,14 +183,6 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
 
             await call.CompleteAsync();
             return await MatchAsync(run, call, session.AcceptProviderTags, session.Finish, null, own, grant, job, cancellationToken);
-        }
-        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw PeerRefusal.ToJobFailure(ex);
-        }
-        catch (PsiProtocolException ex)
-        {
-            throw new JobFailedException("peer-protocol-error", $"The provider sent a malformed PSI message: {ex.Message}");
         }
         finally
         {
