@@ -175,12 +175,9 @@ public sealed class PeerEndpointTests : IAsyncLifetime
 
         var local = await Assert.ThrowsAsync<RpcException>(async () => await new UserService.UserServiceClient(channel).ListUsersAsync(new ListUsersRequest()));
         using var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
-        var listing = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            // The server may end the call before the request is written: either step reports its status.
-            await reflection.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
-            await reflection.ResponseStream.MoveNext(CancellationToken.None);
-        });
+        // The server ends an unmapped call without reading its body, so the status is read before anything is written
+        // (a write racing that end can fail as Cancelled instead).
+        var listing = await Assert.ThrowsAsync<RpcException>(async () => await reflection.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.Unimplemented, local.StatusCode);
         Assert.Equal(StatusCode.Unimplemented, listing.StatusCode);
