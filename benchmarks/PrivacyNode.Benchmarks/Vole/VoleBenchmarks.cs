@@ -26,8 +26,8 @@ public class VoleBenchmarks : IDisposable
     private OkvsRow[] _rows = [];
     private UInt128[] _values = [];
     private UInt128[] _store = [];
-    private List<byte[]> _requesterKeys = [];
-    private List<byte[]> _providerKeys = [];
+    private List<ReadOnlyMemory<byte>> _requesterKeys = [];
+    private List<ReadOnlyMemory<byte>> _providerKeys = [];
 
     [GlobalSetup]
     public void Setup()
@@ -57,8 +57,8 @@ public class VoleBenchmarks : IDisposable
         }
 
         BandOkvs.TryEncode(_rows, _values, size, out _store);
-        _requesterKeys = [.. Enumerable.Range(0, Keys).Select(i => Encoding.UTF8.GetBytes($"key-{i * 2}"))];
-        _providerKeys = [.. Enumerable.Range(0, Keys).Select(i => Encoding.UTF8.GetBytes($"key-{i * 3}"))];
+        _requesterKeys = [.. Enumerable.Range(0, Keys).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"key-{i * 2}"))];
+        _providerKeys = [.. Enumerable.Range(0, Keys).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"key-{i * 3}"))];
     }
 
     [GlobalCleanup]

@@ -39,32 +39,28 @@ public static class VolePsi
     private static ReadOnlySpan<byte> KeyDomain => "privacynode-psi-vole-v1-key"u8;
 
     /// <summary>
-    /// The OKVS row, the value h and the binding g of each key. A key is compressed once by SHA-256(domain ‖ key) into d = d0 ‖ d1;
-    /// the job's expansion is a PRF under the seed, AES-128 CBC-MAC of d (z = E_s(E_s(d0) ⊕ d1)) in counter mode: block i is E_s(z ⊕ i)
-    /// for i = 1..5, giving the start, the two band blocks, h and g.
+    /// Each key compressed under the job's seed: SHA-256(domain ‖ key) = d0 ‖ d1, then AES-128 CBC-MAC under the seed,
+    /// z = E_s(E_s(d0) ⊕ d1). <see cref="Expand"/> turns z into the key's OKVS row, value h and binding g.
     /// </summary>
-    internal static KeyHashes HashKeys(IReadOnlyList<byte[]> keys, ReadOnlySpan<byte> seed, int size, CancellationToken cancellationToken)
+    internal static UInt128[] Compress(IReadOnlyList<ReadOnlyMemory<byte>> keys, Aes128 prf, CancellationToken cancellationToken)
     {
-        var hashes = new KeyHashes(keys.Count);
-        using var prf = new Aes128(seed);
+        var compressed = new UInt128[keys.Count];
         ForRanges(keys.Count, (from, to) =>
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var digests = new UInt128[2 * HashBatch];
-            var expansion = new UInt128[ExpansionBlocks * HashBatch];
+            Span<UInt128> digests = stackalloc UInt128[2 * HashBatch];
             for (var start = from; start < to; start += HashBatch)
             {
                 var count = Math.Min(HashBatch, to - start);
-                var d = MemoryMarshal.AsBytes(digests.AsSpan(0, 2 * count));
+                var d = MemoryMarshal.AsBytes(digests[..(2 * count)]);
                 for (var i = 0; i < count; i++)
                 {
                     sha.AppendData(KeyDomain);
-                    sha.AppendData(keys[start + i]);
+                    sha.AppendData(keys[start + i].Span);
                     sha.GetHashAndReset(d.Slice(i * 32, 32));
                 }
 
-                // z_i = E_s(E_s(d0_i) ⊕ d1_i), kept in the d0 slots.
-                var z = new Span<UInt128>(expansion, 0, count);
+                var z = compressed.AsSpan(start, count);
                 for (var i = 0; i < count; i++)
                 {
                     z[i] = digests[2 * i];
@@ -77,31 +73,53 @@ public static class VolePsi
                 }
 
                 prf.Encrypt(MemoryMarshal.AsBytes(z), MemoryMarshal.AsBytes(z));
-                for (var i = count - 1; i >= 0; i--)
-                {
-                    var zi = z[i];
-                    for (var j = 0; j < ExpansionBlocks; j++)
-                    {
-                        expansion[(i * ExpansionBlocks) + j] = zi ^ (UInt128)(uint)(j + 1);
-                    }
-                }
-
-                var blocks = expansion.AsSpan(0, ExpansionBlocks * count);
-                prf.Encrypt(MemoryMarshal.AsBytes(blocks), MemoryMarshal.AsBytes(blocks));
-                var bytes = MemoryMarshal.AsBytes(blocks);
-                for (var i = 0; i < count; i++)
-                {
-                    hashes.Rows[start + i] = BandOkvs.Row(bytes.Slice(i * ExpansionBlocks * 16, 40), size);
-                    hashes.Values[start + i] = blocks[(i * ExpansionBlocks) + 3];
-                    hashes.Bindings[start + i] = blocks[(i * ExpansionBlocks) + 4];
-                }
-
                 d.Clear();
-                blocks.Clear();
             }
         }, cancellationToken);
+        return compressed;
+    }
 
-        return hashes;
+    /// <summary>
+    /// The OKVS row, the value h and the binding g of each compressed key z, those of the spans given (the others empty): AES-128
+    /// under the seed in counter mode from z, block i being E_s(z ⊕ i) for i = 1..5, gives the start, the two band blocks, h and g.
+    /// </summary>
+    internal static void Expand(Aes128 prf, ReadOnlySpan<UInt128> compressed, int size, Span<OkvsRow> rows, Span<UInt128> values, Span<UInt128> bindings)
+    {
+        Span<UInt128> blocks = stackalloc UInt128[ExpansionBlocks * HashBatch];
+        for (var start = 0; start < compressed.Length; start += HashBatch)
+        {
+            var count = Math.Min(HashBatch, compressed.Length - start);
+            var expansion = blocks[..(ExpansionBlocks * count)];
+            for (var i = 0; i < count; i++)
+            {
+                for (var j = 0; j < ExpansionBlocks; j++)
+                {
+                    expansion[(i * ExpansionBlocks) + j] = compressed[start + i] ^ (UInt128)(uint)(j + 1);
+                }
+            }
+
+            var bytes = MemoryMarshal.AsBytes(expansion);
+            prf.Encrypt(bytes, bytes);
+            for (var i = 0; i < count; i++)
+            {
+                if (!rows.IsEmpty)
+                {
+                    rows[start + i] = BandOkvs.Row(bytes.Slice(i * ExpansionBlocks * 16, 40), size);
+                }
+
+                if (!values.IsEmpty)
+                {
+                    values[start + i] = expansion[(i * ExpansionBlocks) + 3];
+                }
+
+                if (!bindings.IsEmpty)
+                {
+                    bindings[start + i] = expansion[(i * ExpansionBlocks) + 4];
+                }
+            }
+
+            expansion.Clear();
+        }
     }
 
     /// <summary>
@@ -149,9 +167,10 @@ public static class VolePsi
 /// <remarks>One call at a time. Dispose to zero the OKVS, the VOLE and the payload keys.</remarks>
 public sealed class VolePsiRequester : IDisposable
 {
-    private readonly IReadOnlyList<byte[]> _keys;
+    private readonly IReadOnlyList<ReadOnlyMemory<byte>> _keys;
     private readonly byte[] _seed = new byte[VolePsi.SeedSize];
-    private readonly KeyHashes _hashes;
+    private readonly Aes128 _prf;
+    private readonly UInt128[] _compressed;
     private readonly UInt128[] _store;
     private readonly UInt128[] _c;
     private readonly TagMatches _matches;
@@ -162,7 +181,7 @@ public sealed class VolePsiRequester : IDisposable
 
     /// <summary>A requester over its distinct keys (normalized key bytes); a match is reported by its index here.</summary>
     /// <exception cref="ArgumentException">More than <see cref="VolePsi.MaxRequesterKeys"/> keys.</exception>
-    public VolePsiRequester(IReadOnlyList<byte[]> keys, bool withPayloads, CancellationToken cancellationToken = default)
+    public VolePsiRequester(IReadOnlyList<ReadOnlyMemory<byte>> keys, bool withPayloads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count > VolePsi.MaxRequesterKeys)
@@ -175,11 +194,16 @@ public sealed class VolePsiRequester : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             CryptoRandom.Fill(_seed);
-            _hashes = VolePsi.HashKeys(keys, _seed, size, cancellationToken);
-            if (BandOkvs.TryEncode(_hashes.Rows, _hashes.Values, size, out _store))
+            var prf = new Aes128(_seed);
+            var compressed = VolePsi.Compress(keys, prf, cancellationToken);
+            if (BandOkvs.TryEncode(keys.Count, (from, rows, values) => VolePsi.Expand(prf, compressed.AsSpan(from, rows.Length), size, rows, values, default), size, out _store))
             {
+                (_prf, _compressed) = (prf, compressed);
                 break;
             }
+
+            prf.Dispose();
+            Array.Clear(compressed);
 
             // Fails for fewer than one key set in 2^40, or when two keys are the same.
             if (attempt == 3)
@@ -284,7 +308,8 @@ public sealed class VolePsiRequester : IDisposable
         _vole?.Dispose();
         _baseOt.Dispose();
         _matches.Dispose();
-        _hashes.Clear();
+        Array.Clear(_compressed);
+        _prf.Dispose();
     }
 
     private void TagOwnKeys(CancellationToken cancellationToken)
@@ -293,12 +318,15 @@ public sealed class VolePsiRequester : IDisposable
         var payloadKeys = _matches.PayloadKeys;
         VolePsi.ForRanges(_keys.Count, (from, to) =>
         {
+            var rows = new OkvsRow[to - from];
             var outputs = new UInt128[to - from];
-            for (var i = from; i < to; i++)
+            VolePsi.Expand(_prf, _compressed.AsSpan(from, to - from), _c.Length, rows, default, outputs);
+            for (var i = 0; i < outputs.Length; i++)
             {
-                outputs[i - from] = BandOkvs.Decode(_c, _hashes.Rows[i]) ^ _hashes.Bindings[i];
+                outputs[i] ^= BandOkvs.Decode(_c, rows[i]);
             }
 
+            Array.Clear(rows);
             VolePsi.Output(outputs, tags.AsSpan(from * Oprf.TagSize, (to - from) * Oprf.TagSize),
                 payloadKeys.Length == 0 ? default : payloadKeys.AsSpan(from * Oprf.PayloadKeySize, (to - from) * Oprf.PayloadKeySize));
         }, cancellationToken);
@@ -308,7 +336,7 @@ public sealed class VolePsiRequester : IDisposable
         }
 
         Array.Clear(_c);
-        _hashes.Clear();
+        Array.Clear(_compressed);
     }
 }
 
@@ -323,7 +351,7 @@ public sealed class VolePsiProvider : IDisposable
     private readonly UInt128[] _k;
     private UInt128 _delta;
     private SilentVoleSender? _vole;
-    private byte[] _seed = [];
+    private Aes128? _prf;
     private UInt128[]? _b;
     private int _sent;
     private int _masked;
@@ -364,7 +392,7 @@ public sealed class VolePsiProvider : IDisposable
         try
         {
             var keys = _baseOt.Keys(message.Span[..BaseOt.SenderMessageSize]);
-            _seed = message.Span.Slice(BaseOt.SenderMessageSize, VolePsi.SeedSize).ToArray();
+            _prf = new Aes128(message.Span.Slice(BaseOt.SenderMessageSize, VolePsi.SeedSize));
             _vole = new SilentVoleSender(Parameters, _delta, keys);
             foreach (var key in keys)
             {
@@ -423,7 +451,7 @@ public sealed class VolePsiProvider : IDisposable
 
     /// <summary>The tags (<see cref="Oprf.TagSize"/> each) and, when <paramref name="payloadKeys"/> is not empty, the payload keys of <paramref name="keys"/>.</summary>
     /// <exception cref="InvalidOperationException">Before the VOLE ended.</exception>
-    public void Tag(IReadOnlyList<byte[]> keys, Span<byte> tags, Span<byte> payloadKeys, CancellationToken cancellationToken = default)
+    public void Tag(IReadOnlyList<ReadOnlyMemory<byte>> keys, Span<byte> tags, Span<byte> payloadKeys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (!VoleDone)
@@ -431,15 +459,21 @@ public sealed class VolePsiProvider : IDisposable
             throw new InvalidOperationException("Tags are computed after the VOLE.");
         }
 
-        var hashes = VolePsi.HashKeys(keys, _seed, _k.Length, cancellationToken);
+        var prf = _prf!;
+        var compressed = VolePsi.Compress(keys, prf, cancellationToken);
+        var rows = new OkvsRow[keys.Count];
+        var values = new UInt128[keys.Count];
         var outputs = new UInt128[keys.Count];
+        VolePsi.Expand(prf, compressed, _k.Length, rows, values, outputs);
         for (var i = 0; i < keys.Count; i++)
         {
-            outputs[i] = BandOkvs.Decode(_k, hashes.Rows[i]) ^ Gf128.Multiply(_delta, hashes.Values[i]) ^ hashes.Bindings[i];
+            outputs[i] ^= BandOkvs.Decode(_k, rows[i]) ^ Gf128.Multiply(_delta, values[i]);
         }
 
         VolePsi.Output(outputs, tags, payloadKeys);
-        hashes.Clear();
+        Array.Clear(compressed);
+        Array.Clear(rows);
+        Array.Clear(values);
     }
 
     /// <summary>Seals a psi-payload row under a payload key, bound to its tag (AES-256-GCM, as the other suites).</summary>
@@ -456,23 +490,7 @@ public sealed class VolePsiProvider : IDisposable
         }
 
         _vole?.Dispose();
+        _prf?.Dispose();
         _baseOt.Dispose();
-    }
-}
-
-/// <summary>Per key: its OKVS row, its value h (what the OKVS maps it to) and its binding g (added into its OPRF output before hashing).</summary>
-internal sealed class KeyHashes(int count)
-{
-    public OkvsRow[] Rows { get; } = new OkvsRow[count];
-
-    public UInt128[] Values { get; } = new UInt128[count];
-
-    public UInt128[] Bindings { get; } = new UInt128[count];
-
-    public void Clear()
-    {
-        Array.Clear(Rows);
-        Array.Clear(Values);
-        Array.Clear(Bindings);
     }
 }

@@ -50,26 +50,77 @@ public static class BandOkvs
     /// A store of <paramref name="size"/> columns with ⟨rows[i], P⟩ = values[i] for every i, its free columns drawn at random; false
     /// when the rows are linearly dependent.
     /// </summary>
-    public static bool TryEncode(ReadOnlySpan<OkvsRow> rows, ReadOnlySpan<UInt128> values, int size, out UInt128[] store)
+    public static bool TryEncode(OkvsRow[] rows, UInt128[] values, int size, out UInt128[] store)
     {
-        if (rows.Length != values.Length || size < Width)
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(values);
+        if (rows.Length != values.Length)
         {
-            throw new ArgumentException("One value per row, and at least a band's width of columns, are needed.", nameof(values));
+            throw new ArgumentException("One value per row is needed.", nameof(values));
+        }
+
+        return TryEncode(rows.Length, (from, batchRows, batchValues) =>
+        {
+            rows.AsSpan(from, batchRows.Length).CopyTo(batchRows);
+            values.AsSpan(from, batchValues.Length).CopyTo(batchValues);
+        }, size, out store);
+    }
+
+    /// <summary>
+    /// As <see cref="TryEncode(OkvsRow[], UInt128[], int, out UInt128[])"/> for <paramref name="count"/> rows that
+    /// <paramref name="source"/> computes (twice each, from any thread, in batches of at most <see cref="SourceBatch"/>), so that only
+    /// the sorted copy the elimination works on is held: 61 bytes per row besides the 16 per column of the store.
+    /// </summary>
+    public static bool TryEncode(int count, RowSource source, int size, out UInt128[] store)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (count < 0 || size < Width)
+        {
+            throw new ArgumentException("At least a band's width of columns is needed.", nameof(size));
         }
 
         store = [];
-        var order = SortByStart(rows, size);
-        var starts = new int[rows.Length];
-        var bands = new Band[rows.Length];
-        var sums = new UInt128[rows.Length];
-        for (var i = 0; i < order.Length; i++)
+
+        // Each row's place in start order (a counting sort on the starts), then the rows computed again straight into those places.
+        var places = new int[count];
+        ForBatches(count, (from, rows, _) =>
         {
-            (starts[i], bands[i], sums[i]) = (rows[order[i]].Start, rows[order[i]].Band, values[order[i]]);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                places[from + i] = rows[i].Start;
+            }
+        });
+        var next = new int[size + 1];
+        foreach (var start in places)
+        {
+            next[start + 1]++;
         }
 
+        for (var s = 1; s <= size; s++)
+        {
+            next[s] += next[s - 1];
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            places[i] = next[places[i]]++;
+        }
+
+        var starts = new int[count];
+        var bands = new Band[count];
+        var sums = new UInt128[count];
+        ForBatches(count, (from, rows, values) =>
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var place = places[from + i];
+                (starts[place], bands[place], sums[place]) = (rows[i].Start, rows[i].Band, values[i]);
+            }
+        });
+
         // Forward elimination: each row's first bit is its pivot, cleared from the later rows whose bands reach it.
-        var pivots = new int[rows.Length];
-        for (var i = 0; i < order.Length; i++)
+        var pivots = new byte[count];
+        for (var i = 0; i < count; i++)
         {
             if (bands[i].IsZero)
             {
@@ -77,8 +128,8 @@ public static class BandOkvs
             }
 
             var pivot = starts[i] + bands[i].TrailingZeroCount();
-            pivots[i] = pivot;
-            for (var j = i + 1; j < order.Length && starts[j] <= pivot; j++)
+            pivots[i] = (byte)(pivot - starts[i]);
+            for (var j = i + 1; j < count && starts[j] <= pivot; j++)
             {
                 if (bands[j].Bit(pivot - starts[j]))
                 {
@@ -91,15 +142,29 @@ public static class BandOkvs
         // Back substitution from the last row: every other column of a row is free (random) or a later row's pivot.
         var result = new UInt128[size];
         CryptoRandom.Fill(MemoryMarshal.AsBytes(result.AsSpan()));
-        for (var i = order.Length - 1; i >= 0; i--)
+        for (var i = count - 1; i >= 0; i--)
         {
-            result[pivots[i]] = UInt128.Zero;
-            result[pivots[i]] = sums[i] ^ Decode(result, new OkvsRow(starts[i], bands[i]));
+            var pivot = starts[i] + pivots[i];
+            result[pivot] = UInt128.Zero;
+            result[pivot] = sums[i] ^ Decode(result, new OkvsRow(starts[i], bands[i]));
         }
 
+        Array.Clear(sums);
         store = result;
         return true;
+
+        void ForBatches(int total, RowSource body) => Parallel.For(0, (total + SourceBatch - 1) / SourceBatch, () => (new OkvsRow[SourceBatch], new UInt128[SourceBatch]), (b, _, buffers) =>
+        {
+            var from = b * SourceBatch;
+            var length = Math.Min(SourceBatch, total - from);
+            source(from, buffers.Item1.AsSpan(0, length), buffers.Item2.AsSpan(0, length));
+            body(from, buffers.Item1.AsSpan(0, length), buffers.Item2.AsSpan(0, length));
+            return buffers;
+        }, buffers => Array.Clear(buffers.Item2));
     }
+
+    /// <summary>The most rows a <see cref="RowSource"/> is asked for at once.</summary>
+    public const int SourceBatch = 4096;
 
     /// <summary>The sum of the 64 columns from <paramref name="columns"/> that <paramref name="bits"/> selects, in two independent chains.</summary>
     private static Vector128<ulong> Sum(ref Vector128<ulong> columns, ulong bits)
@@ -120,30 +185,10 @@ public static class BandOkvs
 
         return even ^ odd;
     }
-
-    /// <summary>Row indexes ordered by start (a counting sort).</summary>
-    private static int[] SortByStart(ReadOnlySpan<OkvsRow> rows, int size)
-    {
-        var counts = new int[size + 1];
-        foreach (var row in rows)
-        {
-            counts[row.Start + 1]++;
-        }
-
-        for (var s = 1; s <= size; s++)
-        {
-            counts[s] += counts[s - 1];
-        }
-
-        var order = new int[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            order[counts[rows[i].Start]++] = i;
-        }
-
-        return order;
-    }
 }
+
+/// <summary>Fills <paramref name="rows"/> and <paramref name="values"/> with those of the rows from <paramref name="from"/> on.</summary>
+public delegate void RowSource(int from, Span<OkvsRow> rows, Span<UInt128> values);
 
 /// <summary>A key's row: <see cref="BandOkvs.Width"/> bits from column <paramref name="Start"/>.</summary>
 public readonly record struct OkvsRow(int Start, Band Band);

@@ -46,7 +46,7 @@ public sealed class VolePsiTests
         using var requester = new VolePsiRequester(Keys("k", 4), withPayloads: true);
         using var provider = new VolePsiProvider(4);
         Run(requester, provider);
-        var providerKeys = new List<byte[]> { Keys("k", 4)[2], Keys("other", 1)[0] };
+        var providerKeys = new List<ReadOnlyMemory<byte>> { Keys("k", 4)[2], Keys("other", 1)[0] };
         var tags = new byte[2 * Oprf.TagSize];
         var payloadKeys = new byte[2 * Oprf.PayloadKeySize];
         provider.Tag(providerKeys, tags, payloadKeys);
@@ -96,7 +96,7 @@ public sealed class VolePsiTests
         Assert.Throws<PsiProtocolException>(() => requester.Finish(4));
     }
 
-    private static byte[] ProviderTags(List<byte[]> keys)
+    private static byte[] ProviderTags(List<ReadOnlyMemory<byte>> keys)
     {
         using var requester = new VolePsiRequester(keys, withPayloads: false);
         using var provider = new VolePsiProvider(keys.Count);
@@ -117,6 +117,6 @@ public sealed class VolePsiTests
         Assert.True(provider.VoleDone);
     }
 
-    private static List<byte[]> Keys(string prefix, int count) =>
-        [.. Enumerable.Range(0, count).Select(i => Encoding.UTF8.GetBytes($"{prefix}-{i}"))];
+    private static List<ReadOnlyMemory<byte>> Keys(string prefix, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"{prefix}-{i}"))];
 }

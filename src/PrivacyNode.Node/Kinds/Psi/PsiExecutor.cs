@@ -73,7 +73,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
 
         if (spec.PsiSuite.Length == 0)
         {
-            spec.PsiSuite = PsiJobSpec.DefaultSuite(kind, own.Entries.Count, await ProviderSuitesAsync(spec.Peer, own.Entries.Count, cancellationToken), grant.PsiSuites);
+            spec.PsiSuite = PsiJobSpec.DefaultSuite(kind, own.Count, await ProviderSuitesAsync(spec.Peer, own.Count, cancellationToken), grant.PsiSuites);
         }
 
         if (!PsiJobSpec.TryParse(spec, out var job, out var invalid))
@@ -81,9 +81,9 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             throw new JobFailedException("invalid-spec", invalid);
         }
 
-        if (job.Vole && own.Entries.Count > VolePsi.MaxRequesterKeys)
+        if (job.Vole && own.Count > VolePsi.MaxRequesterKeys)
         {
-            throw new JobFailedException("input-too-large", $"The {VolePsi.SuiteName} suite takes at most {VolePsi.MaxRequesterKeys} requester keys; this input has {own.Entries.Count}. Run the job on another suite (--suite).");
+            throw new JobFailedException("input-too-large", $"The {VolePsi.SuiteName} suite takes at most {VolePsi.MaxRequesterKeys} requester keys; this input has {own.Count}. Run the job on another suite (--suite).");
         }
 
         using var call = new PsiCall(
@@ -95,7 +95,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
                 return await ExchangeVoleAsync(run, call, job, own, grant, cancellationToken);
             }
 
-            using var session = new PsiRequesterSession(job.Suite, [.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads);
+            using var session = new PsiRequesterSession(job.Suite, [.. own.Keys.Select(k => k.ToArray())], job.WithPayloads);
             return await ExchangeAsync(run, call, session, job, own, grant, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
@@ -162,12 +162,12 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
     private async Task<JobOutcome> ExchangeVoleAsync(JobRun run, PsiCall call, PsiJobSpec job, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
-        var encoding = Task.Run(() => new VolePsiRequester([.. own.Entries.Select(e => e.KeyBytes)], job.WithPayloads, cancellationToken), cancellationToken);
+        var encoding = Task.Run(() => new VolePsiRequester(own.Keys, job.WithPayloads, cancellationToken), cancellationToken);
         try
         {
             await call.SendAsync(new PsiRequest
             {
-                Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = own.Entries.Count, RequesterReceipt = run.StartReceipt },
+                Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = own.Count, RequesterReceipt = run.StartReceipt },
             }, cancellationToken);
             await run.ReportAsync(0.03, "encoding the keys while the provider admits the job");
             var accepted = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
@@ -337,7 +337,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
     {
         var result = new JobResult();
         result.Metrics.Add(new ResultMetric { Name = "intersection_size", Value = intersection });
-        result.Metrics.Add(new ResultMetric { Name = "requester_set_size", Value = own.Entries.Count });
+        result.Metrics.Add(new ResultMetric { Name = "requester_set_size", Value = own.Count });
         result.Metrics.Add(new ResultMetric { Name = "provider_set_size", Value = (long)providerSetSize });
         result.Metrics.Add(new ResultMetric { Name = "requester_rows", Value = own.Rows });
         result.Metrics.Add(new ResultMetric { Name = "requester_invalid_keys", Value = own.Invalid });
@@ -356,12 +356,12 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
 
         foreach (var (index, payload) in matches)
         {
-            var entry = own.Entries[index];
-            foreach (var rowNumber in entry.Rows)
+            var key = KeySpec.Display(own.Key(index));
+            foreach (var rowNumber in own.RowsOf(index))
             {
                 var row = new ResultRow();
                 row.Values.Add(rowNumber.ToString(CultureInfo.InvariantCulture));
-                row.Values.Add(KeySpec.Display(entry.Key));
+                row.Values.Add(key);
                 row.Values.AddRange(payload);
                 result.Rows.Add(row);
             }

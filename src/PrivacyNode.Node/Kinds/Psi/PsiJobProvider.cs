@@ -88,7 +88,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         }
 
         using var cachedSnapshot = cached;
-        var setSize = cached?.SetSize ?? own!.Entries.Count;
+        var setSize = cached?.SetSize ?? own!.Count;
         var values = isSum ? await SumValuesAsync(own!, range, job, cancellationToken) : null;
         using var sum = isSum ? new PsiSumProvider(Math.Max(1, setSize), range.Low, range.High) : null;
         var accepted = new PsiAccepted { ProviderSetSize = (ulong)setSize, MaxBatch = MaxBatch };
@@ -117,7 +117,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
             {
                 await (cached is not null
                     ? SendCachedTagsAsync(responses, cached, cancellationToken)
-                    : SendTagsAsync(responses, provider.Tag, provider.Suite.Seal, own!, withPayloads, cancellationToken));
+                    : SendTagsAsync(responses, (keys, tags, payloadKeys) => provider.Tag([.. keys.Select(k => k.ToArray())], tags, payloadKeys), provider.Suite.Seal, own!, withPayloads, cancellationToken));
             }
         }
         catch (Exception ex) when (IsBreak(ex))
@@ -188,7 +188,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         details["suite"] = asked.SuiteName;
         details["oprf_key"] = "fresh";
         var provided = await job.ProvidedAsync(details, cancellationToken);
-        await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided), ProviderSetSize = (ulong)own.Entries.Count } }, cancellationToken);
+        await responses.WriteAsync(new PsiResponse { Done = new PsiDone { ProviderReceipt = AuditFormat.ReceiptOf(provided), ProviderSetSize = (ulong)own.Count } }, cancellationToken);
 
         async Task<KeyedRows> ReadAsync()
         {
@@ -224,12 +224,12 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         string? problem = own.Duplicates > 0
             ? $"psi-sum sums one value per key, and column '{spec.Columns[0]}' repeats keys in {own.Duplicates} rows; register a view with one row per key (GROUP BY)."
             : null;
-        var values = new long[own.Entries.Count];
+        var values = new long[own.Count];
         for (var i = 0; problem is null && i < values.Length; i++)
         {
-            if (!range.TryRead(own.Entries[i].Extra[0], out values[i]))
+            if (!range.TryRead(own.Extra(i)[0], out values[i]))
             {
-                problem = $"Row {own.Entries[i].Rows[0]} of column '{spec.Columns[1]}' is not a decimal of at most {range.Scale} places in [{spec.ValueMin}, {spec.ValueMax}].";
+                problem = $"Row {own.FirstRow(i)} of column '{spec.Columns[1]}' is not a decimal of at most {range.Scale} places in [{spec.ValueMin}, {spec.ValueMax}].";
             }
         }
 
@@ -247,14 +247,14 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
     /// </summary>
     private static async Task<PsiSumAnswer> SumExchangeAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, PsiProvider provider, KeyedRows own, long[] values, PsiSumProvider sum, Grant grant, CancellationToken cancellationToken)
     {
-        var order = RandomOrder.Permutation(own.Entries.Count);
+        var order = RandomOrder.Permutation(own.Count);
         for (var start = 0; start < order.Length; start += PsiSumParameters.BlockSize)
         {
             var block = order.AsSpan(start, Math.Min(PsiSumParameters.BlockSize, order.Length - start)).ToArray();
             var tags = PsiParallel.Map(block.Length, Oprf.TagSize, (from, count) =>
             {
                 var chunk = new byte[count * Oprf.TagSize];
-                provider.Tag([.. block.Skip(from).Take(count).Select(i => own.Entries[i].KeyBytes)], chunk, []);
+                provider.Tag([.. block.Skip(from).Take(count).Select(i => own.Keys[i].ToArray())], chunk, []);
                 return chunk;
             }, cancellationToken);
             var message = new PsiTags { Tags = ByteString.CopyFrom(tags) };
@@ -350,7 +350,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
     }
 
     /// <summary>Computes the tags (and, when the last span is not empty, the payload keys) of a batch of keys.</summary>
-    private delegate void Tagger(IReadOnlyList<byte[]> keys, Span<byte> tags, Span<byte> payloadKeys);
+    private delegate void Tagger(IReadOnlyList<ReadOnlyMemory<byte>> keys, Span<byte> tags, Span<byte> payloadKeys);
 
     /// <summary>Seals a row under a payload key, bound to its tag.</summary>
     private delegate byte[] Sealer(ReadOnlySpan<byte> payloadKey, ReadOnlySpan<byte> matchTag, ReadOnlySpan<byte> plaintext);
@@ -358,26 +358,25 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
     /// <summary>The tags of the provider's own keys, in a random order; for psi-payload each with its sealed row, all rows padded to one length.</summary>
     private static async Task SendTagsAsync(IAsyncStreamWriter<PsiResponse> responses, Tagger tag, Sealer seal, KeyedRows own, bool withPayloads, CancellationToken cancellationToken)
     {
-        var order = RandomOrder.Permutation(own.Entries.Count);
+        var order = RandomOrder.Permutation(own.Count);
         var message = new PsiTags();
         var tags = new MemoryStream();
         var payloadBytes = 0;
-        var padTo = withPayloads ? PaddedPayload.CommonLength(own.Entries.Select(RowOf)) : 0;
-        for (var start = 0; start < own.Entries.Count; start += ComputeBatch)
+        var padTo = withPayloads ? PaddedPayload.CommonLength(Enumerable.Range(0, own.Count).Select(i => RowOf(own, i))) : 0;
+        for (var start = 0; start < own.Count; start += ComputeBatch)
         {
-            var length = Math.Min(ComputeBatch, own.Entries.Count - start);
+            var length = Math.Min(ComputeBatch, own.Count - start);
             var indexes = order.AsSpan(start, length).ToArray();
             var sealedRows = new byte[length][];
             var batchTags = PsiParallel.Map(length, Oprf.TagSize, (from, count) =>
             {
-                var entries = Enumerable.Range(from, count).Select(k => own.Entries[indexes[k]]).ToList();
                 var chunk = new byte[count * Oprf.TagSize];
                 var keys = withPayloads ? new byte[count * Oprf.PayloadKeySize] : [];
-                tag(entries.Select(e => e.KeyBytes).ToList(), chunk, keys);
+                tag([.. indexes.Skip(from).Take(count).Select(i => own.Keys[i])], chunk, keys);
                 for (var k = 0; withPayloads && k < count; k++)
                 {
                     sealedRows[from + k] = seal(keys.AsSpan(k * Oprf.PayloadKeySize, Oprf.PayloadKeySize), chunk.AsSpan(k * Oprf.TagSize, Oprf.TagSize),
-                        PaddedPayload.Pad(RowOf(entries[k]), padTo));
+                        PaddedPayload.Pad(RowOf(own, indexes[from + k]), padTo));
                 }
 
                 CryptographicOperations.ZeroMemory(keys);
@@ -415,5 +414,5 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
         }
     }
 
-    private static PsiPayloadRow RowOf(KeyedRows.Entry entry) => new() { Values = { entry.Extra } };
+    private static PsiPayloadRow RowOf(KeyedRows own, int index) => new() { Values = { own.Extra(index) } };
 }
