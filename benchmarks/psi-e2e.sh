@@ -70,7 +70,7 @@ for run in $(seq "$runs"); do
   fi
   ended=$(date +%s.%N)
 
-  metrics=$(pn job result "$job" --json --data-dir "$work/insurer" --token-file "$work/analyst.token" \
+  metrics=$(pn job result "$job" --max-rows 0 --json --data-dir "$work/insurer" --token-file "$work/analyst.token" \
     | python3 -c 'import json,sys; print(" ".join(m["name"] + "=" + m["value"] for m in json.load(sys.stdin)["result"]["metrics"]))')
   job_time=$(pn job show "$job" --json --data-dir "$work/insurer" --token-file "$work/analyst.token" | python3 -c '
 import datetime, json, sys

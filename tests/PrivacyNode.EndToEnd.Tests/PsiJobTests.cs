@@ -73,6 +73,8 @@ public sealed class PsiJobTests : IAsyncLifetime
         {
             var page = await new JobService.JobServiceClient(local).GetJobResultAsync(new GetJobResultRequest { JobId = membership.GetProperty("jobId").GetString()!, Offset = 20, Limit = 5 }, new CallOptions(new Metadata { { "authorization", "Bearer " + analyst.Token } }));
             Assert.Equal((21UL, 1), (page.TotalRows, page.Result.Rows.Count));
+            var capped = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "result", membership.GetProperty("jobId").GetString()!, "--max-rows", "3", "--json")).RootElement;
+            Assert.Equal(("21", 3), (capped.GetProperty("totalRows").GetString(), capped.GetProperty("result").GetProperty("rows").GetArrayLength()));
 
             // The stored spec is the one that ran: completed at submit, not at run time.
             var stored = (await new JobService.JobServiceClient(local).GetJobAsync(new GetJobRequest { JobId = membership.GetProperty("jobId").GetString()! }, new CallOptions(new Metadata { { "authorization", "Bearer " + analyst.Token } }))).Job.Spec;

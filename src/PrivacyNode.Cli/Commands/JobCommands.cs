@@ -139,12 +139,14 @@ internal static class JobCommands
         });
 
         var resultId = new Argument<string>("job-id") { Description = "The job's id." };
-        var result = new Command("result", "Print a succeeded job's result. Analyst (own jobs).") { resultId };
+        var maxRows = new Option<ulong?>("--max-rows") { Description = "Print at most this many rows (the metrics and the total always); all by default." };
+        var result = new Command("result", "Print a succeeded job's result. Analyst (own jobs).") { resultId, maxRows };
         context.SetAction(result, async (parse, node, output, cancellationToken) =>
         {
             var jobId = parse.GetValue(resultId)!;
             var response = await node.Jobs.GetJobResultAsync(new GetJobResultRequest { JobId = jobId }, NodeConnection.Options(cancellationToken));
-            while ((ulong)response.Result.Rows.Count < response.TotalRows)
+            var wanted = Math.Min(response.TotalRows, parse.GetValue(maxRows) ?? ulong.MaxValue);
+            while ((ulong)response.Result.Rows.Count < wanted)
             {
                 var page = await node.Jobs.GetJobResultAsync(new GetJobResultRequest { JobId = jobId, Offset = (ulong)response.Result.Rows.Count }, NodeConnection.Options(cancellationToken));
                 if (page.Result.Rows.Count == 0)
@@ -153,6 +155,11 @@ internal static class JobCommands
                 }
 
                 response.Result.Rows.AddRange(page.Result.Rows);
+            }
+
+            while ((ulong)response.Result.Rows.Count > wanted)
+            {
+                response.Result.Rows.RemoveAt(response.Result.Rows.Count - 1);
             }
 
             if (output.Json)

@@ -22,5 +22,8 @@ public interface IJobExecutor
     Task<JobOutcome> RunAsync(JobRun run, CancellationToken cancellationToken);
 }
 
-/// <summary>What a finished job produced: its result, the provider's receipt, and facts for the audit record (sizes, never values).</summary>
-public sealed record JobOutcome(JobResult Result, AuditReceipt? PeerReceipt, IReadOnlyDictionary<string, string> AuditDetails);
+/// <summary>
+/// What a finished job produced: its result, the provider's receipt, and facts for the audit record (sizes, never values). A result
+/// of many rows gives them as <paramref name="Rows"/>, made as they are stored, after those in <paramref name="Result"/>.
+/// </summary>
+public sealed record JobOutcome(JobResult Result, AuditReceipt? PeerReceipt, IReadOnlyDictionary<string, string> AuditDetails, IEnumerable<ResultRow>? Rows = null);

@@ -211,7 +211,7 @@ public sealed class JobRunner : IAsyncDisposable
 
             job.ResultExpiresAt = Timestamp.FromDateTimeOffset(expiry);
             outcome.Result.JobId = job.Id;
-            await _store.TransitionAsync(job, Actor.System.Does("job.succeeded") with { PeerReceipt = outcome.PeerReceipt, Details = outcome.AuditDetails }, _stopping.Token, outcome.Result);
+            await _store.TransitionAsync(job, Actor.System.Does("job.succeeded") with { PeerReceipt = outcome.PeerReceipt, Details = outcome.AuditDetails }, _stopping.Token, outcome.Result, outcome.Rows);
         }
         else if (ending.Failure is { } failure)
         {

@@ -57,8 +57,14 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
         await connection.ExecuteAsync("UPDATE jobs SET job = @j WHERE id = @i", cancellationToken, ("@i", job.Id), ("@j", job.ToByteArray()));
     }
 
-    /// <summary>Saves a change of state and its audit record together; returns the record.</summary>
-    public Task<AuditRecord> TransitionAsync(Job job, AuditEntry entry, CancellationToken cancellationToken, JobResult? result = null)
+    /// <summary>Rows per stored page of a result; a page is read whole to serve any of its rows.</summary>
+    public const int ResultPageRows = 10_000;
+
+    /// <summary>
+    /// Saves a change of state and its audit record together; returns the record. A <paramref name="result"/> is stored with it, its
+    /// rows, then <paramref name="rows"/>, in pages of <see cref="ResultPageRows"/>, made and written one page at a time.
+    /// </summary>
+    public Task<AuditRecord> TransitionAsync(Job job, AuditEntry entry, CancellationToken cancellationToken, JobResult? result = null, IEnumerable<ResultRow>? rows = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(entry);
@@ -68,18 +74,73 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
                 ("@i", job.Id), ("@j", job.ToByteArray()), ("@s", job.State.ToString()));
             if (result is not null)
             {
-                await connection.ExecuteAsync("INSERT INTO job_results (job_id, result, expires_at_ms) VALUES (@i, @r, @e)", cancellationToken, transaction,
-                    ("@i", job.Id), ("@r", result.ToByteArray()), ("@e", job.ResultExpiresAt.ToDateTimeOffset().ToUnixTimeMilliseconds()));
+                var (count, page) = (0L, new JobResult());
+                foreach (var row in result.Rows.Concat(rows ?? []))
+                {
+                    page.Rows.Add(row);
+                    if (page.Rows.Count == ResultPageRows)
+                    {
+                        await WritePageAsync();
+                    }
+                }
+
+                if (page.Rows.Count > 0)
+                {
+                    await WritePageAsync();
+                }
+
+                var header = new JobResult { JobId = result.JobId, Metrics = { result.Metrics }, Columns = { result.Columns } };
+                await connection.ExecuteAsync("INSERT INTO job_results (job_id, result, expires_at_ms, row_count) VALUES (@i, @r, @e, @n)", cancellationToken, transaction,
+                    ("@i", job.Id), ("@r", header.ToByteArray()), ("@e", job.ResultExpiresAt.ToDateTimeOffset().ToUnixTimeMilliseconds()), ("@n", count));
+
+                async Task WritePageAsync()
+                {
+                    await connection.ExecuteAsync("INSERT INTO job_result_pages (job_id, page, rows) VALUES (@i, @p, @r)", cancellationToken, transaction,
+                        ("@i", job.Id), ("@p", count / ResultPageRows), ("@r", page.ToByteArray()));
+                    count += page.Rows.Count;
+                    page.Rows.Clear();
+                }
             }
 
             return await audit.AppendAsync(connection, transaction, Entry(entry, job), cancellationToken);
         }, cancellationToken);
     }
 
-    public async Task<JobResult?> GetResultAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A job's result with at most <paramref name="limit"/> of its rows from <paramref name="offset"/> on, and how many rows it has in
+    /// all; null if there is none (never stored, or disposed of).
+    /// </summary>
+    public async Task<(JobResult Page, long TotalRows)?> GetResultAsync(string jobId, long offset, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync("SELECT result FROM job_results WHERE job_id = @i", r => JobResult.Parser.ParseFrom((byte[])r.GetValue(0)), cancellationToken, null, ("@i", jobId));
+        var stored = await connection.QuerySingleOrDefaultAsync("SELECT result, row_count FROM job_results WHERE job_id = @i",
+            r => new StoredResult(JobResult.Parser.ParseFrom((byte[])r.GetValue(0)), r.IsDBNull(1) ? null : r.GetInt64(1)), cancellationToken, null, ("@i", jobId));
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var result = stored.Result;
+        offset = Math.Max(0, offset);
+        if (stored.RowCount is not { } total)
+        {
+            // Stored before results had pages: the rows are in the result itself.
+            var kept = result.Rows.Skip((int)Math.Min(offset, int.MaxValue)).Take(limit).ToList();
+            total = result.Rows.Count;
+            result.Rows.Clear();
+            result.Rows.AddRange(kept);
+            return (result, total);
+        }
+
+        if (offset < total && limit > 0)
+        {
+            var (first, last) = (offset / ResultPageRows, (Math.Min(total, offset + limit) - 1) / ResultPageRows);
+            var pages = await connection.QueryAsync("SELECT rows FROM job_result_pages WHERE job_id = @i AND page >= @a AND page <= @b ORDER BY page",
+                r => JobResult.Parser.ParseFrom((byte[])r.GetValue(0)), cancellationToken, null, ("@i", jobId), ("@a", first), ("@b", last));
+            result.Rows.AddRange(pages.SelectMany(p => p.Rows).Skip((int)(offset - (first * ResultPageRows))).Take(limit));
+        }
+
+        return (result, total);
     }
 
     /// <summary>Deletes a job's result and writes the signed disposal record; null if there was no result.</summary>
@@ -95,6 +156,17 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
                 return null;
             }
 
+            // The digest of what was stored: the result, then its pages in order.
+            using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            digest.AppendData(stored);
+            var bytes = (long)stored.Length;
+            foreach (var page in await connection.QueryAsync("SELECT rows FROM job_result_pages WHERE job_id = @i ORDER BY page", r => (byte[])r.GetValue(0), cancellationToken, transaction, ("@i", jobId)))
+            {
+                digest.AppendData(page);
+                bytes += page.Length;
+            }
+
+            await connection.ExecuteAsync("DELETE FROM job_result_pages WHERE job_id = @i", cancellationToken, transaction, ("@i", jobId));
             await connection.ExecuteAsync("DELETE FROM job_results WHERE job_id = @i", cancellationToken, transaction, ("@i", jobId));
             job.ResultDisposed = true;
             await connection.ExecuteAsync("UPDATE jobs SET job = @j WHERE id = @i", cancellationToken, transaction, ("@i", jobId), ("@j", job.ToByteArray()));
@@ -103,8 +175,8 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
                 ReasonCode = reason,
                 Details = new Dictionary<string, string>
                 {
-                    ["result_sha256"] = Convert.ToHexStringLower(SHA256.HashData(stored)),
-                    ["result_bytes"] = stored.Length.ToString(CultureInfo.InvariantCulture),
+                    ["result_sha256"] = Convert.ToHexStringLower(digest.GetHashAndReset()),
+                    ["result_bytes"] = bytes.ToString(CultureInfo.InvariantCulture),
                 },
             }, job), cancellationToken);
             return job;
@@ -129,6 +201,9 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
         PurposeCode = job.Spec.PurposeCode,
         Details = entry.Details.Count > 0 ? entry.Details : new Dictionary<string, string> { ["kind"] = job.Spec.Kind, ["state"] = job.State.ToString() },
     };
+
+    /// <summary>A result as stored: without its rows, unless it was stored before results had pages (<paramref name="RowCount"/> null).</summary>
+    private sealed record StoredResult(JobResult Result, long? RowCount);
 
     private static Job Read(DbDataReader reader) => Job.Parser.ParseFrom((byte[])reader.GetValue(0));
 }

@@ -16,7 +16,7 @@ namespace PrivacyNode.Node.Services;
 public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents events, AccessStore access, TimeProvider clock) : JobService.JobServiceBase
 {
     /// <summary>The most result rows one GetJobResult page carries.</summary>
-    public const int MaxResultRowsPerPage = 10_000;
+    public const int MaxResultRowsPerPage = JobStore.ResultPageRows;
 
     private static bool IsTerminal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
@@ -203,15 +203,10 @@ public sealed class JobRpcService(JobStore jobs, JobRunner runner, JobEvents eve
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job '{job.Id}' has no result: it is {job.State}{(job.FailureMessage.Length > 0 ? " (" + job.FailureMessage + ")" : string.Empty)}."));
         }
 
-        var result = await jobs.GetResultAsync(job.Id, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"The result of job '{job.Id}' was disposed of."));
-        var total = result.Rows.Count;
-        var offset = (int)Math.Min(request.Offset, (ulong)total);
         var limit = request.Limit is 0 or > MaxResultRowsPerPage ? MaxResultRowsPerPage : (int)request.Limit;
-        var page = result.Rows.Skip(offset).Take(limit).ToList();
-        result.Rows.Clear();
-        result.Rows.AddRange(page);
-        return new GetJobResultResponse { Result = result, TotalRows = (ulong)total };
+        var (page, total) = await jobs.GetResultAsync(job.Id, (long)Math.Min(request.Offset, long.MaxValue), limit, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"The result of job '{job.Id}' was disposed of."));
+        return new GetJobResultResponse { Result = page, TotalRows = (ulong)total };
     }
 
     [Allow(Role.Admin, Role.Analyst)]

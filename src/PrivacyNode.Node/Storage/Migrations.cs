@@ -89,6 +89,15 @@ internal static class Migrations
             UPDATE jobs SET submitted_by_id = (SELECT users.id FROM users WHERE users.name = jobs.submitted_by);
             CREATE INDEX jobs_submitted_by_id ON jobs (submitted_by_id);
             """),
+        (4, "result pages", """
+            ALTER TABLE job_results ADD COLUMN row_count BIGINT NULL;
+            CREATE TABLE job_result_pages (
+                job_id TEXT NOT NULL REFERENCES jobs (id),
+                page INTEGER NOT NULL,
+                rows {blob} NOT NULL,
+                PRIMARY KEY (job_id, page)
+            );
+            """),
     ];
 
     public static async Task ApplyAsync(NodeDatabase database, CancellationToken cancellationToken)

@@ -195,6 +195,81 @@ public sealed class StoreTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
+    public async Task Results_AreStoredInPagesAndReadFromAnyOffset(string provider)
+    {
+        var (database, cleanup) = await StoreProviders.OpenAsync(provider);
+        try
+        {
+            using var key = Ed25519KeyPair.Generate();
+            var audit = new AuditLog(database, key, "insurer", TimeProvider.System);
+            var jobs = new JobStore(database, audit, TimeProvider.System);
+            var job = new Job { Id = "job-1", Spec = new JobSpec { Kind = "psi", Peer = "bureau" }, State = JobState.Pending, SubmittedBy = "li.na", SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+            await jobs.CreateAsync(job, new Actor("li.na", "analyst"), CancellationToken.None);
+            job.State = JobState.Succeeded;
+            job.ResultExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1));
+            var result = new JobResult { JobId = job.Id, Columns = { "row" } };
+            result.Rows.Add(Row(0));
+            const int total = (2 * JobStore.ResultPageRows) + 5;
+            await jobs.TransitionAsync(job, Actor.System.Does("job.succeeded"), CancellationToken.None, result, Enumerable.Range(1, total - 1).Select(Row));
+
+            foreach (var (offset, limit) in new[] { (0, 3), (JobStore.ResultPageRows - 2, 5), (total - 4, 10), (0, JobStore.ResultPageRows), (total, 10), (total + 7, 10) })
+            {
+                var (page, rows) = (await jobs.GetResultAsync(job.Id, offset, limit, CancellationToken.None))!.Value;
+                Assert.Equal(total, rows);
+                Assert.Equal(["row"], page.Columns);
+                Assert.Equal(Enumerable.Range(offset, Math.Max(0, Math.Min(limit, total - offset))).Select(i => $"{i}"), page.Rows.Select(r => r.Values[0]));
+            }
+
+            await jobs.DisposeResultAsync(job.Id, Actor.System, "asked", CancellationToken.None);
+            Assert.Null(await jobs.GetResultAsync(job.Id, 0, 10, CancellationToken.None));
+            await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM job_result_pages";
+            Assert.Equal(0L, Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            await cleanup();
+        }
+
+        static ResultRow Row(int i) => new() { Values = { $"{i}" } };
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
+    public async Task Results_StoredBeforePages_AreStillReadInPages(string provider)
+    {
+        var (database, cleanup) = await StoreProviders.OpenAsync(provider);
+        try
+        {
+            using var key = Ed25519KeyPair.Generate();
+            var jobs = new JobStore(database, new AuditLog(database, key, "insurer", TimeProvider.System), TimeProvider.System);
+            var job = new Job { Id = "job-1", Spec = new JobSpec { Kind = "psi", Peer = "bureau" }, State = JobState.Pending, SubmittedBy = "li.na", SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+            await jobs.CreateAsync(job, new Actor("li.na", "analyst"), CancellationToken.None);
+            var legacy = new JobResult { JobId = job.Id, Rows = { Enumerable.Range(0, 30).Select(i => new ResultRow { Values = { $"{i}" } }) } };
+            await using (var connection = await database.OpenConnectionAsync(CancellationToken.None))
+            await using (var insert = connection.CreateCommand())
+            {
+                insert.CommandText = "INSERT INTO job_results (job_id, result, expires_at_ms) VALUES ('job-1', @r, 0)";
+                var parameter = insert.CreateParameter();
+                (parameter.ParameterName, parameter.Value) = ("@r", Google.Protobuf.MessageExtensions.ToByteArray(legacy));
+                insert.Parameters.Add(parameter);
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            var (page, total) = (await jobs.GetResultAsync(job.Id, 25, 10, CancellationToken.None))!.Value;
+
+            Assert.Equal(30, total);
+            Assert.Equal(["25", "26", "27", "28", "29"], page.Rows.Select(r => r.Values[0]));
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.Both), MemberType = typeof(StoreProviders))]
     public async Task Results_AreDisposedWithASignedRecord(string provider)
     {
         var (database, cleanup) = await StoreProviders.OpenAsync(provider);
@@ -210,12 +285,12 @@ public sealed class StoreTests
             var result = new JobResult { JobId = job.Id };
             result.Metrics.Add(new ResultMetric { Name = "row_count", Value = 7 });
             await jobs.TransitionAsync(job, Actor.System.Does("job.succeeded"), CancellationToken.None, result);
-            Assert.Equal(7, (await jobs.GetResultAsync(job.Id, CancellationToken.None))!.Metrics[0].Value);
+            Assert.Equal(7, (await jobs.GetResultAsync(job.Id, 0, 10, CancellationToken.None))!.Value.Page.Metrics[0].Value);
 
             Assert.Equal(["job-1"], await jobs.ExpiredResultsAsync(CancellationToken.None));
             var disposed = await jobs.DisposeResultAsync(job.Id, Actor.System, "retention-expired", CancellationToken.None);
             Assert.True(disposed!.ResultDisposed);
-            Assert.Null(await jobs.GetResultAsync(job.Id, CancellationToken.None));
+            Assert.Null(await jobs.GetResultAsync(job.Id, 0, 10, CancellationToken.None));
             Assert.Null(await jobs.DisposeResultAsync(job.Id, Actor.System, "again", CancellationToken.None));
             var last = await audit.ReadAsync(1, CancellationToken.None).LastAsync();
             Assert.Equal("result.dispose", last.Action);

@@ -231,14 +231,14 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
         }
 
-        var result = Result(spec, own, matches, matches.Count, providerSetSize);
+        var result = Result(spec, own, matches.Count, providerSetSize);
         result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
         result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
         var details = AuditDetails(own, matches.Count, providerSetSize);
         details["suite"] = job.SuiteName;
         details["bytes_sent"] = call.BytesSent.ToString(CultureInfo.InvariantCulture);
         details["bytes_received"] = call.BytesReceived.ToString(CultureInfo.InvariantCulture);
-        return new JobOutcome(result, done.ProviderReceipt, details);
+        return new JobOutcome(result, done.ProviderReceipt, details, result.Columns.Count > 0 ? Rows(own, matches) : null);
     }
 
     /// <summary>Matches one message of the provider's tags (and opens the sealed rows of matches).</summary>
@@ -294,7 +294,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             throw new JobFailedException(check.Code, check.Message, done.ProviderReceipt);
         }
 
-        var result = Result(spec, own, [], sum.Count, accepted.ProviderSetSize);
+        var result = Result(spec, own, sum.Count, accepted.ProviderSetSize);
         result.Metrics.Add(new ResultMetric { Name = "bytes_sent", Value = call.BytesSent });
         result.Metrics.Add(new ResultMetric { Name = "bytes_received", Value = call.BytesReceived });
         result.Columns.Add("intersection_size");
@@ -332,8 +332,8 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
         }
     }
 
-    /// <summary>Metrics always; for psi one row per matched input row (row number, key); for psi-payload also the provider's columns.</summary>
-    private JobResult Result(JobSpec spec, KeyedRows own, SortedList<int, string[]> matches, long intersection, ulong providerSetSize)
+    /// <summary>Metrics always; for psi and psi-payload the columns of <see cref="Rows"/>.</summary>
+    private JobResult Result(JobSpec spec, KeyedRows own, long intersection, ulong providerSetSize)
     {
         var result = new JobResult();
         result.Metrics.Add(new ResultMetric { Name = "intersection_size", Value = intersection });
@@ -354,6 +354,12 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             result.Columns.AddRange(spec.Columns.Skip(1).Select(c => spec.Peer + "." + c));
         }
 
+        return result;
+    }
+
+    /// <summary>For psi one row per matched input row (row number, key); for psi-payload also the provider's columns. Made as they are stored.</summary>
+    private static IEnumerable<ResultRow> Rows(KeyedRows own, SortedList<int, string[]> matches)
+    {
         foreach (var (index, payload) in matches)
         {
             var key = KeySpec.Display(own.Key(index));
@@ -363,11 +369,9 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
                 row.Values.Add(rowNumber.ToString(CultureInfo.InvariantCulture));
                 row.Values.Add(key);
                 row.Values.AddRange(payload);
-                result.Rows.Add(row);
+                yield return row;
             }
         }
-
-        return result;
     }
 
     private Dictionary<string, string> AuditDetails(KeyedRows own, int intersection, ulong providerSetSize)
