@@ -14,6 +14,7 @@ public sealed class CsvReader : ITabularReader
     private readonly string _name;
     private readonly List<string> _fields = [];
     private readonly StringBuilder _field = new();
+    private static readonly System.Buffers.SearchValues<char> UnquotedEnds = System.Buffers.SearchValues.Create(",\r\n\"");
     private readonly char[] _buffer = new char[64 * 1024];
     private int _length;
     private int _offset;
@@ -208,22 +209,15 @@ public sealed class CsvReader : ITabularReader
                 {
                     throw new DataSourceException($"{Position}: unexpected '{(char)c}' after a closing quote (a quote inside a quoted field is written \"\").");
                 }
+
+                _fields.Add(_field.ToString());
             }
             else
             {
-                while ((c = await PeekAsync(cancellationToken)) is not (',' or '\r' or '\n' or -1))
-                {
-                    if (c == '"')
-                    {
-                        throw new DataSourceException($"{Position}: a quote inside an unquoted field (quote the whole field and double the quote).");
-                    }
-
-                    _offset++;
-                    _field.Append((char)c);
-                }
+                _fields.Add(await ReadUnquotedAsync(cancellationToken));
+                c = await PeekAsync(cancellationToken);
             }
 
-            _fields.Add(_field.ToString());
             if (c == ',')
             {
                 _offset++;
@@ -248,5 +242,35 @@ public sealed class CsvReader : ITabularReader
 
             return true;
         }
+    }
+
+    /// <summary>An unquoted field, a buffer's run at a time up to the next delimiter, which is left unread.</summary>
+    private async ValueTask<string> ReadUnquotedAsync(CancellationToken cancellationToken)
+    {
+        _field.Clear();
+        while (await PeekAsync(cancellationToken) >= 0)
+        {
+            var rest = _buffer.AsSpan(_offset, _length - _offset);
+            var end = rest.IndexOfAny(UnquotedEnds);
+            if (end >= 0 && rest[end] == '"')
+            {
+                throw new DataSourceException($"{Position}: a quote inside an unquoted field (quote the whole field and double the quote).");
+            }
+
+            var run = end < 0 ? rest : rest[..end];
+            _offset += run.Length;
+            if (end >= 0 && _field.Length == 0)
+            {
+                return new string(run);
+            }
+
+            _field.Append(run);
+            if (end >= 0)
+            {
+                break;
+            }
+        }
+
+        return _field.ToString();
     }
 }

@@ -72,7 +72,7 @@ public static class KeyTypes
     public static string FoldWidth(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.Any(c => c is >= '\uFF01' and <= '\uFF5E' or '\u3000'))
+        if (!text.AsSpan().ContainsAnyInRange('\uFF01', '\uFF5E') && !text.Contains('\u3000', StringComparison.Ordinal))
         {
             return text;
         }

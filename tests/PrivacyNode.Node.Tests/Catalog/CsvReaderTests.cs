@@ -20,6 +20,22 @@ public sealed class CsvReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task FieldsAcrossReadBuffers_AreWhole()
+    {
+        // Fields of every length up to 200 000 characters (past the 64 Ki-character buffer), unquoted and quoted, end anywhere in it.
+        var fields = Enumerable.Range(0, 60).Select(i => new string((char)('a' + (i % 26)), (i * 3371) % 200_000)).ToList();
+        var content = new StringBuilder("u,q\n");
+        foreach (var field in fields)
+        {
+            content.Append(field).Append(",\"").Append(field).Append("\"\"\"\r\n");
+        }
+
+        var rows = await ReadAsync(content.ToString());
+
+        Assert.Equal(fields.Select(f => new[] { f, f + "\"" }), rows.Skip(1));
+    }
+
+    [Fact]
     public async Task Gb18030_IsDecoded()
     {
         var path = Path.Combine(_directory, "gb.csv");
