@@ -170,9 +170,9 @@ public sealed class VolePsiRequester : IDisposable
     private readonly IReadOnlyList<ReadOnlyMemory<byte>> _keys;
     private readonly byte[] _seed = new byte[VolePsi.SeedSize];
     private readonly Aes128 _prf;
-    private readonly UInt128[] _compressed;
-    private readonly UInt128[] _store;
-    private readonly UInt128[] _c;
+    private UInt128[] _compressed;
+    private UInt128[] _store;
+    private UInt128[] _c;
     private readonly TagMatches _matches;
     private readonly BaseOtSender _baseOt = new();
     private SilentVoleReceiver? _vole;
@@ -273,7 +273,13 @@ public sealed class VolePsiRequester : IDisposable
 
         Array.Clear(a);
         Array.Clear(c);
-        _chunks++;
+        if (++_chunks == Parameters.Chunks.Count)
+        {
+            // The OKVS went out whole: only C and the compressed keys are needed from here on.
+            Array.Clear(_store);
+            _store = [];
+        }
+
         return masked;
     }
 
@@ -337,6 +343,7 @@ public sealed class VolePsiRequester : IDisposable
 
         Array.Clear(_c);
         Array.Clear(_compressed);
+        (_c, _compressed) = ([], []);
     }
 }
 
