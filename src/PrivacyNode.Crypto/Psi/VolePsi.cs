@@ -36,47 +36,61 @@ public static class VolePsi
     /// <summary>Blocks of a key's expansion: start, band (two), h, g.</summary>
     private const int ExpansionBlocks = 5;
 
-    private static ReadOnlySpan<byte> KeyDomain => "privacynode-psi-vole-v1-key"u8;
-
     /// <summary>
-    /// Each key compressed under the job's seed: SHA-256(domain ‖ key) = d0 ‖ d1, then AES-128 CBC-MAC under the seed,
-    /// z = E_s(E_s(d0) ⊕ d1). <see cref="Expand"/> turns z into the key's OKVS row, value h and binding g.
+    /// Each key compressed under the job's seed s: z is the AES-128 CBC state after the key's prefix-free encoding (a block holding its
+    /// length in bytes, then the key zero-padded to whole blocks). <see cref="Expand"/> continues the CBC-MAC with one block i, so every
+    /// hash value is CBC-MAC_s(encoding ‖ i) over a prefix-free message set: a PRF under s, which is drawn after both sets are fixed.
     /// </summary>
     internal static UInt128[] Compress(IReadOnlyList<ReadOnlyMemory<byte>> keys, Aes128 prf, CancellationToken cancellationToken)
     {
         var compressed = new UInt128[keys.Count];
         ForRanges(keys.Count, (from, to) =>
         {
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            Span<UInt128> digests = stackalloc UInt128[2 * HashBatch];
+            var batch = new ReadOnlyMemory<byte>[HashBatch];
+            Span<UInt128> states = stackalloc UInt128[HashBatch];
+            Span<byte> last = stackalloc byte[16];
             for (var start = from; start < to; start += HashBatch)
             {
                 var count = Math.Min(HashBatch, to - start);
-                var d = MemoryMarshal.AsBytes(digests[..(2 * count)]);
+                var state = states[..count];
+                var bytes = MemoryMarshal.AsBytes(state);
+                var rounds = 0;
                 for (var i = 0; i < count; i++)
                 {
-                    sha.AppendData(KeyDomain);
-                    sha.AppendData(keys[start + i].Span);
-                    sha.GetHashAndReset(d.Slice(i * 32, 32));
+                    batch[i] = keys[start + i];
+                    state[i] = (ulong)batch[i].Length;
+                    rounds = Math.Max(rounds, Blocks(batch[i].Length));
                 }
 
-                var z = compressed.AsSpan(start, count);
-                for (var i = 0; i < count; i++)
+                // Round r takes block r of every key that has one; a key's z is its state after its last block.
+                for (var r = 0; r <= rounds; r++)
                 {
-                    z[i] = digests[2 * i];
+                    prf.Encrypt(bytes, bytes);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var key = batch[i].Span;
+                        var blocks = Blocks(key.Length);
+                        if (r == blocks)
+                        {
+                            compressed[start + i] = state[i];
+                        }
+                        else if (r < blocks)
+                        {
+                            var part = key[(16 * r)..Math.Min(key.Length, 16 * (r + 1))];
+                            last.Clear();
+                            part.CopyTo(last);
+                            state[i] ^= BinaryPrimitives.ReadUInt128LittleEndian(last);
+                        }
+                    }
                 }
 
-                prf.Encrypt(MemoryMarshal.AsBytes(z), MemoryMarshal.AsBytes(z));
-                for (var i = 0; i < count; i++)
-                {
-                    z[i] ^= digests[(2 * i) + 1];
-                }
-
-                prf.Encrypt(MemoryMarshal.AsBytes(z), MemoryMarshal.AsBytes(z));
-                d.Clear();
+                state.Clear();
+                Array.Clear(batch);
             }
         }, cancellationToken);
         return compressed;
+
+        static int Blocks(int length) => (length + 15) / 16;
     }
 
     /// <summary>

@@ -17,15 +17,20 @@ public sealed class KeyedRows
     public const int MaxKeyBytes = (1 << PageBits) - 1;
 
     private readonly List<byte[]> _pages = [];
-    private readonly List<ulong> _locations = [];
-    private readonly List<long> _firstRows = [];
+    private readonly List<ulong> _locations;
+    private readonly List<long> _firstRows;
     private readonly Dictionary<int, List<long>> _moreRows = [];
     private readonly List<string[]> _extra = [];
     private int _used = 1 << PageBits;
-    private int[] _slots = new int[1024];
+    /// <summary>The index while reading: per slot, the key's hash in the high 32 bits (compared first) and its index + 1 in the low.</summary>
+    private ulong[] _slots;
 
-    private KeyedRows()
+    /// <summary>Rows sized for <paramref name="expected"/> keys (a hint: more are taken as they come).</summary>
+    private KeyedRows(long expected)
     {
+        var capacity = (int)Math.Clamp(expected, 16, 1 << 28);
+        (_locations, _firstRows) = (new(capacity), new(capacity));
+        _slots = new ulong[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
         Keys = new KeyList(this);
     }
 
@@ -63,8 +68,11 @@ public sealed class KeyedRows
     /// <exception cref="DataSourceException">The source cannot be read, a column is not there, or a key is longer than <see cref="MaxKeyBytes"/>.</exception>
     public static async Task<KeyedRows> ReadAsync(DatasetStore.Entry entry, string keyColumn, IReadOnlyList<string> extraColumns, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(extraColumns);
-        var rows = new KeyedRows();
+
+        // Sized for the rows counted at registration, so that 2^24 keys do not leave a trail of outgrown arrays.
+        var rows = new KeyedRows(entry.Dataset.RowCount);
         await foreach (var (key, fields) in ReadKeysAsync(entry, keyColumn, extraColumns, cancellationToken))
         {
             rows.Rows++;
@@ -155,21 +163,18 @@ public sealed class KeyedRows
         // The key is written after the last page's keys and kept there only if it is new.
         var page = _pages[^1];
         var bytes = page.AsSpan(_used, Encoding.UTF8.GetBytes(key, page.AsSpan(_used)));
-        var mask = _slots.Length - 1;
-        var slot = (int)XxHash3.HashToUInt64(bytes) & mask;
-        for (; _slots[slot] != 0; slot = (slot + 1) & mask)
+        var hash = XxHash3.HashToUInt64(bytes);
+        var slot = Probe(hash, bytes);
+        if (_slots[slot] != 0)
         {
-            if (Keys[_slots[slot] - 1].Span.SequenceEqual(bytes))
-            {
-                index = _slots[slot] - 1;
-                return false;
-            }
+            index = (int)(uint)_slots[slot] - 1;
+            return false;
         }
 
         index = _locations.Count;
         _locations.Add(((ulong)(_pages.Count - 1) << (2 * PageBits)) | ((ulong)_used << PageBits) | (uint)length);
         _used += length;
-        _slots[slot] = index + 1;
+        _slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | (uint)(index + 1);
         if (2L * Count > _slots.Length)
         {
             Rehash();
@@ -178,20 +183,37 @@ public sealed class KeyedRows
         return true;
     }
 
-    /// <summary>Twice the slots, every key placed again (linear probing, at most half full).</summary>
+    /// <summary>The slot that holds <paramref name="bytes"/>, or the empty slot where it belongs (linear probing from the hash's low bits).</summary>
+    private int Probe(ulong hash, ReadOnlySpan<byte> bytes)
+    {
+        var mask = _slots.Length - 1;
+        var slot = (int)hash & mask;
+        for (; _slots[slot] != 0; slot = (slot + 1) & mask)
+        {
+            if ((_slots[slot] >> 32) == (hash >> 32) && Keys[(int)(uint)_slots[slot] - 1].Span.SequenceEqual(bytes))
+            {
+                break;
+            }
+        }
+
+        return slot;
+    }
+
+    /// <summary>Twice the slots, every key placed again.</summary>
     private void Rehash()
     {
-        _slots = new int[_slots.Length * 2];
+        var old = _slots;
+        _slots = new ulong[old.Length * 2];
         var mask = _slots.Length - 1;
-        for (var i = 0; i < Count; i++)
+        foreach (var entry in old.Where(e => e != 0))
         {
-            var slot = (int)XxHash3.HashToUInt64(Keys[i].Span) & mask;
+            var slot = (int)XxHash3.HashToUInt64(Keys[(int)(uint)entry - 1].Span) & mask;
             while (_slots[slot] != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            _slots[slot] = i + 1;
+            _slots[slot] = entry;
         }
     }
 

@@ -22,6 +22,34 @@ public sealed class VolePsiTests
         { 6000, 200, 199 },
     };
 
+    [Fact]
+    public void KeyHash_IsCbcMacOfThePrefixFreeEncodingAndTheBlockIndex()
+    {
+        // Against the definition, with the platform's AES-CBC: h = CBC-MAC_s(len ‖ key padded ‖ 4), g = CBC-MAC_s(… ‖ 5), zero IV.
+        var seed = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        List<ReadOnlyMemory<byte>> keys = [.. new[] { 0, 1, 15, 16, 17, 18, 32, 33, 100 }.Select(n => (ReadOnlyMemory<byte>)System.Security.Cryptography.RandomNumberGenerator.GetBytes(n))];
+        using var prf = new PrivacyNode.Crypto.Blocks.Aes128(seed);
+        var compressed = VolePsi.Compress(keys, prf, CancellationToken.None);
+        var (values, bindings) = (new UInt128[keys.Count], new UInt128[keys.Count]);
+        VolePsi.Expand(prf, compressed, 1000, default, values, bindings);
+
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = seed;
+        for (var k = 0; k < keys.Count; k++)
+        {
+            var key = keys[k].ToArray();
+            var encoding = new byte[16 + (((key.Length + 15) / 16) * 16) + 16];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(encoding, (ulong)key.Length);
+            key.CopyTo(encoding, 16);
+            foreach (var (block, expected) in new[] { (4, values[k]), (5, bindings[k]) })
+            {
+                encoding[^16] = (byte)block;
+                var mac = aes.EncryptCbc(encoding, new byte[16], System.Security.Cryptography.PaddingMode.None)[^16..];
+                Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(mac), expected);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Suite_FindsExactlyTheCommonKeys(int requesterSize, int providerSize, int common)
