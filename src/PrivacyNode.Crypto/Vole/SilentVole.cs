@@ -20,6 +20,17 @@ public static class SilentVole
     internal static void Hash(ReadOnlySpan<UInt128> input, int firstOt, Span<UInt128> output) =>
         FixedKeyHash.TweakableCorrelationRobust(MemoryMarshal.AsBytes(input), (ulong)firstOt, MemoryMarshal.AsBytes(output));
 
+    /// <summary>A chunk's code-length scratch, kept across chunks (zeroed after each) so that a VOLE of many chunks allocates it once.</summary>
+    internal static UInt128[] CodeBuffer(ref UInt128[] kept, VoleChunk chunk)
+    {
+        if (kept.Length < chunk.CodeSize)
+        {
+            kept = new UInt128[chunk.CodeSize];
+        }
+
+        return kept;
+    }
+
     private static readonly UInt128[] Powers = [.. Enumerable.Range(0, 128).Select(j => UInt128.One << j)];
 }
 
@@ -30,6 +41,7 @@ public sealed class SilentVoleSender : IDisposable
     private readonly OtExtensionSender _extension;
     private UInt128 _delta;
     private UInt128[]? _q;
+    private UInt128[] _code = [];
 
     /// <summary>A sender with global correlation <paramref name="delta"/>, over the base-OT keys it chose by Δ's bits.</summary>
     public SilentVoleSender(VoleParameters parameters, UInt128 delta, IReadOnlyList<byte[]> chosenBaseKeys)
@@ -52,7 +64,7 @@ public sealed class SilentVoleSender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var q = _q ?? throw new InvalidOperationException("The OT extension message has not arrived.");
-        var v = new UInt128[chunk.CodeSize];
+        var v = SilentVole.CodeBuffer(ref _code, chunk);
         var message = new byte[chunk.MessageSize];
         var perTree = (chunk.Depth * 32) + 16;
         var delta = _delta;
@@ -95,10 +107,10 @@ public sealed class SilentVoleSender : IDisposable
             return buffers;
         }, buffers => buffers.Clear());
 
-        ExpandAccumulate.Accumulate(v);
+        ExpandAccumulate.Accumulate(v.AsSpan(0, chunk.CodeSize));
         var b = new UInt128[chunk.Size];
         ExpandAccumulate.Expand(chunk, v, b, cancellationToken);
-        Array.Clear(v);
+        Array.Clear(v, 0, chunk.CodeSize);
         return (message, b);
     }
 
@@ -122,6 +134,7 @@ public sealed class SilentVoleReceiver : IDisposable
     private readonly int[][] _alphas;
     private readonly UInt128[][] _betas;
     private readonly UInt128[] _t;
+    private UInt128[] _code = [];
 
     /// <summary>A receiver over the base-OT sender's keys; the extension message is ready at once.</summary>
     public SilentVoleReceiver(VoleParameters parameters, IReadOnlyList<byte[]> baseZero, IReadOnlyList<byte[]> baseOne)
@@ -181,7 +194,7 @@ public sealed class SilentVoleReceiver : IDisposable
             throw new VoleProtocolException($"The VOLE message of chunk {chunk.Index} is {chunk.MessageSize} bytes; got {message.Length}.");
         }
 
-        var w = new UInt128[chunk.CodeSize];
+        var w = SilentVole.CodeBuffer(ref _code, chunk);
         var perTree = (chunk.Depth * 32) + 16;
         var (alphas, betas, t) = (_alphas[chunk.Index], _betas[chunk.Index], _t);
         Parallel.For(0, VoleParameters.NoiseWeight, new ParallelOptions { CancellationToken = cancellationToken }, () => new TreeBuffers(chunk.Depth), (k, _, buffers) =>
@@ -214,10 +227,10 @@ public sealed class SilentVoleReceiver : IDisposable
             return buffers;
         }, buffers => buffers.Clear());
 
-        ExpandAccumulate.Accumulate(w);
+        ExpandAccumulate.Accumulate(w.AsSpan(0, chunk.CodeSize));
         var c = new UInt128[chunk.Size];
         ExpandAccumulate.Expand(chunk, w, c, cancellationToken);
-        Array.Clear(w);
+        Array.Clear(w, 0, chunk.CodeSize);
         var a = new UInt128[chunk.Size];
         ExpandAccumulate.ExpandNoise(chunk, alphas, betas, a, cancellationToken);
         return (a, c);
