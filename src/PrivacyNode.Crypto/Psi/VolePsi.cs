@@ -33,6 +33,9 @@ public static class VolePsi
 
     private const int HashBatch = 256;
 
+    /// <summary>Keys whose outputs are computed at once: their buffers stay below the large-object heap (85,000 bytes).</summary>
+    internal const int OutputBatch = 1024;
+
     /// <summary>Blocks of a key's expansion: start, band (two), h, g.</summary>
     private const int ExpansionBlocks = 5;
 
@@ -190,6 +193,7 @@ public sealed class VolePsiRequester : IDisposable
     private readonly TagMatches _matches;
     private readonly BaseOtSender _baseOt = new();
     private SilentVoleReceiver? _vole;
+    private byte[] _masked = [];
     private int _chunks;
     private bool _tagged;
 
@@ -258,9 +262,9 @@ public sealed class VolePsiRequester : IDisposable
         return [.. _baseOt.Message(), .. _seed, .. _vole.ExtensionMessage];
     }
 
-    /// <summary>P + A over the next chunk's outputs (16 bytes each) from the provider's message for it.</summary>
+    /// <summary>P + A over the next chunk's outputs (16 bytes each) from the provider's message for it, valid until the next call.</summary>
     /// <exception cref="PsiProtocolException">The message is malformed or comes before the start or after the last chunk.</exception>
-    public byte[] Mask(ReadOnlyMemory<byte> chunkMessage, CancellationToken cancellationToken = default)
+    public ReadOnlyMemory<byte> Mask(ReadOnlyMemory<byte> chunkMessage, CancellationToken cancellationToken = default)
     {
         if (_vole is null || _chunks == Parameters.Chunks.Count)
         {
@@ -279,10 +283,15 @@ public sealed class VolePsiRequester : IDisposable
         }
 
         c.CopyTo(_c, chunk.Start);
-        var masked = new byte[chunk.Size * 16];
+        if (_masked.Length < chunk.Size * 16)
+        {
+            _masked = new byte[chunk.Size * 16];
+        }
+
+        var masked = _masked.AsSpan(0, chunk.Size * 16);
         for (var i = 0; i < chunk.Size; i++)
         {
-            BinaryPrimitives.WriteUInt128LittleEndian(masked.AsSpan(i * 16), a[i] ^ _store[chunk.Start + i]);
+            BinaryPrimitives.WriteUInt128LittleEndian(masked[(i * 16)..], a[i] ^ _store[chunk.Start + i]);
         }
 
         Array.Clear(a);
@@ -294,7 +303,7 @@ public sealed class VolePsiRequester : IDisposable
             _store = [];
         }
 
-        return masked;
+        return _masked.AsMemory(0, chunk.Size * 16);
     }
 
     /// <summary>Matches one message of the provider's tags; with payloads, opens the sealed row of each match (one per tag).</summary>
@@ -338,17 +347,21 @@ public sealed class VolePsiRequester : IDisposable
         var payloadKeys = _matches.PayloadKeys;
         VolePsi.ForRanges(_keys.Count, (from, to) =>
         {
-            var rows = new OkvsRow[to - from];
-            var outputs = new UInt128[to - from];
-            VolePsi.Expand(_prf, _compressed.AsSpan(from, to - from), _c.Length, rows, default, outputs);
-            for (var i = 0; i < outputs.Length; i++)
+            var (rows, outputs) = (new OkvsRow[VolePsi.OutputBatch], new UInt128[VolePsi.OutputBatch]);
+            for (var start = from; start < to; start += VolePsi.OutputBatch)
             {
-                outputs[i] ^= BandOkvs.Decode(_c, rows[i]);
+                var count = Math.Min(VolePsi.OutputBatch, to - start);
+                VolePsi.Expand(_prf, _compressed.AsSpan(start, count), _c.Length, rows, default, outputs);
+                for (var i = 0; i < count; i++)
+                {
+                    outputs[i] ^= BandOkvs.Decode(_c, rows[i]);
+                }
+
+                VolePsi.Output(outputs.AsSpan(0, count), tags.AsSpan(start * Oprf.TagSize, count * Oprf.TagSize),
+                    payloadKeys.Length == 0 ? default : payloadKeys.AsSpan(start * Oprf.PayloadKeySize, count * Oprf.PayloadKeySize));
             }
 
             Array.Clear(rows);
-            VolePsi.Output(outputs, tags.AsSpan(from * Oprf.TagSize, (to - from) * Oprf.TagSize),
-                payloadKeys.Length == 0 ? default : payloadKeys.AsSpan(from * Oprf.PayloadKeySize, (to - from) * Oprf.PayloadKeySize));
         }, cancellationToken);
         for (var i = 0; i < _keys.Count; i++)
         {
@@ -480,18 +493,21 @@ public sealed class VolePsiProvider : IDisposable
             throw new InvalidOperationException("Tags are computed after the VOLE.");
         }
 
-        var prf = _prf!;
-        var compressed = VolePsi.Compress(keys, prf, cancellationToken);
-        var rows = new OkvsRow[keys.Count];
-        var values = new UInt128[keys.Count];
-        var outputs = new UInt128[keys.Count];
-        VolePsi.Expand(prf, compressed, _k.Length, rows, values, outputs);
-        for (var i = 0; i < keys.Count; i++)
+        var compressed = VolePsi.Compress(keys, _prf!, cancellationToken);
+        var (rows, values, outputs) = (new OkvsRow[VolePsi.OutputBatch], new UInt128[VolePsi.OutputBatch], new UInt128[VolePsi.OutputBatch]);
+        for (var start = 0; start < keys.Count; start += VolePsi.OutputBatch)
         {
-            outputs[i] ^= BandOkvs.Decode(_k, rows[i]) ^ Gf128.Multiply(_delta, values[i]);
+            var count = Math.Min(VolePsi.OutputBatch, keys.Count - start);
+            VolePsi.Expand(_prf!, compressed.AsSpan(start, count), _k.Length, rows, values, outputs);
+            for (var i = 0; i < count; i++)
+            {
+                outputs[i] ^= BandOkvs.Decode(_k, rows[i]) ^ Gf128.Multiply(_delta, values[i]);
+            }
+
+            VolePsi.Output(outputs.AsSpan(0, count), tags.Slice(start * Oprf.TagSize, count * Oprf.TagSize),
+                payloadKeys.IsEmpty ? default : payloadKeys.Slice(start * Oprf.PayloadKeySize, count * Oprf.PayloadKeySize));
         }
 
-        VolePsi.Output(outputs, tags, payloadKeys);
         Array.Clear(compressed);
         Array.Clear(rows);
         Array.Clear(values);

@@ -112,7 +112,7 @@ public sealed class VolePsiTests
         var chunk = provider.NextChunk()!;
         Assert.Throws<PsiProtocolException>(() => requester.Mask(chunk.AsMemory(3)));
         var masked = requester.Mask(chunk);
-        Assert.Throws<PsiProtocolException>(() => provider.AcceptMasked(masked.AsMemory(16)));
+        Assert.Throws<PsiProtocolException>(() => provider.AcceptMasked(masked[16..]));
         provider.AcceptMasked(masked);
         Assert.Null(provider.NextChunk());
 

@@ -32,8 +32,8 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
     /// <summary>Tags per message from a tag cache (1 MiB).</summary>
     private const int CachedTagsPerMessage = 1 << 16;
 
-    /// <summary>Tags computed at once (on every core) before they are sent, <see cref="MaxBatch"/> per message.</summary>
-    private const int ComputeBatch = 16 * MaxBatch;
+    /// <summary>Tags computed at once (on every core) before they are sent: one message's worth, so that no buffer of a batch is a large object.</summary>
+    private const int ComputeBatch = MaxBatch;
 
     /// <summary>Sealed payload bytes per message, roughly.</summary>
     private const int PayloadBytesPerMessage = 1 << 20;
