@@ -343,11 +343,10 @@ public sealed class VolePsiRequester : IDisposable
 
     private void TagOwnKeys(CancellationToken cancellationToken)
     {
-        var tags = new byte[_keys.Count * Oprf.TagSize];
         var payloadKeys = _matches.PayloadKeys;
         VolePsi.ForRanges(_keys.Count, (from, to) =>
         {
-            var (rows, outputs) = (new OkvsRow[VolePsi.OutputBatch], new UInt128[VolePsi.OutputBatch]);
+            var (rows, outputs, tags) = (new OkvsRow[VolePsi.OutputBatch], new UInt128[VolePsi.OutputBatch], new byte[VolePsi.OutputBatch * Oprf.TagSize]);
             for (var start = from; start < to; start += VolePsi.OutputBatch)
             {
                 var count = Math.Min(VolePsi.OutputBatch, to - start);
@@ -357,17 +356,19 @@ public sealed class VolePsiRequester : IDisposable
                     outputs[i] ^= BandOkvs.Decode(_c, rows[i]);
                 }
 
-                VolePsi.Output(outputs.AsSpan(0, count), tags.AsSpan(start * Oprf.TagSize, count * Oprf.TagSize),
+                VolePsi.Output(outputs.AsSpan(0, count), tags.AsSpan(0, count * Oprf.TagSize),
                     payloadKeys.Length == 0 ? default : payloadKeys.AsSpan(start * Oprf.PayloadKeySize, count * Oprf.PayloadKeySize));
+                lock (_matches)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        _matches.Add(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize), start + i);
+                    }
+                }
             }
 
             Array.Clear(rows);
         }, cancellationToken);
-        for (var i = 0; i < _keys.Count; i++)
-        {
-            _matches.Add(tags.AsSpan(i * Oprf.TagSize, Oprf.TagSize), i);
-        }
-
         Array.Clear(_c);
         Array.Clear(_compressed);
         (_c, _compressed) = ([], []);
