@@ -191,7 +191,7 @@ public sealed class Scenario(TextWriter output, int claims, int seed, string? ke
             var id = Text(submitted, "id");
             await insurer.RunAsync("li.na", ct, "job", "watch", id);
             var result = (await insurer.JsonAsync("li.na", ct, "job", "result", id)).GetProperty("result");
-            return (result, $"{Metric(result, "intersection_size"):N0} of {Metric(result, "requester_set_size"):N0} matched; the provider saw {Metric(result, "requester_set_size"):N0} blinded keys");
+            return (result, $"{Metric(result, "intersection_size"):N0} of {Metric(result, "requester_set_size"):N0} matched; the provider learned only how many keys were asked about");
         });
 
     private static async Task AddDatasetAsync(Agency agency, string name, string[] source, string sharing, string key, string owner, string responsible) =>

@@ -80,6 +80,12 @@ internal sealed class NodeConnection : IDisposable
     /// <summary>Options for a unary call: a deadline and <paramref name="cancellationToken"/>.</summary>
     public static CallOptions Options(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + DefaultTimeout, cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Options for a unary call whose time grows with a dataset the node reads whole (registering one: 91.5 million rows take
+    /// minutes): no deadline, only <paramref name="cancellationToken"/> (Ctrl-C).
+    /// </summary>
+    public static CallOptions WholeSourceOptions(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
+
     /// <summary>Makes the server-streaming call <paramref name="start"/> (no deadline: it lasts as long as the node streams) and yields each response.</summary>
     public static async IAsyncEnumerable<TResponse> StreamAsync<TResponse>(Func<CallOptions, AsyncServerStreamingCall<TResponse>> start, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -60,7 +60,7 @@ internal static class DatasetCommands
                 request.KeyColumns.Add(new KeyColumn { Column = key[..colon], KeyType = key[(colon + 1)..] });
             }
 
-            var response = await node.Catalog.AddDatasetAsync(request, NodeConnection.Options(cancellationToken));
+            var response = await node.Catalog.AddDatasetAsync(request, NodeConnection.WholeSourceOptions(cancellationToken));
             if (output.Json)
             {
                 output.WriteJson(response);
