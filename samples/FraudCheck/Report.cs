@@ -83,7 +83,7 @@ internal sealed class Report(TextWriter output, List<Flag> flags, Dictionary<str
                 .Select(r => (Dataset: r.GetProperty("dataset").GetString(), Size: Detail(r, "requester_set_size"), Counted: Detail(r, "intersection_size")))
                 .ToList();
             var asked = string.Join(", ", served.Select(s => $"{long.Parse(s.Size, System.Globalization.CultureInfo.InvariantCulture):N0} keys ({s.Dataset})"));
-            output.WriteLine($"  {provider,-9} that the insurer asked about {asked}, blinded so it cannot read them;");
+            output.WriteLine($"  {provider,-9} that the insurer asked about {asked}, hidden from it (blinded or encoded);");
             foreach (var (dataset, _, counted) in served.Where(s => s.Counted.Length > 0))
             {
                 output.WriteLine($"            how many of the {dataset} keys matched ({long.Parse(counted, System.Globalization.CultureInfo.InvariantCulture):N0}), decrypted to enforce its minimum result size;");
