@@ -109,6 +109,7 @@ public class VoleBenchmarks : IDisposable
     public int PsiInMemory2To20()
     {
         using var requester = new VolePsiRequester(_requesterKeys, withPayloads: false);
+        requester.Encode();
         using var provider = new VolePsiProvider(_requesterKeys.Count);
         provider.Start(requester.Start(provider.BaseOtMessage));
         while (provider.NextChunk() is { } chunk)

@@ -187,19 +187,23 @@ public sealed class VolePsiRequester : IDisposable
     private readonly IReadOnlyList<ReadOnlyMemory<byte>> _keys;
     private readonly byte[] _seed = new byte[VolePsi.SeedSize];
     private readonly Aes128 _prf;
-    private UInt128[] _compressed;
-    private UInt128[] _store;
+    private UInt128[] _compressed = [];
+    private UInt128[] _store = [];
     private UInt128[] _c;
     private readonly TagMatches _matches;
     private readonly BaseOtSender _baseOt = new();
     private SilentVoleReceiver? _vole;
     private byte[] _masked = [];
+    private bool _encoded;
     private int _chunks;
     private bool _tagged;
 
-    /// <summary>A requester over its distinct keys (normalized key bytes); a match is reported by its index here.</summary>
+    /// <summary>
+    /// A requester over its distinct keys (normalized key bytes); a match is reported by its index here. The seed is drawn now; the
+    /// OKVS is encoded by <see cref="Encode"/>, which may run while the VOLE starts.
+    /// </summary>
     /// <exception cref="ArgumentException">More than <see cref="VolePsi.MaxRequesterKeys"/> keys.</exception>
-    public VolePsiRequester(IReadOnlyList<ReadOnlyMemory<byte>> keys, bool withPayloads, CancellationToken cancellationToken = default)
+    public VolePsiRequester(IReadOnlyList<ReadOnlyMemory<byte>> keys, bool withPayloads)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count > VolePsi.MaxRequesterKeys)
@@ -208,31 +212,30 @@ public sealed class VolePsiRequester : IDisposable
         }
 
         _keys = keys;
-        var size = BandOkvs.Size(keys.Count);
-        for (var attempt = 0; ; attempt++)
+        CryptoRandom.Fill(_seed);
+        _prf = new Aes128(_seed);
+        Parameters = new VoleParameters(BandOkvs.Size(keys.Count));
+        _c = new UInt128[Parameters.OutputSize];
+        _matches = new TagMatches(keys.Count, PayloadCipher.Open, withPayloads);
+    }
+
+    /// <summary>
+    /// Hashes the keys under the seed and encodes the OKVS, before the first <see cref="Mask"/>; it needs nothing from the provider. The
+    /// seed is already in the start message, so an encoding that fails (rows linearly dependent: fewer than one key set in 2^40, or a
+    /// repeated key) is not retried under another seed but fails the job.
+    /// </summary>
+    /// <exception cref="ArgumentException">The keys could not be encoded.</exception>
+    public void Encode(CancellationToken cancellationToken = default)
+    {
+        var size = Parameters.OutputSize;
+        var compressed = VolePsi.Compress(_keys, _prf, cancellationToken);
+        if (!BandOkvs.TryEncode(_keys.Count, (from, rows, values) => VolePsi.Expand(_prf, compressed.AsSpan(from, rows.Length), size, rows, values, default), size, out var store))
         {
-            CryptoRandom.Fill(_seed);
-            var prf = new Aes128(_seed);
-            var compressed = VolePsi.Compress(keys, prf, cancellationToken);
-            if (BandOkvs.TryEncode(keys.Count, (from, rows, values) => VolePsi.Expand(prf, compressed.AsSpan(from, rows.Length), size, rows, values, default), size, out _store))
-            {
-                (_prf, _compressed) = (prf, compressed);
-                break;
-            }
-
-            prf.Dispose();
             Array.Clear(compressed);
-
-            // Fails for fewer than one key set in 2^40, or when two keys are the same.
-            if (attempt == 3)
-            {
-                throw new ArgumentException("The keys could not be encoded; are they distinct?", nameof(keys));
-            }
+            throw new ArgumentException("The keys could not be encoded into the OKVS; are they distinct?");
         }
 
-        Parameters = new VoleParameters(size);
-        _c = new UInt128[size];
-        _matches = new TagMatches(keys.Count, PayloadCipher.Open, withPayloads);
+        (_compressed, _store, _encoded) = (compressed, store, true);
     }
 
     /// <summary>The shape of the job's VOLE (from the OKVS size, which the provider derives from the announced key count).</summary>
@@ -269,6 +272,11 @@ public sealed class VolePsiRequester : IDisposable
         if (_vole is null || _chunks == Parameters.Chunks.Count)
         {
             throw new PsiProtocolException("A VOLE chunk message arrived before the start or after the last chunk.");
+        }
+
+        if (!_encoded)
+        {
+            throw new InvalidOperationException("The OKVS is encoded before the first chunk is masked.");
         }
 
         var chunk = Parameters.Chunks[_chunks];

@@ -57,6 +57,7 @@ public sealed class VolePsiTests
         var requesterKeys = Keys("r", requesterSize - common).Concat(Keys("both", common)).ToList();
         var providerKeys = Keys("both", common).Concat(Keys("p", providerSize - common)).ToList();
         using var requester = new VolePsiRequester(requesterKeys, withPayloads: false);
+        requester.Encode();
         using var provider = new VolePsiProvider(requesterSize);
         Run(requester, provider);
 
@@ -72,6 +73,7 @@ public sealed class VolePsiTests
     public void Payloads_OpenForMatchesOnly()
     {
         using var requester = new VolePsiRequester(Keys("k", 4), withPayloads: true);
+        requester.Encode();
         using var provider = new VolePsiProvider(4);
         Run(requester, provider);
         var providerKeys = new List<ReadOnlyMemory<byte>> { Keys("k", 4)[2], Keys("other", 1)[0] };
@@ -110,6 +112,8 @@ public sealed class VolePsiTests
         provider.Start(start);
         Assert.Throws<PsiProtocolException>(() => provider.Start(start));
         var chunk = provider.NextChunk()!;
+        Assert.Throws<InvalidOperationException>(() => requester.Mask(chunk));
+        requester.Encode();
         Assert.Throws<PsiProtocolException>(() => requester.Mask(chunk.AsMemory(3)));
         var masked = requester.Mask(chunk);
         Assert.Throws<PsiProtocolException>(() => provider.AcceptMasked(masked[16..]));
@@ -127,6 +131,7 @@ public sealed class VolePsiTests
     private static byte[] ProviderTags(List<ReadOnlyMemory<byte>> keys)
     {
         using var requester = new VolePsiRequester(keys, withPayloads: false);
+        requester.Encode();
         using var provider = new VolePsiProvider(keys.Count);
         Run(requester, provider);
         var tags = new byte[keys.Count * Oprf.TagSize];

@@ -156,27 +156,27 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
     }
 
     /// <summary>
-    /// rr22 (docs/protocols/psi-vole.md): the keys are encoded while the provider admits the job; then the start, and per VOLE chunk
-    /// the provider's message in and the masked OKVS out; then the provider's tags are matched.
+    /// rr22 (docs/protocols/psi-vole.md): the keys are encoded while the provider admits the job and the VOLE starts (the first masked OKVS
+    /// waits for it); the start, and per VOLE chunk the provider's message in and the masked OKVS out; then the provider's tags are matched.
     /// </summary>
     private async Task<JobOutcome> ExchangeVoleAsync(JobRun run, PsiCall call, PsiJobSpec job, KeyedRows own, Grant grant, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
-        var encoding = Task.Run(() => new VolePsiRequester(own.Keys, job.WithPayloads, cancellationToken), cancellationToken);
+        using var session = new VolePsiRequester(own.Keys, job.WithPayloads);
+        var encoding = Task.Run(() => session.Encode(cancellationToken), cancellationToken);
         try
         {
             await call.SendAsync(new PsiRequest
             {
                 Admission = new JobAdmission { JobId = run.Job.Id, Spec = spec, RequesterSetSize = own.Count, RequesterReceipt = run.StartReceipt },
             }, cancellationToken);
-            await run.ReportAsync(0.03, "encoding the keys while the provider admits the job");
+            await run.ReportAsync(0.03, "encoding the keys while the provider admits the job and the VOLE starts");
             var accepted = (await call.ReceiveAsync(PsiResponse.MessageOneofCase.Accepted, cancellationToken)).Accepted;
-            var session = await encoding;
-            await run.ReportAsync(0.1, "running the VOLE");
             await VoleParts.SendAsync(session.Start(accepted.BaseOt.Span), part => call.SendAsync(new PsiRequest { VoleStart = part }, cancellationToken));
             foreach (var chunk in session.Parameters.Chunks)
             {
                 var message = await VoleParts.ReceiveAsync(chunk.MessageSize, "VOLE chunk", async () => (await call.ReceiveAsync(PsiResponse.MessageOneofCase.VoleChunk, cancellationToken)).VoleChunk);
+                await encoding;
                 await VoleParts.SendAsync(session.Mask(message, cancellationToken), part => call.SendAsync(new PsiRequest { VoleMasked = part }, cancellationToken));
                 await run.ReportAsync(0.1 + (0.6 * (chunk.Index + 1) / session.Parameters.Chunks.Count), "running the VOLE");
             }
@@ -186,8 +186,8 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
         }
         finally
         {
-            // Disposed here whether the exchange ended or failed, the encoding having finished or not.
-            (await encoding.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default))?.Dispose();
+            // The session is disposed (after this block) only once the encoding no longer touches it, finished or not.
+            await encoding.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
