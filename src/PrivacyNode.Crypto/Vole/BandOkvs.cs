@@ -13,7 +13,7 @@ namespace PrivacyNode.Crypto.Vole;
 /// ⟨row(k_i), P⟩ = v_i by Gaussian elimination on rows sorted by start, which stays inside the band, and the columns no pivot fixes
 /// are random, so P alone says nothing about the keys. Decoding a key is the sum of the columns its band selects. With ε = 0.1 the
 /// paper's fit of failure probability, λ ≈ 0.2691·w − 15.21, gives about 2^−53 at w = 256: encoding fails on fewer than one set in
-/// 2^40 (the caller then draws a new hash seed).
+/// 2^40 (the caller then needs a new hash seed).
 /// </summary>
 public static class BandOkvs
 {

@@ -176,7 +176,7 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
             foreach (var chunk in session.Parameters.Chunks)
             {
                 var message = await VoleParts.ReceiveAsync(chunk.MessageSize, "VOLE chunk", async () => (await call.ReceiveAsync(PsiResponse.MessageOneofCase.VoleChunk, cancellationToken)).VoleChunk);
-                await encoding;
+                await EncodedAsync(encoding);
                 await VoleParts.SendAsync(session.Mask(message, cancellationToken), part => call.SendAsync(new PsiRequest { VoleMasked = part }, cancellationToken));
                 await run.ReportAsync(0.1 + (0.6 * (chunk.Index + 1) / session.Parameters.Chunks.Count), "running the VOLE");
             }
@@ -188,6 +188,19 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
         {
             // The session is disposed (after this block) only once the encoding no longer touches it, finished or not.
             await encoding.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>The requester's OKVS, once encoded; an encoding that failed (below 2^-40 for distinct keys) fails the job, to be run again.</summary>
+    private static async Task EncodedAsync(Task encoding)
+    {
+        try
+        {
+            await encoding;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JobFailedException("okvs-encoding-failed", $"{ex.Message} Run the job again: it draws a new seed.");
         }
     }
 
