@@ -25,10 +25,13 @@ public sealed class KeyedRows
     /// <summary>The index while reading: per slot, the key's hash in the high 32 bits (compared first) and its index + 1 in the low.</summary>
     private ulong[] _slots;
 
-    /// <summary>Rows sized for <paramref name="expected"/> keys (a hint: more are taken as they come).</summary>
+    /// <summary>
+    /// Rows sized for <paramref name="expected"/> keys, up to 2^24 (a hint that may be stale: more are taken as they come, and a
+    /// wrong hint costs at most about 512 MiB until the read ends).
+    /// </summary>
     private KeyedRows(long expected)
     {
-        var capacity = (int)Math.Clamp(expected, 16, 1 << 28);
+        var capacity = (int)Math.Clamp(expected, 16, 1 << 24);
         (_locations, _firstRows) = (new(capacity), new(capacity));
         _slots = new ulong[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
         Keys = new KeyList(this);
