@@ -201,10 +201,7 @@ public sealed class StoreTests
         try
         {
             using var key = Ed25519KeyPair.Generate();
-            var audit = new AuditLog(database, key, "insurer", TimeProvider.System);
-            var jobs = new JobStore(database, audit, TimeProvider.System);
-            var job = new Job { Id = "job-1", Spec = new JobSpec { Kind = "psi", Peer = "bureau" }, State = JobState.Pending, SubmittedBy = "li.na", SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
-            await jobs.CreateAsync(job, new Actor("li.na", "analyst"), CancellationToken.None);
+            var (jobs, _, job) = await StoreWithJobAsync(database, key, "psi");
             job.State = JobState.Succeeded;
             job.ResultExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1));
             var result = new JobResult { JobId = job.Id, Columns = { "row" } };
@@ -243,9 +240,7 @@ public sealed class StoreTests
         try
         {
             using var key = Ed25519KeyPair.Generate();
-            var jobs = new JobStore(database, new AuditLog(database, key, "insurer", TimeProvider.System), TimeProvider.System);
-            var job = new Job { Id = "job-1", Spec = new JobSpec { Kind = "psi", Peer = "bureau" }, State = JobState.Pending, SubmittedBy = "li.na", SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
-            await jobs.CreateAsync(job, new Actor("li.na", "analyst"), CancellationToken.None);
+            var (jobs, _, job) = await StoreWithJobAsync(database, key, "psi");
             var legacy = new JobResult { JobId = job.Id, Rows = { Enumerable.Range(0, 30).Select(i => new ResultRow { Values = { $"{i}" } }) } };
             await using (var connection = await database.OpenConnectionAsync(CancellationToken.None))
             await using (var insert = connection.CreateCommand())
@@ -276,10 +271,7 @@ public sealed class StoreTests
         try
         {
             using var key = Ed25519KeyPair.Generate();
-            var audit = new AuditLog(database, key, "insurer", TimeProvider.System);
-            var jobs = new JobStore(database, audit, TimeProvider.System);
-            var job = new Job { Id = "job-1", Spec = new JobSpec { Kind = "row-count", Peer = "bureau" }, State = JobState.Pending, SubmittedBy = "li.na", SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
-            await jobs.CreateAsync(job, new Actor("li.na", "analyst"), CancellationToken.None);
+            var (jobs, audit, job) = await StoreWithJobAsync(database, key, "row-count");
             job.State = JobState.Succeeded;
             job.ResultExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-1));
             var result = new JobResult { JobId = job.Id };
@@ -300,5 +292,15 @@ public sealed class StoreTests
         {
             await cleanup();
         }
+    }
+
+    /// <summary>A job store (and its audit log) over <paramref name="database"/> holding one pending job, job-1, of <paramref name="kind"/>.</summary>
+    private static async Task<(JobStore Jobs, AuditLog Audit, Job Job)> StoreWithJobAsync(PrivacyNode.Node.Storage.NodeDatabase database, Ed25519KeyPair key, string kind)
+    {
+        var audit = new AuditLog(database, key, "insurer", TimeProvider.System);
+        var jobs = new JobStore(database, audit, TimeProvider.System);
+        var job = new Job { Id = "job-1", Spec = new JobSpec { Kind = kind, Peer = "bureau" }, State = JobState.Pending, SubmittedBy = "li.na", SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+        await jobs.CreateAsync(job, new Actor("li.na", "analyst"), CancellationToken.None);
+        return (jobs, audit, job);
     }
 }
