@@ -189,7 +189,7 @@ public sealed class VolePsiRequester : IDisposable
     private readonly Aes128 _prf;
     private UInt128[] _compressed = [];
     private UInt128[] _store = [];
-    private UInt128[] _c;
+    private UInt128[] _c = [];
     private readonly TagMatches _matches;
     private readonly BaseOtSender _baseOt = new();
     private SilentVoleReceiver? _vole;
@@ -215,7 +215,6 @@ public sealed class VolePsiRequester : IDisposable
         CryptoRandom.Fill(_seed);
         _prf = new Aes128(_seed);
         Parameters = new VoleParameters(BandOkvs.Size(keys.Count));
-        _c = new UInt128[Parameters.OutputSize];
         _matches = new TagMatches(keys.Count, PayloadCipher.Open, withPayloads);
     }
 
@@ -288,6 +287,12 @@ public sealed class VolePsiRequester : IDisposable
         catch (VoleProtocolException ex)
         {
             throw new PsiProtocolException(ex.Message, ex);
+        }
+
+        if (_c.Length == 0)
+        {
+            // Allocated with the first chunk, not with the session, so that it does not add to the encoding's peak.
+            _c = new UInt128[Parameters.OutputSize];
         }
 
         c.CopyTo(_c, chunk.Start);

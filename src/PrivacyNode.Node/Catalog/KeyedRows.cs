@@ -22,6 +22,7 @@ public sealed class KeyedRows
     private readonly Dictionary<int, List<long>> _moreRows = [];
     private readonly List<string[]> _extra = [];
     private int _used = 1 << PageBits;
+
     /// <summary>The index while reading: per slot, the key's hash in the high 32 bits (compared first) and its index + 1 in the low.</summary>
     private ulong[] _slots;
 

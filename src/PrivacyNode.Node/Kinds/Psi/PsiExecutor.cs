@@ -231,8 +231,9 @@ public sealed class PsiExecutor(JobKind kind, PeerClient peers, PeerAuditKeys pe
         }
 
         var providerSetSize = announced ?? done.ProviderSetSize;
-        var matches = new SortedList<int, string[]>();
-        foreach (var (index, row) in finish(providerSetSize))
+        var found = finish(providerSetSize);
+        var matches = new SortedList<int, string[]>(found.Count);
+        foreach (var (index, row) in found)
         {
             matches.Add(index, job.WithPayloads ? [.. PaddedPayload.Unpad(row).Values] : []);
         }
