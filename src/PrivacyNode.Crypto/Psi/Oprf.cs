@@ -27,11 +27,7 @@ public static class Oprf
     internal static RistrettoPoint[] HashKeys(IReadOnlyList<byte[]> keys)
     {
         var points = new RistrettoPoint[keys.Count];
-        for (var i = 0; i < points.Length; i++)
-        {
-            points[i] = HashKey(keys[i]);
-        }
-
+        RistrettoPoint.HashToGroupBatch(keys, HashToGroupDst, points);
         return points;
     }
 
@@ -44,26 +40,21 @@ public static class Oprf
         }
 
         var points = new RistrettoPoint[batch.Length / ElementSize];
-        for (var i = 0; i < points.Length; i++)
+        var valid = RistrettoPoint.TryDecodeBatch(batch, points, out var invalid);
+        for (var i = 0; valid && i < points.Length; i++)
         {
-            if (!RistrettoPoint.TryDecode(batch.Slice(i * ElementSize, ElementSize), out points[i]) || points[i] == RistrettoPoint.Identity)
-            {
-                throw new PsiProtocolException($"Element {i} of the batch is not a valid non-identity ristretto255 encoding.");
-            }
+            invalid = i;
+            valid = points[i] != RistrettoPoint.Identity;
         }
 
-        return points;
+        return valid ? points : throw new PsiProtocolException($"Element {invalid} of the batch is not a valid non-identity ristretto255 encoding.");
     }
 
     /// <summary>The encodings of a batch, concatenated.</summary>
     internal static byte[] WriteElements(ReadOnlySpan<RistrettoPoint> points)
     {
         var batch = new byte[points.Length * ElementSize];
-        for (var i = 0; i < points.Length; i++)
-        {
-            points[i].Encode(batch.AsSpan(i * ElementSize, ElementSize));
-        }
-
+        RistrettoPoint.EncodeBatch(points, batch);
         return batch;
     }
 }

@@ -116,7 +116,7 @@ internal readonly struct FieldElement
 
     /// <summary>
     /// this·b: schoolbook columns with 2^255 ≡ 19 folded in (column k sums a_i·b_j for i + j = k and 19·a_i·b_j
-    /// for i + j = k + 5, below 2^115 for limbs below 2^54), carried as they go. Not inlined on purpose: in
+    /// for i + j = k + 5, below 2^115 for limbs below 2^54), summed independently and then carried. Not inlined on purpose: in
     /// point formulas the body would exhaust the JIT's inlining budget and leave calls behind.
     /// </summary>
     public FieldElement Multiply(in FieldElement b)
@@ -125,46 +125,32 @@ internal readonly struct FieldElement
         ulong b0 = b.L0, b1 = b.L1, b2 = b.L2, b3 = b.L3, b4 = b.L4;
         ulong b1x = b1 * 19, b2x = b2 * 19, b3x = b3 * 19, b4x = b4 * 19;
 
-        var (h, l) = Mul(a0, b0);
-        MulAdd(ref h, ref l, a1, b4x);
-        MulAdd(ref h, ref l, a2, b3x);
-        MulAdd(ref h, ref l, a3, b2x);
-        MulAdd(ref h, ref l, a4, b1x);
-        var r0 = l & Mask51;
-        var c = (h << 13) | (l >> 51);
-        (h, l) = Mul(a0, b1);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, a1, b0);
-        MulAdd(ref h, ref l, a2, b4x);
-        MulAdd(ref h, ref l, a3, b3x);
-        MulAdd(ref h, ref l, a4, b2x);
-        var r1 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        (h, l) = Mul(a0, b2);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, a1, b1);
-        MulAdd(ref h, ref l, a2, b0);
-        MulAdd(ref h, ref l, a3, b4x);
-        MulAdd(ref h, ref l, a4, b3x);
-        var r2 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        (h, l) = Mul(a0, b3);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, a1, b2);
-        MulAdd(ref h, ref l, a2, b1);
-        MulAdd(ref h, ref l, a3, b0);
-        MulAdd(ref h, ref l, a4, b4x);
-        var r3 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        (h, l) = Mul(a0, b4);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, a1, b3);
-        MulAdd(ref h, ref l, a2, b2);
-        MulAdd(ref h, ref l, a3, b1);
-        MulAdd(ref h, ref l, a4, b0);
-        var r4 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        return Finish(r0, r1, r2, r3, r4, c);
+        var (h0, l0) = Mul(a0, b0);
+        MulAdd(ref h0, ref l0, a1, b4x);
+        MulAdd(ref h0, ref l0, a2, b3x);
+        MulAdd(ref h0, ref l0, a3, b2x);
+        MulAdd(ref h0, ref l0, a4, b1x);
+        var (h1, l1) = Mul(a0, b1);
+        MulAdd(ref h1, ref l1, a1, b0);
+        MulAdd(ref h1, ref l1, a2, b4x);
+        MulAdd(ref h1, ref l1, a3, b3x);
+        MulAdd(ref h1, ref l1, a4, b2x);
+        var (h2, l2) = Mul(a0, b2);
+        MulAdd(ref h2, ref l2, a1, b1);
+        MulAdd(ref h2, ref l2, a2, b0);
+        MulAdd(ref h2, ref l2, a3, b4x);
+        MulAdd(ref h2, ref l2, a4, b3x);
+        var (h3, l3) = Mul(a0, b3);
+        MulAdd(ref h3, ref l3, a1, b2);
+        MulAdd(ref h3, ref l3, a2, b1);
+        MulAdd(ref h3, ref l3, a3, b0);
+        MulAdd(ref h3, ref l3, a4, b4x);
+        var (h4, l4) = Mul(a0, b4);
+        MulAdd(ref h4, ref l4, a1, b3);
+        MulAdd(ref h4, ref l4, a2, b2);
+        MulAdd(ref h4, ref l4, a3, b1);
+        MulAdd(ref h4, ref l4, a4, b0);
+        return Carry(h0, l0, h1, l1, h2, l2, h3, l3, h4, l4);
     }
 
     /// <summary>this², as <see cref="Multiply"/> with the symmetric products doubled.</summary>
@@ -173,36 +159,22 @@ internal readonly struct FieldElement
         ulong a0 = L0, a1 = L1, a2 = L2, a3 = L3, a4 = L4;
         ulong d0 = a0 * 2, d1 = a1 * 2, d2x = a2 * 38, d3x = a3 * 38, a3x = a3 * 19, a4x = a4 * 19;
 
-        var (h, l) = Mul(a0, a0);
-        MulAdd(ref h, ref l, d1, a4x);
-        MulAdd(ref h, ref l, d2x, a3);
-        var r0 = l & Mask51;
-        var c = (h << 13) | (l >> 51);
-        (h, l) = Mul(d0, a1);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, d2x, a4);
-        MulAdd(ref h, ref l, a3, a3x);
-        var r1 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        (h, l) = Mul(d0, a2);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, a1, a1);
-        MulAdd(ref h, ref l, d3x, a4);
-        var r2 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        (h, l) = Mul(d0, a3);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, d1, a2);
-        MulAdd(ref h, ref l, a4, a4x);
-        var r3 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        (h, l) = Mul(d0, a4);
-        AddCarry(ref h, ref l, c);
-        MulAdd(ref h, ref l, d1, a3);
-        MulAdd(ref h, ref l, a2, a2);
-        var r4 = l & Mask51;
-        c = (h << 13) | (l >> 51);
-        return Finish(r0, r1, r2, r3, r4, c);
+        var (h0, l0) = Mul(a0, a0);
+        MulAdd(ref h0, ref l0, d1, a4x);
+        MulAdd(ref h0, ref l0, d2x, a3);
+        var (h1, l1) = Mul(d0, a1);
+        MulAdd(ref h1, ref l1, d2x, a4);
+        MulAdd(ref h1, ref l1, a3, a3x);
+        var (h2, l2) = Mul(d0, a2);
+        MulAdd(ref h2, ref l2, a1, a1);
+        MulAdd(ref h2, ref l2, d3x, a4);
+        var (h3, l3) = Mul(d0, a3);
+        MulAdd(ref h3, ref l3, d1, a2);
+        MulAdd(ref h3, ref l3, a4, a4x);
+        var (h4, l4) = Mul(d0, a4);
+        MulAdd(ref h4, ref l4, d1, a3);
+        MulAdd(ref h4, ref l4, a2, a2);
+        return Carry(h0, l0, h1, l1, h2, l2, h3, l3, h4, l4);
     }
 
     /// <summary>this^(2^k).</summary>
@@ -235,11 +207,20 @@ internal readonly struct FieldElement
     /// RFC 9496 SQRT_RATIO_M1: (true, +sqrt(u/v)) if u/v is square, (false, +sqrt(i*u/v)) otherwise;
     /// (true, 0) if u is 0 and (false, 0) if v is 0 and u is not.
     /// </summary>
-    public static (bool WasSquare, FieldElement Root) SqrtRatioM1(in FieldElement u, in FieldElement v)
+    public static (bool WasSquare, FieldElement Root) SqrtRatioM1(in FieldElement u, in FieldElement v) =>
+        SqrtRatioM1(u, v, SqrtRatioM1Base(u, v).PowP58());
+
+    /// <summary>u·v^7: what <see cref="SqrtRatioM1(in FieldElement, in FieldElement)"/> raises to (p-5)/8, so a batch can raise many at once.</summary>
+    public static FieldElement SqrtRatioM1Base(in FieldElement u, in FieldElement v)
     {
         var v3 = v.Square().Multiply(v);
-        var v7 = v3.Square().Multiply(v);
-        var r = u.Multiply(v3).Multiply(u.Multiply(v7).PowP58());
+        return u.Multiply(v3.Square().Multiply(v));
+    }
+
+    /// <summary>SQRT_RATIO_M1 given <paramref name="power"/> = <see cref="SqrtRatioM1Base"/>(u, v)^((p-5)/8).</summary>
+    public static (bool WasSquare, FieldElement Root) SqrtRatioM1(in FieldElement u, in FieldElement v, in FieldElement power)
+    {
+        var r = u.Multiply(v.Square().Multiply(v)).Multiply(power);
         var check = v.Multiply(r.Square());
 
         var uNeg = u.Negate();
@@ -329,11 +310,24 @@ internal readonly struct FieldElement
         return (high, low);
     }
 
-    /// <summary>Folds the carry out of the top limb back in (2^255 ≡ 19), leaving limbs below 2^52.</summary>
+    /// <summary>
+    /// Five 128-bit column sums carried into limbs below 2^52: one pass from the bottom limb up, the carry out of
+    /// the top folded back in (2^255 ≡ 19). The columns are summed independently before it, so the processor
+    /// overlaps them.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static FieldElement Finish(ulong r0, ulong r1, ulong r2, ulong r3, ulong r4, ulong carry)
+    private static FieldElement Carry(ulong h0, ulong l0, ulong h1, ulong l1, ulong h2, ulong l2, ulong h3, ulong l3, ulong h4, ulong l4)
     {
-        r0 += carry * 19;
+        var r0 = l0 & Mask51;
+        AddCarry(ref h1, ref l1, (h0 << 13) | (l0 >> 51));
+        var r1 = l1 & Mask51;
+        AddCarry(ref h2, ref l2, (h1 << 13) | (l1 >> 51));
+        var r2 = l2 & Mask51;
+        AddCarry(ref h3, ref l3, (h2 << 13) | (l2 >> 51));
+        var r3 = l3 & Mask51;
+        AddCarry(ref h4, ref l4, (h3 << 13) | (l3 >> 51));
+        var r4 = l4 & Mask51;
+        r0 += ((h4 << 13) | (l4 >> 51)) * 19;
         r1 += r0 >> 51;
         r0 &= Mask51;
         return new FieldElement(r0, r1, r2, r3, r4);

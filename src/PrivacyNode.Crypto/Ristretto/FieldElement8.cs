@@ -12,7 +12,7 @@ namespace PrivacyNode.Crypto.Ristretto;
 /// 2^27 + 2^15), which keeps every factor with a 19 or 38 below 2^32 and every column sum below 2^63.
 /// Callers check <see cref="IsSupported"/>. Every operation runs in constant time.
 /// </summary>
-internal struct FieldElement8
+internal struct FieldElement8 : IFieldElementLanes<FieldElement8>
 {
     private const ulong Mask26 = (1UL << 26) - 1;
     private const ulong Mask25 = (1UL << 25) - 1;
@@ -21,6 +21,8 @@ internal struct FieldElement8
 
     /// <summary>Whether this machine runs the eight-lane arithmetic (AVX-512F).</summary>
     public static bool IsSupported => Avx512F.IsSupported;
+
+    static int IFieldElementLanes<FieldElement8>.Count => 8;
 
     /// <summary>The same element in every lane.</summary>
     public static FieldElement8 Broadcast(in FieldElement value)
@@ -73,6 +75,27 @@ internal struct FieldElement8
                 c.L8[lane] + (c.L9[lane] << 26));
         }
     }
+
+    static FieldElement8 IFieldElementLanes<FieldElement8>.Load(ReadOnlySpan<FieldElement> lanes)
+    {
+        var r = default(FieldElement8);
+        r.SetLanes(lanes);
+        return r;
+    }
+
+    static void IFieldElementLanes<FieldElement8>.Store(in FieldElement8 value, Span<FieldElement> lanes) => value.GetLanes(lanes);
+
+    static FieldElement8 IFieldElementLanes<FieldElement8>.Add(in FieldElement8 a, in FieldElement8 b) => a.Add(b);
+
+    static FieldElement8 IFieldElementLanes<FieldElement8>.Subtract(in FieldElement8 a, in FieldElement8 b) => a.Subtract(b);
+
+    static FieldElement8 IFieldElementLanes<FieldElement8>.Negate(in FieldElement8 a) => a.Negate();
+
+    static FieldElement8 IFieldElementLanes<FieldElement8>.Multiply(in FieldElement8 a, in FieldElement8 b) => a.Multiply(b);
+
+    static FieldElement8 IFieldElementLanes<FieldElement8>.Square(in FieldElement8 a) => a.Square();
+
+    static FieldElement8 IFieldElementLanes<FieldElement8>.Select(in FieldElement8 a, in FieldElement8 b, ulong mask) => Select(a, b, Vector512.Create(mask));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly FieldElement8 Add(in FieldElement8 b)

@@ -15,6 +15,9 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     private static readonly FieldElement OneMinusDSquared = FieldElement.FromHex("76c15f94c1097ce20f355ecd38a1812ce4df70beddab9499d7e0b3b2a8729002");
     private static readonly FieldElement DMinusOneSquared = FieldElement.FromHex("204ded44aa5aad3199191eb02c4a9ed2eb4e9b522fd3dc4c41226cf67ab36859");
 
+    /// <summary>Elements per exponentiation batch of the batch methods, held on the stack.</summary>
+    private const int BatchChunk = 64;
+
     private readonly EdwardsPoint _point;
 
     private RistrettoPoint(in EdwardsPoint point) => _point = point;
@@ -32,6 +35,57 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
 
     /// <summary>Decodes a canonical encoding (RFC 9496 section 4.3.1); false for any other 32 bytes or a wrong length.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> encoded, out RistrettoPoint element)
+    {
+        var power = default(FieldElement);
+        if (!DecodePass(encoded, ref power, raised: false, out element))
+        {
+            return false;
+        }
+
+        power = power.PowP58();
+        return DecodePass(encoded, ref power, raised: true, out element);
+    }
+
+    /// <summary>
+    /// Decodes <c>encoded.Length / Size</c> elements into <paramref name="elements"/>, their exponentiations a batch
+    /// at a time (<see cref="FieldElementBatch"/>); false with the index of an element that does not decode.
+    /// </summary>
+    internal static bool TryDecodeBatch(ReadOnlySpan<byte> encoded, Span<RistrettoPoint> elements, out int invalid)
+    {
+        Span<FieldElement> powers = stackalloc FieldElement[BatchChunk];
+        for (var start = 0; start < elements.Length; start += BatchChunk)
+        {
+            var count = Math.Min(BatchChunk, elements.Length - start);
+            for (var i = 0; i < count; i++)
+            {
+                if (!DecodePass(encoded.Slice((start + i) * Size, Size), ref powers[i], raised: false, out _))
+                {
+                    invalid = start + i;
+                    return false;
+                }
+            }
+
+            FieldElementBatch.PowP58(powers[..count]);
+            for (var i = 0; i < count; i++)
+            {
+                if (!DecodePass(encoded.Slice((start + i) * Size, Size), ref powers[i], raised: true, out elements[start + i]))
+                {
+                    invalid = start + i;
+                    return false;
+                }
+            }
+        }
+
+        invalid = -1;
+        return true;
+    }
+
+    /// <summary>
+    /// DECODE in two passes around its one exponentiation, so that a batch raises all of its elements at once. The
+    /// first pass (<paramref name="raised"/> false) checks the bytes and sets <paramref name="power"/> to the value to
+    /// raise to (p-5)/8; the second, given that power, finishes. Either returns false for bytes that do not decode.
+    /// </summary>
+    private static bool DecodePass(ReadOnlySpan<byte> encoded, ref FieldElement power, bool raised, out RistrettoPoint element)
     {
         element = Identity;
         if (encoded.Length != Size)
@@ -53,7 +107,14 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
         var u2 = FieldElement.One.Add(ss);
         var u2Squared = u2.Square();
         var v = FieldElement.D.Multiply(u1.Square()).Negate().Subtract(u2Squared);
-        var (wasSquare, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, v.Multiply(u2Squared));
+        var ratio = v.Multiply(u2Squared);
+        if (!raised)
+        {
+            power = FieldElement.SqrtRatioM1Base(FieldElement.One, ratio);
+            return true;
+        }
+
+        var (wasSquare, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, ratio, power);
         var denX = invSqrt.Multiply(u2);
         var denY = invSqrt.Multiply(denX).Multiply(v);
         var x = s.Add(s).Multiply(denX).Abs();
@@ -81,9 +142,37 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
             throw new ArgumentException("The one-way map takes 64 bytes.", nameof(bytes));
         }
 
-        var p1 = Map(FieldElement.FromBytes(bytes[..32]));
-        var p2 = Map(FieldElement.FromBytes(bytes[32..]));
-        return new RistrettoPoint(p1.Add(p2));
+        Span<RistrettoPoint> element = stackalloc RistrettoPoint[1];
+        FromUniformBytesBatch(bytes, element);
+        return element[0];
+    }
+
+    /// <summary>
+    /// <see cref="FromUniformBytes"/> of each 64 bytes of <paramref name="uniform"/> into <paramref name="elements"/>,
+    /// their exponentiations (two per element) a batch at a time (<see cref="FieldElementBatch"/>).
+    /// </summary>
+    internal static void FromUniformBytesBatch(ReadOnlySpan<byte> uniform, Span<RistrettoPoint> elements)
+    {
+        Span<FieldElement> powers = stackalloc FieldElement[2 * BatchChunk];
+        for (var start = 0; start < elements.Length; start += BatchChunk)
+        {
+            var count = Math.Min(BatchChunk, elements.Length - start);
+            var halves = uniform.Slice(start * 64, count * 64);
+            for (var i = 0; i < 2 * count; i++)
+            {
+                MapPass(FieldElement.FromBytes(halves.Slice(i * 32, 32)), ref powers[i], raised: false);
+            }
+
+            FieldElementBatch.PowP58(powers[..(2 * count)]);
+            for (var i = 0; i < count; i++)
+            {
+                var p1 = MapPass(FieldElement.FromBytes(halves.Slice(i * 64, 32)), ref powers[2 * i], raised: true);
+                var p2 = MapPass(FieldElement.FromBytes(halves.Slice((i * 64) + 32, 32)), ref powers[(2 * i) + 1], raised: true);
+                elements[start + i] = new RistrettoPoint(p1.Add(p2));
+            }
+        }
+
+        powers.Clear();
     }
 
     /// <summary>
@@ -99,13 +188,67 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
         return element;
     }
 
+    /// <summary><see cref="HashToGroup"/> of each message into <paramref name="elements"/>, the maps a batch at a time.</summary>
+    internal static void HashToGroupBatch(IReadOnlyList<byte[]> messages, ReadOnlySpan<byte> dst, Span<RistrettoPoint> elements)
+    {
+        Span<byte> uniform = stackalloc byte[64 * BatchChunk];
+        for (var start = 0; start < elements.Length; start += BatchChunk)
+        {
+            var count = Math.Min(BatchChunk, elements.Length - start);
+            for (var i = 0; i < count; i++)
+            {
+                ExpandMessageXmd.Sha512(messages[start + i], dst, uniform.Slice(i * 64, 64));
+            }
+
+            FromUniformBytesBatch(uniform[..(count * 64)], elements.Slice(start, count));
+        }
+
+        uniform.Clear();
+    }
+
     /// <summary>The canonical encoding (RFC 9496 section 4.3.2).</summary>
     public void Encode(Span<byte> destination)
     {
-        var (x0, y0, z0, t0) = (_point.X, _point.Y, _point.Z, _point.T);
+        var power = default(FieldElement);
+        EncodePass(_point, ref power, raised: false, destination);
+        power = power.PowP58();
+        EncodePass(_point, ref power, raised: true, destination);
+    }
+
+    /// <summary>The encodings of <paramref name="elements"/>, concatenated, their exponentiations a batch at a time.</summary>
+    internal static void EncodeBatch(ReadOnlySpan<RistrettoPoint> elements, Span<byte> destination)
+    {
+        Span<FieldElement> powers = stackalloc FieldElement[BatchChunk];
+        for (var start = 0; start < elements.Length; start += BatchChunk)
+        {
+            var count = Math.Min(BatchChunk, elements.Length - start);
+            for (var i = 0; i < count; i++)
+            {
+                EncodePass(elements[start + i]._point, ref powers[i], raised: false, default);
+            }
+
+            FieldElementBatch.PowP58(powers[..count]);
+            for (var i = 0; i < count; i++)
+            {
+                EncodePass(elements[start + i]._point, ref powers[i], raised: true, destination.Slice((start + i) * Size, Size));
+            }
+        }
+    }
+
+    /// <summary>ENCODE in two passes around its one exponentiation, as <see cref="DecodePass"/>; the second pass writes the bytes.</summary>
+    private static void EncodePass(in EdwardsPoint point, ref FieldElement power, bool raised, Span<byte> destination)
+    {
+        var (x0, y0, z0, t0) = (point.X, point.Y, point.Z, point.T);
         var u1 = z0.Add(y0).Multiply(z0.Subtract(y0));
         var u2 = x0.Multiply(y0);
-        var (_, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, u1.Multiply(u2.Square()));
+        var ratio = u1.Multiply(u2.Square());
+        if (!raised)
+        {
+            power = FieldElement.SqrtRatioM1Base(FieldElement.One, ratio);
+            return;
+        }
+
+        var (_, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, ratio, power);
         var den1 = invSqrt.Multiply(u1);
         var den2 = invSqrt.Multiply(u2);
         var zInv = den1.Multiply(den2).Multiply(t0);
@@ -138,7 +281,7 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
 
     /// <summary>
     /// [scalar]P for every P of <paramref name="points"/>, into <paramref name="results"/> (the same length; it may
-    /// be the same span), in constant time. With AVX-512 eight points go through the vector unit at once.
+    /// be the same span), in constant time. Eight points at once go through the vector unit with AVX-512, four with AVX2.
     /// </summary>
     public static void MultiplyBatch(ReadOnlySpan<RistrettoPoint> points, Scalar scalar, Span<RistrettoPoint> results)
     {
@@ -148,26 +291,38 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
             throw new ArgumentException("One result slot per point is needed.", nameof(results));
         }
 
-        if (!FieldElement8.IsSupported)
+        if (FieldElement8.IsSupported)
+        {
+            MultiplyLanes<FieldElement8>(points, scalar, results);
+        }
+        else if (FieldElement4.IsSupported)
+        {
+            MultiplyLanes<FieldElement4>(points, scalar, results);
+        }
+        else
         {
             for (var i = 0; i < points.Length; i++)
             {
                 results[i] = points[i].Multiply(scalar);
             }
-
-            return;
         }
+    }
 
-        Span<EdwardsPoint> lanes = stackalloc EdwardsPoint[8];
-        for (var start = 0; start < points.Length; start += 8)
+    /// <summary><see cref="MultiplyBatch"/> through <typeparamref name="TField"/>, the last group padded with the identity.</summary>
+    internal static void MultiplyLanes<TField>(ReadOnlySpan<RistrettoPoint> points, Scalar scalar, Span<RistrettoPoint> results)
+        where TField : unmanaged, IFieldElementLanes<TField>
+    {
+        var width = TField.Count;
+        Span<EdwardsPoint> lanes = stackalloc EdwardsPoint[width];
+        for (var start = 0; start < points.Length; start += width)
         {
-            var count = Math.Min(8, points.Length - start);
-            for (var i = 0; i < 8; i++)
+            var count = Math.Min(width, points.Length - start);
+            for (var i = 0; i < width; i++)
             {
                 lanes[i] = i < count ? points[start + i]._point : EdwardsPoint.Identity;
             }
 
-            EdwardsPoint8.Multiply(lanes, scalar.Bytes, lanes);
+            EdwardsPointLanes<TField>.Multiply(lanes, scalar.Bytes, lanes);
             for (var i = 0; i < count; i++)
             {
                 results[start + i] = new RistrettoPoint(lanes[i]);
@@ -208,14 +363,23 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// <summary>Group inequality.</summary>
     public static bool operator !=(RistrettoPoint left, RistrettoPoint right) => !left.Equals(right);
 
-    /// <summary>RFC 9496 section 4.3.4 MAP: a field element to an edwards25519 point in the ristretto255 image.</summary>
-    private static EdwardsPoint Map(in FieldElement t)
+    /// <summary>
+    /// RFC 9496 section 4.3.4 MAP: a field element to an edwards25519 point in the ristretto255 image, in two passes
+    /// around its one exponentiation as <see cref="DecodePass"/> (the first returns the identity).
+    /// </summary>
+    private static EdwardsPoint MapPass(in FieldElement t, ref FieldElement power, bool raised)
     {
         var one = FieldElement.One;
         var r = FieldElement.SqrtM1.Multiply(t.Square());
         var u = r.Add(one).Multiply(OneMinusDSquared);
         var v = one.Negate().Subtract(r.Multiply(FieldElement.D)).Multiply(r.Add(FieldElement.D));
-        var (wasSquare, s) = FieldElement.SqrtRatioM1(u, v);
+        if (!raised)
+        {
+            power = FieldElement.SqrtRatioM1Base(u, v);
+            return EdwardsPoint.Identity;
+        }
+
+        var (wasSquare, s) = FieldElement.SqrtRatioM1(u, v, power);
         var sPrime = s.Multiply(t).Abs().Negate();
         s = FieldElement.Select(sPrime, s, wasSquare);
         var c = FieldElement.Select(r, one.Negate(), wasSquare);

@@ -113,6 +113,57 @@ public sealed class RistrettoVectorTests
         Assert.Throws<FormatException>(() => RistrettoPoint.Decode(Convert.FromHexString(hex)));
     }
 
+    /// <summary>The batch paths across several exponentiation chunks: each result equals the one-at-a-time path's.</summary>
+    [Fact]
+    public void GeneratorMultiples_EncodeAndDecodeAsPublishedInABatch()
+    {
+        const int count = 150;
+        var elements = new RistrettoPoint[count];
+        for (var i = 0; i < count; i++)
+        {
+            elements[i] = RistrettoPoint.Decode(Convert.FromHexString(GeneratorMultiples[i % GeneratorMultiples.Length]));
+        }
+
+        var encoded = new byte[count * RistrettoPoint.Size];
+        RistrettoPoint.EncodeBatch(elements, encoded);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(GeneratorMultiples[i % GeneratorMultiples.Length], Convert.ToHexStringLower(encoded.AsSpan(i * RistrettoPoint.Size, RistrettoPoint.Size)));
+        }
+
+        var decoded = new RistrettoPoint[count];
+        Assert.True(RistrettoPoint.TryDecodeBatch(encoded, decoded, out var invalid));
+        Assert.Equal(-1, invalid);
+        Assert.Equal(elements, decoded);
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidEncodings))]
+    public void InvalidEncoding_IsRejectedInABatchAtItsIndex(string hex)
+    {
+        const int count = 100;
+        var batch = new byte[count * RistrettoPoint.Size];
+        for (var i = 0; i < count; i++)
+        {
+            Convert.FromHexString(GeneratorMultiples[1 + (i % 15)]).CopyTo(batch, i * RistrettoPoint.Size);
+        }
+
+        Convert.FromHexString(hex).CopyTo(batch, 70 * RistrettoPoint.Size);
+
+        Assert.False(RistrettoPoint.TryDecodeBatch(batch, new RistrettoPoint[count], out var invalid));
+        Assert.Equal(70, invalid);
+    }
+
+    [Fact]
+    public void HashToGroup_InABatchEqualsOneAtATime()
+    {
+        byte[][] messages = [.. Enumerable.Range(0, 150).Select(i => Encoding.ASCII.GetBytes($"key-{i}"))];
+        var batch = new RistrettoPoint[messages.Length];
+        RistrettoPoint.HashToGroupBatch(messages, "PrivacyNode-test"u8, batch);
+
+        Assert.Equal(messages.Select(m => RistrettoPoint.HashToGroup(m, "PrivacyNode-test"u8)), batch);
+    }
+
     [Theory]
     [MemberData(nameof(OneWayMap))]
     public void OneWayMap_MatchesRfc9496(string label, string expected)

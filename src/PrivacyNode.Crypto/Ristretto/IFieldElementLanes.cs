@@ -1,0 +1,44 @@
+namespace PrivacyNode.Crypto.Ristretto;
+
+/// <summary>
+/// Several elements of GF(2^255 - 19), one per vector lane, with the operations <see cref="EdwardsPointLanes{TField}"/>
+/// needs, so that one point implementation runs at every vector width the machine has. The operations are static so
+/// that generic callers pass the large structs by reference without defensive copies; the JIT specializes the
+/// callers for each implementation. Bounds on limbs are the implementation's; they are the same for both.
+/// </summary>
+internal interface IFieldElementLanes<TSelf>
+    where TSelf : unmanaged, IFieldElementLanes<TSelf>
+{
+    /// <summary>Elements per value.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Whether this machine has the instructions.</summary>
+    static abstract bool IsSupported { get; }
+
+    /// <summary>The same element in every lane.</summary>
+    static abstract TSelf Broadcast(in FieldElement value);
+
+    /// <summary>The first <see cref="Count"/> elements of <paramref name="lanes"/>, one per lane.</summary>
+    static abstract TSelf Load(ReadOnlySpan<FieldElement> lanes);
+
+    /// <summary>The lanes of <paramref name="value"/> into the first <see cref="Count"/> elements of <paramref name="lanes"/>.</summary>
+    static abstract void Store(in TSelf value, Span<FieldElement> lanes);
+
+    /// <summary>a + b, not carried.</summary>
+    static abstract TSelf Add(in TSelf a, in TSelf b);
+
+    /// <summary>a - b, carried.</summary>
+    static abstract TSelf Subtract(in TSelf a, in TSelf b);
+
+    /// <summary>-a, carried.</summary>
+    static abstract TSelf Negate(in TSelf a);
+
+    /// <summary>a·b, carried.</summary>
+    static abstract TSelf Multiply(in TSelf a, in TSelf b);
+
+    /// <summary>a², carried.</summary>
+    static abstract TSelf Square(in TSelf a);
+
+    /// <summary><paramref name="b"/> in every lane where <paramref name="mask"/> is all ones, <paramref name="a"/> where it is zero, in constant time.</summary>
+    static abstract TSelf Select(in TSelf a, in TSelf b, ulong mask);
+}
