@@ -54,15 +54,7 @@ public static class KeyTypes
             case Date:
                 return TryDate(folded, out canonical, out error);
             case Text:
-                if (folded.Any(char.IsControl))
-                {
-                    error = "a text key has no control characters";
-                    return false;
-                }
-
-                canonical = string.Join(' ', folded.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-                error = string.Empty;
-                return true;
+                return TryText(folded, out canonical, out error);
             default:
                 throw new ArgumentException($"Unknown key type '{keyType}'; use one of {string.Join(", ", All)}.", nameof(keyType));
         }
@@ -135,8 +127,38 @@ public static class KeyTypes
 
     private static readonly string[] DateFormats = ["yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyyMMdd", "yyyy年M月d日"];
 
+    /// <summary>Runs of whitespace become one space; the text itself when it has none to collapse (the common case).</summary>
+    private static bool TryText(string text, out string canonical, out string error)
+    {
+        var collapsed = true;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c))
+            {
+                canonical = string.Empty;
+                error = "a text key has no control characters";
+                return false;
+            }
+
+            // text is trimmed, so a whitespace character is never first.
+            collapsed &= !char.IsWhiteSpace(c) || (c == ' ' && text[i - 1] != ' ');
+        }
+
+        canonical = collapsed ? text : string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        error = string.Empty;
+        return true;
+    }
+
     private static bool TryDate(string text, out string canonical, out string error)
     {
+        if (IsCanonicalDate(text))
+        {
+            canonical = text;
+            error = string.Empty;
+            return true;
+        }
+
         if (DateOnly.TryParseExact(text, DateFormats, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
         {
             canonical = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -147,6 +169,20 @@ public static class KeyTypes
         canonical = string.Empty;
         error = "a date is written yyyy-MM-dd, yyyy/M/d, yyyy.M.d, yyyyMMdd or yyyy年M月d日";
         return false;
+    }
+
+    /// <summary>Whether <paramref name="text"/> is already a valid date written yyyy-MM-dd, which needs no parsing.</summary>
+    private static bool IsCanonicalDate(string text)
+    {
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !int.TryParse(text.AsSpan(0, 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(text.AsSpan(5, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var month)
+            || !int.TryParse(text.AsSpan(8, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var day))
+        {
+            return false;
+        }
+
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
     }
 
     private static bool TryUscc(string text, out string canonical, out string error)
