@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PrivacyNode.Crypto.Ristretto;
 
 /// <summary>
@@ -34,19 +36,26 @@ internal struct EdwardsPointLanes<TField>
 
         var p = Load(points);
         Span<CachedPointLanes<TField>> table = stackalloc CachedPointLanes<TField>[8];
-        table[0] = p.ToCached();
+        p.ToCached(out table[0]);
         var multiple = p;
         for (var i = 1; i < 8; i++)
         {
-            multiple = multiple.Add(table[0]);
-            table[i] = multiple.ToCached();
+            multiple.Add(table[0], out var next);
+            next.ToCached(out table[i]);
+            multiple = next;
         }
 
-        var q = Identity().Add(Select(table, digits[63]));
+        Select(table, digits[63], out var entry);
+        Identity().Add(entry, out var q);
         for (var i = 62; i >= 0; i--)
         {
-            q = q.Double().Double().Double().Double();
-            q = q.Add(Select(table, digits[i]));
+            q.Double(out var t, withT: false);
+            t.Double(out q, withT: false);
+            q.Double(out t, withT: false);
+            t.Double(out q, withT: true);
+            Select(table, digits[i], out entry);
+            q.Add(entry, out t);
+            q = t;
         }
 
         digits.Clear();
@@ -102,71 +111,78 @@ internal struct EdwardsPointLanes<TField>
         }
     }
 
-    private readonly CachedPointLanes<TField> ToCached()
+    private readonly void ToCached(out CachedPointLanes<TField> r)
     {
-        CachedPointLanes<TField> r;
-        r.YPlusX = TField.Add(Y, X);
-        r.YMinusX = TField.Subtract(Y, X);
-        r.Z2 = TField.Add(Z, Z);
-        r.T2D = TField.Multiply(T, D2);
-        return r;
+        TField.Add(Y, X, out r.YPlusX);
+        TField.Subtract(Y, X, out r.YMinusX);
+        TField.Add(Z, Z, out r.Z2);
+        TField.Multiply(T, D2, out r.T2D);
     }
 
-    private readonly EdwardsPointLanes<TField> Add(in CachedPointLanes<TField> q)
+    /// <summary>r = this + q; <paramref name="r"/> is not this.</summary>
+    private readonly void Add(in CachedPointLanes<TField> q, out EdwardsPointLanes<TField> r)
     {
-        var a = TField.Multiply(TField.Subtract(Y, X), q.YMinusX);
-        var b = TField.Multiply(TField.Add(Y, X), q.YPlusX);
-        var c = TField.Multiply(T, q.T2D);
-        var d = TField.Multiply(Z, q.Z2);
-        var e = TField.Subtract(b, a);
-        var f = TField.Subtract(d, c);
-        var g = TField.Add(d, c);
-        var h = TField.Add(b, a);
-        EdwardsPointLanes<TField> r;
-        r.X = TField.Multiply(e, f);
-        r.Y = TField.Multiply(g, h);
-        r.Z = TField.Multiply(f, g);
-        r.T = TField.Multiply(e, h);
-        return r;
+        TField.Subtract(Y, X, out var t);
+        TField.Multiply(t, q.YMinusX, out var a);
+        TField.Add(Y, X, out t);
+        TField.Multiply(t, q.YPlusX, out var b);
+        TField.Multiply(T, q.T2D, out var c);
+        TField.Multiply(Z, q.Z2, out var d);
+        TField.Subtract(b, a, out var e);
+        TField.Subtract(d, c, out var f);
+        TField.Add(d, c, out var g);
+        TField.Add(b, a, out var h);
+        TField.Multiply(e, f, out r.X);
+        TField.Multiply(g, h, out r.Y);
+        TField.Multiply(f, g, out r.Z);
+        TField.Multiply(e, h, out r.T);
     }
 
-    private readonly EdwardsPointLanes<TField> Double()
+    /// <summary>
+    /// r = 2·this; <paramref name="r"/> is not this. Doubling does not read T, so a doubling followed by another
+    /// may leave T out (<paramref name="withT"/> false): one product fewer.
+    /// </summary>
+    private readonly void Double(out EdwardsPointLanes<TField> r, bool withT)
     {
-        var xx = TField.Square(X);
-        var yy = TField.Square(Y);
-        var zz = TField.Square(Z);
-        var zz2 = TField.Add(zz, zz);
-        var s = TField.Square(TField.Add(X, Y));
-        var y3 = TField.Add(yy, xx);
-        var z3 = TField.Subtract(yy, xx);
-        var x3 = TField.Subtract(s, y3);
-        var t3 = TField.Subtract(zz2, z3);
-        EdwardsPointLanes<TField> r;
-        r.X = TField.Multiply(x3, t3);
-        r.Y = TField.Multiply(y3, z3);
-        r.Z = TField.Multiply(z3, t3);
-        r.T = TField.Multiply(x3, y3);
-        return r;
+        Unsafe.SkipInit(out r);
+        TField.Square(X, out var xx);
+        TField.Square(Y, out var yy);
+        TField.Square(Z, out var zz);
+        TField.Add(zz, zz, out var zz2);
+        TField.Add(X, Y, out var xy);
+        TField.Square(xy, out var s);
+        TField.Add(yy, xx, out var y3);
+        TField.Subtract(yy, xx, out var z3);
+        TField.Subtract(s, y3, out var x3);
+        TField.Subtract(zz2, z3, out var t3);
+        TField.Multiply(x3, t3, out r.X);
+        TField.Multiply(y3, z3, out r.Y);
+        TField.Multiply(z3, t3, out r.Z);
+        if (withT)
+        {
+            TField.Multiply(x3, y3, out r.T);
+        }
     }
 
     /// <summary>[digit]P in every lane from the table of P..8P; the digit is secret, so every entry is read.</summary>
-    private static CachedPointLanes<TField> Select(ReadOnlySpan<CachedPointLanes<TField>> table, sbyte digit)
+    private static void Select(ReadOnlySpan<CachedPointLanes<TField>> table, sbyte digit, out CachedPointLanes<TField> r)
     {
         var negative = (digit >> 7) & 1;
         var magnitude = digit - ((-negative & digit) << 1);
-        var r = CachedIdentity;
+        r = CachedIdentity;
         for (var j = 0; j < 8; j++)
         {
             var equal = ((uint)(magnitude ^ (j + 1)) - 1) >> 31;
-            r = CachedPointLanes<TField>.Select(r, table[j], 0UL - equal);
+            r.Assign(table[j], 0UL - equal);
         }
 
-        CachedPointLanes<TField> n;
-        n.YPlusX = r.YMinusX;
-        n.YMinusX = r.YPlusX;
-        n.Z2 = r.Z2;
-        n.T2D = TField.Negate(r.T2D);
-        return CachedPointLanes<TField>.Select(r, n, 0UL - (ulong)negative);
+        // -P: Y + X and Y - X swap, and T·2d changes sign.
+        var mask = 0UL - (ulong)negative;
+        var plus = r.YPlusX;
+        TField.Select(r.YPlusX, r.YMinusX, mask, out r.YPlusX);
+        TField.Select(r.YMinusX, plus, mask, out r.YMinusX);
+        TField.Negate(r.T2D, out var negated);
+        TField.Select(r.T2D, negated, mask, out r.T2D);
     }
 }
 
@@ -176,13 +192,12 @@ internal struct CachedPointLanes<TField>
 {
     public TField YPlusX, YMinusX, Z2, T2D;
 
-    public static CachedPointLanes<TField> Select(in CachedPointLanes<TField> a, in CachedPointLanes<TField> b, ulong mask)
+    /// <summary>This becomes <paramref name="other"/> where <paramref name="mask"/> is all ones, in constant time.</summary>
+    public void Assign(in CachedPointLanes<TField> other, ulong mask)
     {
-        CachedPointLanes<TField> r;
-        r.YPlusX = TField.Select(a.YPlusX, b.YPlusX, mask);
-        r.YMinusX = TField.Select(a.YMinusX, b.YMinusX, mask);
-        r.Z2 = TField.Select(a.Z2, b.Z2, mask);
-        r.T2D = TField.Select(a.T2D, b.T2D, mask);
-        return r;
+        TField.Select(YPlusX, other.YPlusX, mask, out YPlusX);
+        TField.Select(YMinusX, other.YMinusX, mask, out YMinusX);
+        TField.Select(Z2, other.Z2, mask, out Z2);
+        TField.Select(T2D, other.T2D, mask, out T2D);
     }
 }

@@ -81,9 +81,9 @@ internal struct FieldElement4 : IFieldElementLanes<FieldElement4>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FieldElement4 Add(in FieldElement4 a, in FieldElement4 b)
+    public static void Add(in FieldElement4 a, in FieldElement4 b, out FieldElement4 r)
     {
-        FieldElement4 r;
+        Unsafe.SkipInit(out r);
         r.L0 = a.L0 + b.L0;
         r.L1 = a.L1 + b.L1;
         r.L2 = a.L2 + b.L2;
@@ -94,45 +94,43 @@ internal struct FieldElement4 : IFieldElementLanes<FieldElement4>
         r.L7 = a.L7 + b.L7;
         r.L8 = a.L8 + b.L8;
         r.L9 = a.L9 + b.L9;
-        return r;
     }
 
-    /// <summary>a - b, carried, as a + 4p - b: no lane underflows for b below 2^27 + 2^15.</summary>
-    public static FieldElement4 Subtract(in FieldElement4 a, in FieldElement4 b)
+    /// <summary>r = a - b, carried, as a + 4p - b: no lane underflows for b below 2^27 + 2^15.</summary>
+    public static void Subtract(in FieldElement4 a, in FieldElement4 b, out FieldElement4 r)
     {
         var p0 = Vector256.Create(4 * (Mask26 - 18));
         var pEven = Vector256.Create(4 * Mask26);
         var pOdd = Vector256.Create(4 * Mask25);
-        return Reduce(
+        Reduce(
             a.L0 + p0 - b.L0, a.L1 + pOdd - b.L1, a.L2 + pEven - b.L2, a.L3 + pOdd - b.L3, a.L4 + pEven - b.L4,
-            a.L5 + pOdd - b.L5, a.L6 + pEven - b.L6, a.L7 + pOdd - b.L7, a.L8 + pEven - b.L8, a.L9 + pOdd - b.L9);
+            a.L5 + pOdd - b.L5, a.L6 + pEven - b.L6, a.L7 + pOdd - b.L7, a.L8 + pEven - b.L8, a.L9 + pOdd - b.L9,
+            out r);
     }
 
     /// <inheritdoc/>
-    public static FieldElement4 Negate(in FieldElement4 a) => Subtract(default, a);
+    public static void Negate(in FieldElement4 a, out FieldElement4 r) => Subtract(default, a, out r);
 
     /// <inheritdoc/>
-    public static FieldElement4 Multiply(in FieldElement4 a, in FieldElement4 b)
+    public static void Multiply(in FieldElement4 a, in FieldElement4 b, out FieldElement4 r)
     {
-        Unsafe.SkipInit(out FieldElement4 r);
+        Unsafe.SkipInit(out r);
         MultiplyInto(a, b, ref r);
-        return r;
     }
 
     /// <inheritdoc/>
-    public static FieldElement4 Square(in FieldElement4 a)
+    public static void Square(in FieldElement4 a, out FieldElement4 r)
     {
-        Unsafe.SkipInit(out FieldElement4 r);
+        Unsafe.SkipInit(out r);
         SquareInto(a, ref r);
-        return r;
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FieldElement4 Select(in FieldElement4 a, in FieldElement4 b, ulong mask)
+    public static void Select(in FieldElement4 a, in FieldElement4 b, ulong mask, out FieldElement4 r)
     {
         var m = Vector256.Create(mask);
-        FieldElement4 r;
+        Unsafe.SkipInit(out r);
         r.L0 = Vector256.ConditionalSelect(m, b.L0, a.L0);
         r.L1 = Vector256.ConditionalSelect(m, b.L1, a.L1);
         r.L2 = Vector256.ConditionalSelect(m, b.L2, a.L2);
@@ -143,11 +141,14 @@ internal struct FieldElement4 : IFieldElementLanes<FieldElement4>
         r.L7 = Vector256.ConditionalSelect(m, b.L7, a.L7);
         r.L8 = Vector256.ConditionalSelect(m, b.L8, a.L8);
         r.L9 = Vector256.ConditionalSelect(m, b.L9, a.L9);
-        return r;
     }
 
     /// <summary>Limbs carried below 2^26 + 2^14 (any input limbs below 2^63).</summary>
-    public readonly FieldElement4 Carry() => Reduce(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9);
+    public readonly FieldElement4 Carry()
+    {
+        Reduce(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, out var r);
+        return r;
+    }
 
     /// <summary>
     /// r = f·g, where r is neither input. Column k sums the products f_i·g_j with i + j = k, plus 19 times those with i + j = k + 10
@@ -266,9 +267,10 @@ internal struct FieldElement4 : IFieldElementLanes<FieldElement4>
 
     /// <summary>Two interleaved carry chains (0→5 and 4→9→0), then 0→1 once more.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static FieldElement4 Reduce(
+    private static void Reduce(
         Vector256<ulong> h0, Vector256<ulong> h1, Vector256<ulong> h2, Vector256<ulong> h3, Vector256<ulong> h4,
-        Vector256<ulong> h5, Vector256<ulong> h6, Vector256<ulong> h7, Vector256<ulong> h8, Vector256<ulong> h9)
+        Vector256<ulong> h5, Vector256<ulong> h6, Vector256<ulong> h7, Vector256<ulong> h8, Vector256<ulong> h9,
+        out FieldElement4 r)
     {
         var m26 = Vector256.Create(Mask26);
         var m25 = Vector256.Create(Mask25);
@@ -297,8 +299,7 @@ internal struct FieldElement4 : IFieldElementLanes<FieldElement4>
         h1 += h0 >>> 26;
         h0 &= m26;
 
-        FieldElement4 r;
+        Unsafe.SkipInit(out r);
         (r.L0, r.L1, r.L2, r.L3, r.L4, r.L5, r.L6, r.L7, r.L8, r.L9) = (h0, h1, h2, h3, h4, h5, h6, h7, h8, h9);
-        return r;
     }
 }

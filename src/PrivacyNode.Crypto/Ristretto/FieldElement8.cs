@@ -85,17 +85,17 @@ internal struct FieldElement8 : IFieldElementLanes<FieldElement8>
 
     static void IFieldElementLanes<FieldElement8>.Store(in FieldElement8 value, Span<FieldElement> lanes) => value.GetLanes(lanes);
 
-    static FieldElement8 IFieldElementLanes<FieldElement8>.Add(in FieldElement8 a, in FieldElement8 b) => a.Add(b);
+    static void IFieldElementLanes<FieldElement8>.Add(in FieldElement8 a, in FieldElement8 b, out FieldElement8 r) => r = a.Add(b);
 
-    static FieldElement8 IFieldElementLanes<FieldElement8>.Subtract(in FieldElement8 a, in FieldElement8 b) => a.Subtract(b);
+    static void IFieldElementLanes<FieldElement8>.Subtract(in FieldElement8 a, in FieldElement8 b, out FieldElement8 r) => r = a.Subtract(b);
 
-    static FieldElement8 IFieldElementLanes<FieldElement8>.Negate(in FieldElement8 a) => a.Negate();
+    static void IFieldElementLanes<FieldElement8>.Negate(in FieldElement8 a, out FieldElement8 r) => r = a.Negate();
 
-    static FieldElement8 IFieldElementLanes<FieldElement8>.Multiply(in FieldElement8 a, in FieldElement8 b) => a.Multiply(b);
+    static void IFieldElementLanes<FieldElement8>.Multiply(in FieldElement8 a, in FieldElement8 b, out FieldElement8 r) => r = a.Multiply(b);
 
-    static FieldElement8 IFieldElementLanes<FieldElement8>.Square(in FieldElement8 a) => a.Square();
+    static void IFieldElementLanes<FieldElement8>.Square(in FieldElement8 a, out FieldElement8 r) => r = a.Square();
 
-    static FieldElement8 IFieldElementLanes<FieldElement8>.Select(in FieldElement8 a, in FieldElement8 b, ulong mask) => Select(a, b, Vector512.Create(mask));
+    static void IFieldElementLanes<FieldElement8>.Select(in FieldElement8 a, in FieldElement8 b, ulong mask, out FieldElement8 r) => r = Select(a, b, Vector512.Create(mask));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly FieldElement8 Add(in FieldElement8 b)

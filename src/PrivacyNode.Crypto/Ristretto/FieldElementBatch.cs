@@ -49,28 +49,46 @@ internal static class FieldElementBatch
     private static TField PowP58<TField>(in TField x)
         where TField : unmanaged, IFieldElementLanes<TField>
     {
-        var t0 = TField.Square(x);                                    // 2
-        var t2 = TField.Multiply(x, SquareTimes(t0, 2));              // 9
-        var t3 = TField.Multiply(t0, t2);                             // 11
-        var t5 = TField.Multiply(t2, TField.Square(t3));              // 31 = 2^5 - 1
-        var t7 = TField.Multiply(SquareTimes(t5, 5), t5);             // 2^10 - 1
-        var t9 = TField.Multiply(SquareTimes(t7, 10), t7);            // 2^20 - 1
-        var t11 = TField.Multiply(SquareTimes(t9, 20), t9);           // 2^40 - 1
-        var t13 = TField.Multiply(SquareTimes(t11, 10), t7);          // 2^50 - 1
-        var t15 = TField.Multiply(SquareTimes(t13, 50), t13);         // 2^100 - 1
-        var t17 = TField.Multiply(SquareTimes(t15, 100), t15);        // 2^200 - 1
-        var t19 = TField.Multiply(SquareTimes(t17, 50), t13);         // 2^250 - 1
-        return TField.Multiply(SquareTimes(t19, 2), x);               // 2^252 - 3
+        TField.Square(x, out var t0);                      // 2
+        var t = SquareTimes(t0, 2);                        // 8
+        TField.Multiply(x, t, out var t2);                 // 9
+        TField.Multiply(t0, t2, out var t3);               // 11
+        TField.Square(t3, out t);                          // 22
+        TField.Multiply(t2, t, out var t5);                // 31 = 2^5 - 1
+        var t7 = SquareTimesMultiply(t5, 5, t5);           // 2^10 - 1
+        var t9 = SquareTimesMultiply(t7, 10, t7);          // 2^20 - 1
+        var t11 = SquareTimesMultiply(t9, 20, t9);         // 2^40 - 1
+        var t13 = SquareTimesMultiply(t11, 10, t7);        // 2^50 - 1
+        var t15 = SquareTimesMultiply(t13, 50, t13);       // 2^100 - 1
+        var t17 = SquareTimesMultiply(t15, 100, t15);      // 2^200 - 1
+        var t19 = SquareTimesMultiply(t17, 50, t13);       // 2^250 - 1
+        return SquareTimesMultiply(t19, 2, x);             // 2^252 - 3
     }
 
-    private static TField SquareTimes<TField>(TField x, int k)
+    /// <summary>x^(2^k)·y.</summary>
+    private static TField SquareTimesMultiply<TField>(in TField x, int k, in TField y)
         where TField : unmanaged, IFieldElementLanes<TField>
     {
-        for (var i = 0; i < k; i++)
+        TField.Multiply(SquareTimes(x, k), y, out var r);
+        return r;
+    }
+
+    /// <summary>x^(2^k), k ≥ 1.</summary>
+    private static TField SquareTimes<TField>(in TField x, int k)
+        where TField : unmanaged, IFieldElementLanes<TField>
+    {
+        TField.Square(x, out var a);
+        for (var i = 1; i < k; i += 2)
         {
-            x = TField.Square(x);
+            TField.Square(a, out var b);
+            if (i + 1 == k)
+            {
+                return b;
+            }
+
+            TField.Square(b, out a);
         }
 
-        return x;
+        return a;
     }
 }

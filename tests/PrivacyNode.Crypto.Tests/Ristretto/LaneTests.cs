@@ -86,15 +86,23 @@ public sealed class LaneTests
             var fa = Load<TField>(a);
             var fb = Load<TField>(b);
             // Loose inputs: one unreduced addition of carried values on either side of a product.
-            var sum = TField.Add(fa, fb);
+            TField.Add(fa, fb, out var sum);
+            TField.Subtract(fa, fb, out var difference);
+            TField.Multiply(fa, fb, out var product);
+            TField.Square(fa, out var square);
+            TField.Square(sum, out var sumSquared);
+            TField.Multiply(sum, sum, out var sumTimesSum);
+            TField.Multiply(sum, difference, out var sumTimesDifference);
+            TField.Subtract(fa, sum, out var minusB);
+            TField.Negate(fa, out var negated);
 
-            AssertLanes(i => a[i] * b[i], TField.Multiply(fa, fb));
-            AssertLanes(i => a[i] * a[i], TField.Square(fa));
-            AssertLanes(i => (a[i] + b[i]) * (a[i] + b[i]), TField.Square(sum));
-            AssertLanes(i => (a[i] + b[i]) * (a[i] + b[i]), TField.Multiply(sum, sum));
-            AssertLanes(i => (a[i] + b[i]) * (a[i] - b[i]), TField.Multiply(sum, TField.Subtract(fa, fb)));
-            AssertLanes(i => a[i] - (a[i] + b[i]), TField.Subtract(fa, sum));
-            AssertLanes(i => -a[i], TField.Negate(fa));
+            AssertLanes(i => a[i] * b[i], product);
+            AssertLanes(i => a[i] * a[i], square);
+            AssertLanes(i => (a[i] + b[i]) * (a[i] + b[i]), sumSquared);
+            AssertLanes(i => (a[i] + b[i]) * (a[i] + b[i]), sumTimesSum);
+            AssertLanes(i => (a[i] + b[i]) * (a[i] - b[i]), sumTimesDifference);
+            AssertLanes(i => a[i] - (a[i] + b[i]), minusB);
+            AssertLanes(i => -a[i], negated);
             AssertLanes(i => a[i] + b[i], sum);
         }
     }
@@ -111,8 +119,16 @@ public sealed class LaneTests
         var a = Enumerable.Range(0, n).Select(_ => RandomElement()).ToArray();
         var b = Enumerable.Range(0, n).Select(_ => RandomElement()).ToArray();
 
-        AssertLanes(i => a[i], TField.Select(Load<TField>(a), Load<TField>(b), 0));
-        AssertLanes(i => b[i], TField.Select(Load<TField>(a), Load<TField>(b), ulong.MaxValue));
+        var fa = Load<TField>(a);
+        var fb = Load<TField>(b);
+        TField.Select(fa, fb, 0, out var zero);
+        TField.Select(fa, fb, ulong.MaxValue, out var ones);
+        AssertLanes(i => a[i], zero);
+        AssertLanes(i => b[i], ones);
+
+        // In place, as the point code selects.
+        TField.Select(fa, fb, ulong.MaxValue, out fa);
+        AssertLanes(i => b[i], fa);
     }
 
     [Theory]
