@@ -1,3 +1,4 @@
+using System.Data.Common;
 
 namespace PrivacyNode.Node.Storage;
 
@@ -98,7 +99,31 @@ internal static class Migrations
                 PRIMARY KEY (job_id, page)
             );
             """),
+        (5, "audit filters", """
+            ALTER TABLE audit_records ADD COLUMN time_ms BIGINT NULL;
+            ALTER TABLE audit_records ADD COLUMN actor TEXT NULL;
+            ALTER TABLE audit_records ADD COLUMN actor_role TEXT NULL;
+            ALTER TABLE audit_records ADD COLUMN outcome TEXT NULL;
+            ALTER TABLE audit_records ADD COLUMN peer TEXT NULL;
+            ALTER TABLE audit_records ADD COLUMN dataset TEXT NULL;
+            ALTER TABLE audit_records ADD COLUMN grant_id TEXT NULL;
+            ALTER TABLE audit_records ADD COLUMN purpose_code TEXT NULL;
+            ALTER TABLE audit_records ADD COLUMN search_text TEXT NULL;
+            CREATE INDEX audit_records_action ON audit_records (action, seq);
+            CREATE INDEX audit_records_job ON audit_records (job_id, seq);
+            CREATE INDEX audit_records_actor ON audit_records (actor, seq);
+            CREATE INDEX audit_records_peer ON audit_records (peer, seq);
+            CREATE INDEX audit_records_dataset ON audit_records (dataset, seq);
+            CREATE INDEX audit_records_grant ON audit_records (grant_id, seq);
+            CREATE INDEX audit_records_time ON audit_records (time_ms);
+            """),
     ];
+
+    /// <summary>Work a migration's SQL cannot do, run after it in the same transaction.</summary>
+    private static readonly Dictionary<int, Func<DbConnection, DbTransaction, CancellationToken, Task>> Backfills = new()
+    {
+        [5] = AuditIndex.BackfillAsync,
+    };
 
     public static async Task ApplyAsync(NodeDatabase database, CancellationToken cancellationToken)
     {
@@ -120,6 +145,11 @@ internal static class Migrations
                 }
 
                 await connection.ExecuteAsync(Render(sql, database.Dialect), cancellationToken, transaction);
+                if (Backfills.TryGetValue(version, out var backfill))
+                {
+                    await backfill(connection, transaction, cancellationToken);
+                }
+
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (@v, @n, @t)",
                     cancellationToken, transaction, ("@v", version), ("@n", name), ("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using PrivacyNode.Contracts.V1;
+using PrivacyNode.Node.Storage;
+
+namespace PrivacyNode.Node.Audit;
+
+/// <summary>
+/// What the audit views filter on. Every set field must match exactly; <see cref="Text"/> matches any part of any
+/// field or detail, ignoring case; the time range is [<see cref="FromMs"/>, <see cref="ToMs"/>).
+/// </summary>
+public sealed record AuditFilter
+{
+    public string? Action { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public string? Actor { get; init; }
+
+    public string? ActorRole { get; init; }
+
+    public string? Peer { get; init; }
+
+    public string? Dataset { get; init; }
+
+    public string? JobId { get; init; }
+
+    public string? GrantId { get; init; }
+
+    public string? PurposeCode { get; init; }
+
+    public long? FromMs { get; init; }
+
+    public long? ToMs { get; init; }
+
+    public string? Text { get; init; }
+}
+
+/// <summary>One page of records, newest first, and the cursor of the next older page (null after the oldest).</summary>
+public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, ulong? Before);
+
+/// <summary>
+/// Reads the audit log newest first, filtered and keyset-paged: a page is the records older than a cursor (a sequence
+/// number), so a page costs the same however deep it is, and records appended meanwhile never shift a page.
+/// </summary>
+public sealed class AuditQuery(NodeDatabase database)
+{
+    /// <summary>The most records one page holds.</summary>
+    public const int MaxPageSize = 500;
+
+    /// <summary>Up to <paramref name="pageSize"/> records matching <paramref name="filter"/> with a sequence number below <paramref name="before"/> (all if null).</summary>
+    public async Task<AuditPage> PageAsync(AuditFilter filter, ulong? before, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var where = new StringBuilder("seq < @before");
+        var parameters = new List<(string Name, object? Value)> { ("@before", before is { } b ? (long)Math.Min(b, long.MaxValue) : long.MaxValue) };
+        Equal("action", filter.Action);
+        Equal("outcome", filter.Outcome);
+        Equal("actor", filter.Actor);
+        Equal("actor_role", filter.ActorRole);
+        Equal("peer", filter.Peer);
+        Equal("dataset", filter.Dataset);
+        Equal("job_id", filter.JobId);
+        Equal("grant_id", filter.GrantId);
+        Equal("purpose_code", filter.PurposeCode);
+        Compare("time_ms >=", filter.FromMs);
+        Compare("time_ms <", filter.ToMs);
+        if (!string.IsNullOrEmpty(filter.Text))
+        {
+            where.Append(" AND search_text LIKE @text ESCAPE '!'");
+            parameters.Add(("@text", "%" + EscapeLike(filter.Text.ToLowerInvariant()) + "%"));
+        }
+
+        // One more than a page says whether an older page exists.
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var records = await connection.QueryAsync(
+            $"SELECT record FROM audit_records WHERE {where} ORDER BY seq DESC LIMIT {(pageSize + 1).ToString(CultureInfo.InvariantCulture)}",
+            r => AuditRecord.Parser.ParseFrom((byte[])r.GetValue(0)), cancellationToken, null, [.. parameters]);
+        return records.Count > pageSize
+            ? new AuditPage(records[..pageSize], records[pageSize - 1].Seq)
+            : new AuditPage(records, null);
+
+        void Equal(string column, string? value)
+        {
+            if (value is not null)
+            {
+                var name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+                where.Append(" AND ").Append(column).Append(" = ").Append(name);
+                parameters.Add((name, value));
+            }
+        }
+
+        void Compare(string condition, long? value)
+        {
+            if (value is not null)
+            {
+                var name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+                where.Append(" AND ").Append(condition).Append(' ').Append(name);
+                parameters.Add((name, value.Value));
+            }
+        }
+    }
+
+    private static string EscapeLike(string text) => text.Replace("!", "!!", StringComparison.Ordinal)
+        .Replace("%", "!%", StringComparison.Ordinal)
+        .Replace("_", "!_", StringComparison.Ordinal);
+}
