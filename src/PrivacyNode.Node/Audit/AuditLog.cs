@@ -60,7 +60,7 @@ public sealed class AuditLog(NodeDatabase database, Ed25519KeyPair key, string n
         record.Signature = ByteString.CopyFrom(key.Sign(hash));
         record.ReceiptSignature = ByteString.CopyFrom(key.Sign(AuditFormat.ReceiptBinding(record.Node, record.Seq, hash, AuditFormat.SubjectOf(record))));
         await connection.ExecuteAsync(
-            "INSERT INTO audit_records (seq, record, action, job_id, " + AuditIndex.Columns + ") VALUES (@s, @r, @a, @j, @i0, @i1, @i2, @i3, @i4, @i5, @i6, @i7, @i8)",
+            AuditIndex.InsertSql(database.Dialect),
             cancellationToken, transaction,
             [("@s", (long)record.Seq), ("@r", record.ToByteArray()), ("@a", record.Action), ("@j", record.JobId), .. AuditIndex.Values(record)]);
         return record;

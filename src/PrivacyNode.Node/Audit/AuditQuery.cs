@@ -54,7 +54,9 @@ public sealed class AuditQuery(NodeDatabase database)
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        var where = new StringBuilder("seq < @before");
+        var text = string.IsNullOrEmpty(filter.Text) ? null : AuditIndex.TextSearchFor(database.Dialect, filter.Text);
+        var key = text?.Key ?? "seq";
+        var where = new StringBuilder(key).Append(" < @before");
         var parameters = new List<(string Name, object? Value)> { ("@before", before is { } b ? (long)Math.Min(b, long.MaxValue) : long.MaxValue) };
         Equal("action", filter.Action);
         Equal("outcome", filter.Outcome);
@@ -67,16 +69,16 @@ public sealed class AuditQuery(NodeDatabase database)
         Equal("purpose_code", filter.PurposeCode);
         Compare("time_ms >=", filter.FromMs);
         Compare("time_ms <", filter.ToMs);
-        if (!string.IsNullOrEmpty(filter.Text))
+        if (text is not null)
         {
-            where.Append(" AND search_text LIKE @text ESCAPE '!'");
-            parameters.Add(("@text", "%" + EscapeLike(filter.Text.ToLowerInvariant()) + "%"));
+            where.Append(" AND ").Append(text.Condition);
+            parameters.Add(("@text", text.Parameter));
         }
 
         // One more than a page says whether an older page exists.
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var records = await connection.QueryAsync(
-            $"SELECT record FROM audit_records WHERE {where} ORDER BY seq DESC LIMIT {(pageSize + 1).ToString(CultureInfo.InvariantCulture)}",
+            $"SELECT audit_records.record FROM {text?.From ?? "audit_records"} WHERE {where} ORDER BY {key} DESC LIMIT {(pageSize + 1).ToString(CultureInfo.InvariantCulture)}",
             r => AuditRecord.Parser.ParseFrom((byte[])r.GetValue(0)), cancellationToken, null, [.. parameters]);
         return records.Count > pageSize
             ? new AuditPage(records[..pageSize], records[pageSize - 1].Seq)
@@ -102,8 +104,4 @@ public sealed class AuditQuery(NodeDatabase database)
             }
         }
     }
-
-    private static string EscapeLike(string text) => text.Replace("!", "!!", StringComparison.Ordinal)
-        .Replace("%", "!%", StringComparison.Ordinal)
-        .Replace("_", "!_", StringComparison.Ordinal);
 }

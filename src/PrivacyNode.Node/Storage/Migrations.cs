@@ -117,6 +117,7 @@ internal static class Migrations
             CREATE INDEX audit_records_grant ON audit_records (grant_id, seq);
             CREATE INDEX audit_records_time ON audit_records (time_ms);
             """),
+        (6, "audit text index", "{audit_text_index}"),
     ];
 
     /// <summary>Work a migration's SQL cannot do, run after it in the same transaction.</summary>
@@ -163,5 +164,6 @@ internal static class Migrations
 
     private static string Render(string sql, SqlDialect dialect) => sql
         .Replace("{blob}", dialect == SqlDialect.PostgreSql ? "BYTEA" : "BLOB", StringComparison.Ordinal)
-        .Replace("{random_hex}", dialect == SqlDialect.PostgreSql ? "md5(random()::text || clock_timestamp()::text || name)" : "lower(hex(randomblob(16)))", StringComparison.Ordinal);
+        .Replace("{random_hex}", dialect == SqlDialect.PostgreSql ? "md5(random()::text || clock_timestamp()::text || name)" : "lower(hex(randomblob(16)))", StringComparison.Ordinal)
+        .Replace("{audit_text_index}", AuditIndex.TextIndexSchema(dialect), StringComparison.Ordinal);
 }

@@ -7,7 +7,8 @@ namespace PrivacyNode.Node.Tests.Storage;
 
 /// <summary>
 /// The audit views' query against a model over the same records: every filter alone and combined, free text without
-/// regard to case or LIKE's wildcards, and keyset pages of several sizes that together give each match once, newest first.
+/// regard to case or wildcards (through the trigram index and without it), and keyset pages of several sizes that
+/// together give each match once, newest first.
 /// </summary>
 public sealed class AuditQueryTests
 {
@@ -98,6 +99,9 @@ public sealed class AuditQueryTests
         yield return (new AuditFilter { Text = "PSI-SUM" }, r => r.Details.Any(d => d.Value == "psi-sum"));
         yield return (new AuditFilter { Text = "50%" }, r => r.Details.Any(d => d.Value.Contains("50%", StringComparison.Ordinal)));
         yield return (new AuditFilter { Text = "5_%" }, _ => false);
+        // Shorter than a trigram: read without the index.
+        yield return (new AuditFilter { Text = "5X" }, r => r.Details.Any(d => d.Value == "5x"));
+        yield return (new AuditFilter { Text = "%" }, r => r.Details.Any(d => d.Value.Contains('%', StringComparison.Ordinal)));
         yield return (new AuditFilter { Action = "no.such.action" }, _ => false);
     }
 
