@@ -13,6 +13,12 @@ internal static class AuditIndex
 {
     private const int BackfillBatch = 1000;
 
+    /// <summary>
+    /// Free text shorter than this is matched by reading the search text of every record; longer text goes through
+    /// the trigram index where there is one.
+    /// </summary>
+    public const int ShortestIndexedText = 3;
+
     /// <summary>The indexed columns, in the order of <see cref="Values"/>.</summary>
     public const string Columns = "time_ms, actor, actor_role, outcome, peer, dataset, grant_id, purpose_code, search_text";
 
@@ -29,12 +35,6 @@ internal static class AuditIndex
         ("@i7", record.PurposeCode),
         ("@i8", SearchText(record)),
     ];
-
-    /// <summary>
-    /// Free text shorter than this is matched by reading the search text of every record; longer text goes through
-    /// the trigram index where there is one.
-    /// </summary>
-    public const int ShortestIndexedText = 3;
 
     /// <summary>
     /// A trigram index over the search text (schema migration 6), so that text matching few records is found without
