@@ -5,7 +5,7 @@ using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Storage;
 
-namespace PrivacyNode.Benchmarks.Audit;
+namespace PrivacyNode.Node.Benchmarks;
 
 /// <summary>
 /// One page (50 records) of the audit views' query over a SQLite log of 10^6 signed records, as the console asks for

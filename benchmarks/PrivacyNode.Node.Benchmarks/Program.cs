@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+using PrivacyNode.Node.Benchmarks;
+
+BenchmarkSwitcher.FromAssembly(typeof(AuditQueryBenchmarks).Assembly).Run(args);
