@@ -36,14 +36,13 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// <summary>Decodes a canonical encoding (RFC 9496 section 4.3.1); false for any other 32 bytes or a wrong length.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> encoded, out RistrettoPoint element)
     {
-        var power = default(FieldElement);
-        if (!DecodePass(encoded, ref power, raised: false, out element))
+        if (!DecodeStart(encoded, out var state, out var power))
         {
+            element = Identity;
             return false;
         }
 
-        power = power.PowP58();
-        return DecodePass(encoded, ref power, raised: true, out element);
+        return DecodeFinish(state, power.PowP58(), out element);
     }
 
     /// <summary>
@@ -52,13 +51,15 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// </summary>
     internal static bool TryDecodeBatch(ReadOnlySpan<byte> encoded, Span<RistrettoPoint> elements, out int invalid)
     {
-        Span<FieldElement> powers = stackalloc FieldElement[BatchChunk];
-        for (var start = 0; start < elements.Length; start += BatchChunk)
+        var chunk = Math.Min(BatchChunk, elements.Length);
+        Span<DecodeState> states = stackalloc DecodeState[chunk];
+        Span<FieldElement> powers = stackalloc FieldElement[chunk];
+        for (var start = 0; start < elements.Length; start += chunk)
         {
-            var count = Math.Min(BatchChunk, elements.Length - start);
+            var count = Math.Min(chunk, elements.Length - start);
             for (var i = 0; i < count; i++)
             {
-                if (!DecodePass(encoded.Slice((start + i) * Size, Size), ref powers[i], raised: false, out _))
+                if (!DecodeStart(encoded.Slice((start + i) * Size, Size), out states[i], out powers[i]))
                 {
                     invalid = start + i;
                     return false;
@@ -68,7 +69,7 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
             FieldElementBatch.PowP58(powers[..count]);
             for (var i = 0; i < count; i++)
             {
-                if (!DecodePass(encoded.Slice((start + i) * Size, Size), ref powers[i], raised: true, out elements[start + i]))
+                if (!DecodeFinish(states[i], powers[i], out elements[start + i]))
                 {
                     invalid = start + i;
                     return false;
@@ -81,13 +82,14 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     }
 
     /// <summary>
-    /// DECODE in two passes around its one exponentiation, so that a batch raises all of its elements at once. The
-    /// first pass (<paramref name="raised"/> false) checks the bytes and sets <paramref name="power"/> to the value to
-    /// raise to (p-5)/8; the second, given that power, finishes. Either returns false for bytes that do not decode.
+    /// DECODE up to its one exponentiation, so that a batch raises all of its elements at once: false for bytes that are
+    /// not a canonical non-negative field element; else the values the rest needs, and <paramref name="power"/> to raise
+    /// to (p-5)/8.
     /// </summary>
-    private static bool DecodePass(ReadOnlySpan<byte> encoded, ref FieldElement power, bool raised, out RistrettoPoint element)
+    private static bool DecodeStart(ReadOnlySpan<byte> encoded, out DecodeState state, out FieldElement power)
     {
-        element = Identity;
+        state = default;
+        power = default;
         if (encoded.Length != Size)
         {
             return false;
@@ -103,25 +105,28 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
         }
 
         var ss = s.Square();
-        var u1 = FieldElement.One.Subtract(ss);
-        var u2 = FieldElement.One.Add(ss);
-        var u2Squared = u2.Square();
-        var v = FieldElement.D.Multiply(u1.Square()).Negate().Subtract(u2Squared);
-        var ratio = v.Multiply(u2Squared);
-        if (!raised)
-        {
-            power = FieldElement.SqrtRatioM1Base(FieldElement.One, ratio);
-            return true;
-        }
+        state.S = s;
+        state.U1 = FieldElement.One.Subtract(ss);
+        state.U2 = FieldElement.One.Add(ss);
+        var u2Squared = state.U2.Square();
+        state.V = FieldElement.D.Multiply(state.U1.Square()).Negate().Subtract(u2Squared);
+        state.Ratio = state.V.Multiply(u2Squared);
+        power = FieldElement.SqrtRatioM1Base(FieldElement.One, state.Ratio);
+        return true;
+    }
 
-        var (wasSquare, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, ratio, power);
-        var denX = invSqrt.Multiply(u2);
-        var denY = invSqrt.Multiply(denX).Multiply(v);
-        var x = s.Add(s).Multiply(denX).Abs();
-        var y = u1.Multiply(denY);
+    /// <summary>The rest of DECODE, given <paramref name="power"/> raised to (p-5)/8; false when the bytes do not decode.</summary>
+    private static bool DecodeFinish(in DecodeState state, in FieldElement power, out RistrettoPoint element)
+    {
+        var (wasSquare, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, state.Ratio, power);
+        var denX = invSqrt.Multiply(state.U2);
+        var denY = invSqrt.Multiply(denX).Multiply(state.V);
+        var x = state.S.Add(state.S).Multiply(denX).Abs();
+        var y = state.U1.Multiply(denY);
         var t = x.Multiply(y);
         if (!wasSquare | t.IsNegative() | y.IsZero())
         {
+            element = Identity;
             return false;
         }
 
@@ -153,25 +158,26 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// </summary>
     internal static void FromUniformBytesBatch(ReadOnlySpan<byte> uniform, Span<RistrettoPoint> elements)
     {
-        Span<FieldElement> powers = stackalloc FieldElement[2 * BatchChunk];
-        for (var start = 0; start < elements.Length; start += BatchChunk)
+        var chunk = Math.Min(BatchChunk, elements.Length);
+        Span<MapState> states = stackalloc MapState[2 * chunk];
+        Span<FieldElement> powers = stackalloc FieldElement[2 * chunk];
+        for (var start = 0; start < elements.Length; start += chunk)
         {
-            var count = Math.Min(BatchChunk, elements.Length - start);
+            var count = Math.Min(chunk, elements.Length - start);
             var halves = uniform.Slice(start * 64, count * 64);
             for (var i = 0; i < 2 * count; i++)
             {
-                MapPass(FieldElement.FromBytes(halves.Slice(i * 32, 32)), ref powers[i], raised: false);
+                MapStart(FieldElement.FromBytes(halves.Slice(i * 32, 32)), out states[i], out powers[i]);
             }
 
             FieldElementBatch.PowP58(powers[..(2 * count)]);
             for (var i = 0; i < count; i++)
             {
-                var p1 = MapPass(FieldElement.FromBytes(halves.Slice(i * 64, 32)), ref powers[2 * i], raised: true);
-                var p2 = MapPass(FieldElement.FromBytes(halves.Slice((i * 64) + 32, 32)), ref powers[(2 * i) + 1], raised: true);
-                elements[start + i] = new RistrettoPoint(p1.Add(p2));
+                elements[start + i] = new RistrettoPoint(MapFinish(states[2 * i], powers[2 * i]).Add(MapFinish(states[(2 * i) + 1], powers[(2 * i) + 1])));
             }
         }
 
+        states.Clear();
         powers.Clear();
     }
 
@@ -191,10 +197,11 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// <summary><see cref="HashToGroup"/> of each message into <paramref name="elements"/>, the maps a batch at a time.</summary>
     internal static void HashToGroupBatch(IReadOnlyList<byte[]> messages, ReadOnlySpan<byte> dst, Span<RistrettoPoint> elements)
     {
-        Span<byte> uniform = stackalloc byte[64 * BatchChunk];
-        for (var start = 0; start < elements.Length; start += BatchChunk)
+        var chunk = Math.Min(BatchChunk, elements.Length);
+        Span<byte> uniform = stackalloc byte[64 * chunk];
+        for (var start = 0; start < elements.Length; start += chunk)
         {
-            var count = Math.Min(BatchChunk, elements.Length - start);
+            var count = Math.Min(chunk, elements.Length - start);
             for (var i = 0; i < count; i++)
             {
                 ExpandMessageXmd.Sha512(messages[start + i], dst, uniform.Slice(i * 64, 64));
@@ -209,48 +216,48 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// <summary>The canonical encoding (RFC 9496 section 4.3.2).</summary>
     public void Encode(Span<byte> destination)
     {
-        var power = default(FieldElement);
-        EncodePass(_point, ref power, raised: false, destination);
-        power = power.PowP58();
-        EncodePass(_point, ref power, raised: true, destination);
+        EncodeStart(_point, out var state, out var power);
+        EncodeFinish(_point, state, power.PowP58(), destination);
     }
 
     /// <summary>The encodings of <paramref name="elements"/>, concatenated, their exponentiations a batch at a time.</summary>
     internal static void EncodeBatch(ReadOnlySpan<RistrettoPoint> elements, Span<byte> destination)
     {
-        Span<FieldElement> powers = stackalloc FieldElement[BatchChunk];
-        for (var start = 0; start < elements.Length; start += BatchChunk)
+        var chunk = Math.Min(BatchChunk, elements.Length);
+        Span<EncodeState> states = stackalloc EncodeState[chunk];
+        Span<FieldElement> powers = stackalloc FieldElement[chunk];
+        for (var start = 0; start < elements.Length; start += chunk)
         {
-            var count = Math.Min(BatchChunk, elements.Length - start);
+            var count = Math.Min(chunk, elements.Length - start);
             for (var i = 0; i < count; i++)
             {
-                EncodePass(elements[start + i]._point, ref powers[i], raised: false, default);
+                EncodeStart(elements[start + i]._point, out states[i], out powers[i]);
             }
 
             FieldElementBatch.PowP58(powers[..count]);
             for (var i = 0; i < count; i++)
             {
-                EncodePass(elements[start + i]._point, ref powers[i], raised: true, destination.Slice((start + i) * Size, Size));
+                EncodeFinish(elements[start + i]._point, states[i], powers[i], destination.Slice((start + i) * Size, Size));
             }
         }
     }
 
-    /// <summary>ENCODE in two passes around its one exponentiation, as <see cref="DecodePass"/>; the second pass writes the bytes.</summary>
-    private static void EncodePass(in EdwardsPoint point, ref FieldElement power, bool raised, Span<byte> destination)
+    /// <summary>ENCODE up to its one exponentiation, as <see cref="DecodeStart"/>.</summary>
+    private static void EncodeStart(in EdwardsPoint point, out EncodeState state, out FieldElement power)
+    {
+        state.U1 = point.Z.Add(point.Y).Multiply(point.Z.Subtract(point.Y));
+        state.U2 = point.X.Multiply(point.Y);
+        state.Ratio = state.U1.Multiply(state.U2.Square());
+        power = FieldElement.SqrtRatioM1Base(FieldElement.One, state.Ratio);
+    }
+
+    /// <summary>The rest of ENCODE, given <paramref name="power"/> raised to (p-5)/8: writes the 32 bytes.</summary>
+    private static void EncodeFinish(in EdwardsPoint point, in EncodeState state, in FieldElement power, Span<byte> destination)
     {
         var (x0, y0, z0, t0) = (point.X, point.Y, point.Z, point.T);
-        var u1 = z0.Add(y0).Multiply(z0.Subtract(y0));
-        var u2 = x0.Multiply(y0);
-        var ratio = u1.Multiply(u2.Square());
-        if (!raised)
-        {
-            power = FieldElement.SqrtRatioM1Base(FieldElement.One, ratio);
-            return;
-        }
-
-        var (_, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, ratio, power);
-        var den1 = invSqrt.Multiply(u1);
-        var den2 = invSqrt.Multiply(u2);
+        var (_, invSqrt) = FieldElement.SqrtRatioM1(FieldElement.One, state.Ratio, power);
+        var den1 = invSqrt.Multiply(state.U1);
+        var den2 = invSqrt.Multiply(state.U2);
         var zInv = den1.Multiply(den2).Multiply(t0);
         var ix0 = x0.Multiply(FieldElement.SqrtM1);
         var iy0 = y0.Multiply(FieldElement.SqrtM1);
@@ -363,23 +370,22 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// <summary>Group inequality.</summary>
     public static bool operator !=(RistrettoPoint left, RistrettoPoint right) => !left.Equals(right);
 
-    /// <summary>
-    /// RFC 9496 section 4.3.4 MAP: a field element to an edwards25519 point in the ristretto255 image, in two passes
-    /// around its one exponentiation as <see cref="DecodePass"/> (the first returns the identity).
-    /// </summary>
-    private static EdwardsPoint MapPass(in FieldElement t, ref FieldElement power, bool raised)
+    /// <summary>RFC 9496 section 4.3.4 MAP up to its one exponentiation, as <see cref="DecodeStart"/>.</summary>
+    private static void MapStart(in FieldElement t, out MapState state, out FieldElement power)
+    {
+        state.T = t;
+        state.R = FieldElement.SqrtM1.Multiply(t.Square());
+        state.U = state.R.Add(FieldElement.One).Multiply(OneMinusDSquared);
+        state.V = FieldElement.One.Negate().Subtract(state.R.Multiply(FieldElement.D)).Multiply(state.R.Add(FieldElement.D));
+        power = FieldElement.SqrtRatioM1Base(state.U, state.V);
+    }
+
+    /// <summary>The rest of MAP, given <paramref name="power"/> raised to (p-5)/8: an edwards25519 point in the ristretto255 image.</summary>
+    private static EdwardsPoint MapFinish(in MapState state, in FieldElement power)
     {
         var one = FieldElement.One;
-        var r = FieldElement.SqrtM1.Multiply(t.Square());
-        var u = r.Add(one).Multiply(OneMinusDSquared);
-        var v = one.Negate().Subtract(r.Multiply(FieldElement.D)).Multiply(r.Add(FieldElement.D));
-        if (!raised)
-        {
-            power = FieldElement.SqrtRatioM1Base(u, v);
-            return EdwardsPoint.Identity;
-        }
-
-        var (wasSquare, s) = FieldElement.SqrtRatioM1(u, v, power);
+        var (t, r, v) = (state.T, state.R, state.V);
+        var (wasSquare, s) = FieldElement.SqrtRatioM1(state.U, v, power);
         var sPrime = s.Multiply(t).Abs().Negate();
         s = FieldElement.Select(sPrime, s, wasSquare);
         var c = FieldElement.Select(r, one.Negate(), wasSquare);
@@ -390,5 +396,23 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
         var w2 = one.Subtract(sSquared);
         var w3 = one.Add(sSquared);
         return new EdwardsPoint(w0.Multiply(w3), w2.Multiply(w1), w1.Multiply(w3), w0.Multiply(w2));
+    }
+
+    /// <summary>What DECODE keeps across its exponentiation.</summary>
+    private struct DecodeState
+    {
+        public FieldElement S, U1, U2, V, Ratio;
+    }
+
+    /// <summary>What ENCODE keeps across its exponentiation.</summary>
+    private struct EncodeState
+    {
+        public FieldElement U1, U2, Ratio;
+    }
+
+    /// <summary>What MAP keeps across its exponentiation.</summary>
+    private struct MapState
+    {
+        public FieldElement T, R, U, V;
     }
 }
