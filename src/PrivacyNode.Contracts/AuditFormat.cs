@@ -17,6 +17,11 @@ public static class AuditFormat
     /// <summary>Format name written in export headers.</summary>
     public const string ExportFormat = "privacynode-audit/1";
 
+    /// <summary>The JSON of one line of an export file: the header, then one record per line (docs/audit.md).</summary>
+    public static string ExportLine(Google.Protobuf.IMessage message) => ExportFormatter.Format(message);
+
+    private static readonly Google.Protobuf.JsonFormatter ExportFormatter = new(Google.Protobuf.JsonFormatter.Settings.Default);
+
     /// <summary>Size of a record hash.</summary>
     public const int HashSize = 32;
 

@@ -10,7 +10,8 @@ namespace PrivacyNode.Contracts;
 /// <param name="Local">The local endpoint URL, e.g. <c>http://127.0.0.1:7080</c>.</param>
 /// <param name="Peer">The bound peer endpoint, <c>ip:port</c>.</param>
 /// <param name="ProcessId">The node's process id.</param>
-public sealed record NodeRuntimeInfo(string Local, string Peer, int ProcessId)
+/// <param name="Console">The web console's URL, e.g. <c>http://127.0.0.1:7081/</c>; null when the node serves none.</param>
+public sealed record NodeRuntimeInfo(string Local, string Peer, int ProcessId, string? Console = null)
 {
     /// <summary>The file, relative to the data directory.</summary>
     public static readonly string RelativePath = Path.Combine("run", "endpoints.json");

@@ -11,6 +11,10 @@ internal static partial class NodeLog
         Message = "Node {Name} started: peer endpoint {PeerEndpoint} (mutual TLS, advertised as {Advertised}), local endpoint {LocalEndpoint}, certificate {Fingerprint}.")]
     public static partial void NodeStarted(ILogger logger, string name, string peerEndpoint, string advertised, string localEndpoint, string fingerprint);
 
+    [LoggerMessage(EventId = 2005, EventName = "ConsoleStarted", Level = LogLevel.Information,
+        Message = "Web console: {Address} (sign in with a user's token; loopback only).")]
+    public static partial void ConsoleStarted(ILogger logger, string address);
+
     [LoggerMessage(EventId = 2001, EventName = "NodeStopping", Level = LogLevel.Information, Message = "Node {Name} is shutting down.")]
     public static partial void NodeStopping(ILogger logger, string name);
 

@@ -80,9 +80,10 @@ internal static class AccessCommands
         var narrowOutputs = new Option<string?>("--outputs") { Description = "Grant only these output modes (default: as asked)." };
         var narrowTo = new Option<string?>("--to") { Description = "End the grant earlier than asked (yyyy-MM-dd)." };
         var psiSuites = new Option<string?>("--psi-suites") { Description = "Allow PSI jobs only on these suites, e.g. sm2-sm3 where SM algorithms are mandated (default: any)." };
+        var approveReason = new Option<string?>("--reason") { Description = "Why the request is approved, kept in the audit log." };
         var approve = new Command("approve", "Approve a received request, creating a grant (possibly narrower). Admin.")
         {
-            approveId, fromPeer, maxUses, minSet, minResult, providerResponsible, narrowColumns, narrowKinds, narrowOutputs, narrowTo, psiSuites,
+            approveId, fromPeer, maxUses, minSet, minResult, providerResponsible, narrowColumns, narrowKinds, narrowOutputs, narrowTo, psiSuites, approveReason,
         };
         context.SetAction(approve, async (parse, node, output, cancellationToken) =>
         {
@@ -105,6 +106,7 @@ internal static class AccessCommands
                 MinResultSize = parse.GetValue(minResult),
                 ProviderResponsible = parse.GetValue(providerResponsible)!,
                 PsiSuites = { Text.List(parse.GetValue(psiSuites)) },
+                Reason = parse.GetValue(approveReason) ?? string.Empty,
             }, NodeConnection.Options(cancellationToken));
             if (output.Json)
             {

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Google.Protobuf;
-using PrivacyNode.Cli.Audit;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 
@@ -9,8 +7,6 @@ namespace PrivacyNode.Cli.Commands;
 /// <summary>The <c>audit</c> group: export the node's log (auditor) and verify exports offline (anyone).</summary>
 internal static class AuditCommands
 {
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default);
-
     public static Command Create(CommandContext context)
     {
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file instead of standard output (replaced atomically)." };
@@ -28,12 +24,12 @@ internal static class AuditCommands
                 {
                     if (message.Header is { } header)
                     {
-                        await target.WriteLineAsync(Formatter.Format(header));
+                        await target.WriteLineAsync(AuditFormat.ExportLine(header));
                     }
 
                     foreach (var record in message.Records)
                     {
-                        await target.WriteLineAsync(Formatter.Format(record));
+                        await target.WriteLineAsync(AuditFormat.ExportLine(record));
                         count++;
                     }
                 }

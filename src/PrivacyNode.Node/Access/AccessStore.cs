@@ -115,9 +115,9 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
         }, cancellationToken);
     }
 
-    /// <summary>Approves a pending incoming request, creating <paramref name="grant"/>.</summary>
+    /// <summary>Approves a pending incoming request, creating <paramref name="grant"/>; <paramref name="reason"/>, if any, is recorded.</summary>
     /// <exception cref="AccessException">The request is not pending, or its dataset cannot be granted.</exception>
-    public Task<Grant> ApproveAsync(string peer, string requestId, Grant grant, Actor by, CancellationToken cancellationToken)
+    public Task<Grant> ApproveAsync(string peer, string requestId, Grant grant, string? reason, Actor by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grant);
         ArgumentNullException.ThrowIfNull(by);
@@ -149,7 +149,7 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
             await audit.AppendAsync(connection, transaction, by.Does("request.approve") with
             {
                 Peer = peer, Dataset = grant.Terms.Dataset, RequestId = requestId, GrantId = grant.Id, PurposeCode = grant.Terms.PurposeCode,
-                Details = GrantDetails(grant),
+                Details = GrantDetails(grant, reason),
             }, cancellationToken);
             return grant;
         }, cancellationToken);
@@ -303,9 +303,14 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
         ["valid_to"] = terms.ValidTo?.ToDateTimeOffset().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
-    private static Dictionary<string, string> GrantDetails(Grant grant)
+    private static Dictionary<string, string> GrantDetails(Grant grant, string? reason = null)
     {
         var details = TermsDetails(grant.Terms);
+        if (!string.IsNullOrEmpty(reason))
+        {
+            details["reason"] = reason;
+        }
+
         details["max_uses"] = grant.MaxUses.ToString(CultureInfo.InvariantCulture);
         details["min_requester_set_size"] = grant.MinRequesterSetSize.ToString(CultureInfo.InvariantCulture);
         details["min_result_size"] = grant.MinResultSize.ToString(CultureInfo.InvariantCulture);

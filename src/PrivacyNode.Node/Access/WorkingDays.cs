@@ -19,4 +19,23 @@ public static class WorkingDays
 
         return result;
     }
+
+    /// <summary>
+    /// Whole working days from <paramref name="now"/> to <paramref name="deadline"/>: how many Monday-to-Friday days begin after
+    /// now and no later than the deadline; negative, the working days since a deadline that passed.
+    /// </summary>
+    public static int Left(DateTimeOffset now, DateTimeOffset deadline)
+    {
+        var (from, to, sign) = deadline >= now ? (now, deadline, 1) : (deadline, now, -1);
+        var count = 0;
+        for (var day = from.AddDays(1); day <= to; day = day.AddDays(1))
+        {
+            if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+            {
+                count++;
+            }
+        }
+
+        return sign * count;
+    }
 }

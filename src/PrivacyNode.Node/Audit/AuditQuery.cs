@@ -104,4 +104,46 @@ public sealed class AuditQuery(NodeDatabase database)
             }
         }
     }
+
+    /// <summary>The record numbered <paramref name="seq"/>, or null.</summary>
+    public async Task<AuditRecord?> GetAsync(ulong seq, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync("SELECT record FROM audit_records WHERE seq = @s",
+            r => AuditRecord.Parser.ParseFrom((byte[])r.GetValue(0)), cancellationToken, null, ("@s", (long)Math.Min(seq, long.MaxValue)));
+    }
+
+    /// <summary>The number of the newest record (0 for an empty log).</summary>
+    public async Task<ulong> LastSeqAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return Convert.ToUInt64(await connection.ScalarAsync("SELECT COALESCE(MAX(seq), 0) FROM audit_records", cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The jobs and refusals since <paramref name="fromMs"/>, oldest first: jobs this node started (<c>job.start</c>) or served to a
+    /// peer (<c>job.provide</c>, completed), and every record whose outcome is a denial.
+    /// </summary>
+    public async Task<List<AuditActivity>> ActivityAsync(long fromMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QueryAsync(
+            """
+            SELECT time_ms, action, outcome, peer, dataset, actor, actor_role FROM audit_records
+            WHERE time_ms >= @from AND ((action IN ('job.start', 'job.provide') AND outcome = 'ok') OR outcome IN ('deny', 'denied'))
+            ORDER BY time_ms
+            """,
+            r => new AuditActivity(r.GetInt64(0), r.GetString(1), r.GetString(2) != "ok", PeerOf(r.GetString(3), r.GetString(5), r.GetString(6)), r.GetString(4)),
+            cancellationToken, null, ("@from", fromMs));
+    }
+
+    /// <summary>The peer a record is about: its peer field, else the peer that acted (records of a peer's calls name it as the actor).</summary>
+    private static string PeerOf(string peer, string actor, string role)
+    {
+        const string prefix = "peer:";
+        return peer.Length > 0 ? peer : role == "peer" && actor.StartsWith(prefix, StringComparison.Ordinal) ? actor[prefix.Length..] : string.Empty;
+    }
 }
+
+/// <summary>One job or refusal in the log: when, which action, whether it was a refusal, with which peer and dataset (may be empty).</summary>
+public sealed record AuditActivity(long TimeMs, string Action, bool Refused, string Peer, string Dataset);

@@ -52,6 +52,26 @@ public static class NodeConfiguration
             throw new NodeException($"Node:LocalEndpoint:Listen must be a loopback address (127.0.0.1 or [::1]): bearer tokens travel over it in clear text. Got '{options.LocalEndpoint.Listen}'.");
         }
 
+        if (options.Console.Listen is { } console && !System.Net.IPAddress.IsLoopback(EndpointAddress.Parse(console, "Node:Console:Listen").Address))
+        {
+            throw new NodeException($"Node:Console:Listen must be a loopback address (127.0.0.1 or [::1]): tokens and session cookies travel over it in clear text. Got '{console}'.");
+        }
+
+        if (options.Console.Language is not ("en" or "zh-CN"))
+        {
+            throw new NodeException($"Node:Console:Language must be 'zh-CN' or 'en'; got '{options.Console.Language}'.");
+        }
+
+        if (options.Console.TimeZone is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        {
+            throw new NodeException($"Node:Console:TimeZone '{zone}' is not a time zone this machine knows (use an IANA id such as Asia/Shanghai).");
+        }
+
+        if (options.Console.IdleMinutes is < 1 or > 1440)
+        {
+            throw new NodeException($"Node:Console:IdleMinutes must be between 1 and 1440; got {options.Console.IdleMinutes}.");
+        }
+
         if (options.PeerEndpoint.Advertise is { } advertise && !IsHostPort(advertise))
         {
             throw new NodeException($"Node:PeerEndpoint:Advertise must be 'host:port'; got '{advertise}'.");

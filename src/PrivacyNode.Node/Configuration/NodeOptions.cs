@@ -10,6 +10,8 @@ public sealed class NodeOptions
 
     public LocalEndpointOptions LocalEndpoint { get; set; } = new();
 
+    public WebConsoleOptions Console { get; set; } = new();
+
     public StorageOptions Storage { get; set; } = new();
 
     public AccessOptions Access { get; set; } = new();
@@ -35,6 +37,25 @@ public sealed class LocalEndpointOptions
 {
     /// <summary>The loopback address to bind, <c>ip:port</c>.</summary>
     public string Listen { get; set; } = "127.0.0.1:7080";
+}
+
+/// <summary>The web console for the agency's own users: loopback only, as the local endpoint.</summary>
+public sealed class WebConsoleOptions
+{
+    /// <summary>Whether the node serves the console.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The loopback address to bind, <c>ip:port</c>; by default the local endpoint's address and the port after it (port 0 stays 0).</summary>
+    public string? Listen { get; set; }
+
+    /// <summary>The language pages open in until a user picks another: <c>zh-CN</c> or <c>en</c>.</summary>
+    public string Language { get; set; } = "en";
+
+    /// <summary>The time zone dates are shown in (an IANA id such as <c>Asia/Shanghai</c>); by default the machine's.</summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>Minutes without a request after which a signed-in session ends.</summary>
+    public int IdleMinutes { get; set; } = 15;
 }
 
 /// <summary>Where the node keeps its catalog, peers, users and audit log.</summary>

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace PrivacyNode.Node.Endpoints;
@@ -34,12 +33,7 @@ internal sealed class GrpcEndpoint : IAsyncDisposable
     public static GrpcEndpoint Build(IPEndPoint bind, Action<ListenOptions> configureListener, EndpointServices services, EndpointInterceptor interceptor,
         int maxMessageBytes, bool reflection, string contentRoot, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, ApplicationName = "privacynode-node" });
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        var builder = EndpointApp.CreateBuilder(contentRoot, loggerFactory);
         builder.Services.AddSingleton(interceptor);
         var grpc = builder.Services.AddGrpc(options =>
         {

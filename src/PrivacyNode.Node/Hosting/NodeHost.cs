@@ -19,6 +19,7 @@ using PrivacyNode.Node.Security;
 using PrivacyNode.Node.Services;
 using PrivacyNode.Node.Storage;
 using PrivacyNode.Node.Users;
+using PrivacyNode.Node.WebConsole;
 using PrivacyNode.PinnedTls;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
@@ -33,6 +34,7 @@ public sealed class NodeHost : IAsyncDisposable
 {
     private readonly GrpcEndpoint _peer;
     private readonly GrpcEndpoint _local;
+    private readonly ConsoleEndpoint? _console;
     private readonly DataDirectory _directory;
     private readonly NodeDatabase _database;
     private readonly PeerChannels _channels;
@@ -41,10 +43,11 @@ public sealed class NodeHost : IAsyncDisposable
     private PeerRefusalBudget? _refusals;
     private Crypto.Signatures.Ed25519KeyPair? _auditKey;
 
-    private NodeHost(GrpcEndpoint peer, GrpcEndpoint local, DataDirectory directory, NodeDatabase database, PeerChannels channels, ILoggerFactory loggerFactory, NodeSelf self, Uri localAddress, IPEndPoint peerEndPoint)
+    private NodeHost(GrpcEndpoint peer, GrpcEndpoint local, ConsoleEndpoint? console, DataDirectory directory, NodeDatabase database, PeerChannels channels, ILoggerFactory loggerFactory, NodeSelf self, Uri localAddress, IPEndPoint peerEndPoint)
     {
         _peer = peer;
         _local = local;
+        _console = console;
         _directory = directory;
         _database = database;
         _channels = channels;
@@ -58,6 +61,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>The bound local endpoint, <c>http://127.0.0.1:port</c>.</summary>
     public Uri LocalAddress { get; }
+
+    /// <summary>The web console, <c>http://127.0.0.1:port/</c>; null when disabled (<c>Node:Console:Enabled</c>).</summary>
+    public Uri? ConsoleAddress { get; private init; }
 
     /// <summary>The bound peer endpoint.</summary>
     public IPEndPoint PeerEndPoint { get; }
@@ -127,14 +133,16 @@ public sealed class NodeHost : IAsyncDisposable
             .Add(new PeerCatalogRpcService(datasets), PeerCatalogService.Descriptor)
             .Add(new PeerAccessRpcService(access, options.Access, clock), PeerAccessService.Descriptor)
             .Add(new PeerJobRpcService(kinds), PeerJobService.Descriptor);
+        var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock);
+        var auditService = new AuditRpcService(self, audit, peerKeys, clock);
         var localServices = new EndpointServices()
             .Add(new IdentityRpcService(self, peers, rotation), IdentityService.Descriptor)
             .Add(new PeerRpcService(self, peers, pins, channels, clock), PeerService.Descriptor)
             .Add(new UserRpcService(users), UserService.Descriptor)
             .Add(new CatalogRpcService(datasets, tagCache, peerClient, clock), CatalogService.Descriptor)
-            .Add(new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock), AccessService.Descriptor)
+            .Add(accessService, AccessService.Descriptor)
             .Add(new JobRpcService(jobs, runner, jobEvents, access, clock), JobService.Descriptor, compressResponses: true)
-            .Add(new AuditRpcService(self, audit, peerKeys, clock), AuditService.Descriptor, compressResponses: true);
+            .Add(auditService, AuditService.Descriptor, compressResponses: true);
         localAccess.AllowPublic(Grpc.Health.V1.Health.Descriptor);
         localAccess.AllowPublic(Grpc.Reflection.V1.ServerReflection.Descriptor);
         localAccess.AllowPublic(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor);
@@ -157,27 +165,48 @@ public sealed class NodeHost : IAsyncDisposable
             new EndpointInterceptor(peerRules, loggerFactory.CreateLogger("PrivacyNode.Node.PeerEndpoint")), options.MaxMessageBytes, reflection: false, directory.Path, loggerFactory);
         var localEndpoint = GrpcEndpoint.Build(localBind, _ => { }, localServices,
             new EndpointInterceptor(localRules, loggerFactory.CreateLogger("PrivacyNode.Node.LocalEndpoint")), options.MaxMessageBytes, reflection: true, directory.Path, loggerFactory);
+        var auditQuery = new AuditQuery(database);
+        var consoleBind = options.Console.Enabled ? ConsoleBind(options, localBind) : null;
+        var consoleEndpoint = consoleBind is null ? null : ConsoleEndpoint.Build(consoleBind, new ConsoleServices
+            {
+                Self = self, Audit = audit, AuditQuery = auditQuery, AuditService = auditService, PeerKeys = peerKeys,
+                ChainChecks = new ChainChecks(self, audit, auditQuery, peerKeys, clock), Users = users, Access = localAccess, Jobs = jobs,
+                AccessStore = access, AccessService = accessService, Peers = peers, Datasets = datasets,
+                Sessions = new ConsoleSessions(clock, TimeSpan.FromMinutes(options.Console.IdleMinutes)), Clock = clock,
+                TimeZone = options.Console.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Local,
+                DefaultLanguage = options.Console.Language,
+            }, directory.Path, loggerFactory);
         try
         {
             await peerEndpoint.App.StartAsync(cancellationToken);
             await localEndpoint.App.StartAsync(cancellationToken);
+            if (consoleEndpoint is not null)
+            {
+                await consoleEndpoint.App.StartAsync(cancellationToken);
+            }
         }
         catch (IOException ex)
         {
             await peerEndpoint.DisposeAsync();
             await localEndpoint.DisposeAsync();
+            if (consoleEndpoint is not null)
+            {
+                await consoleEndpoint.DisposeAsync();
+            }
+
             await refusals.DisposeAsync();
             await database.DisposeAsync();
             auditKey.Dispose();
             loggerFactory.Dispose();
-            throw new NodeException($"Cannot listen on the configured endpoints ({options.PeerEndpoint.Listen}, {options.LocalEndpoint.Listen}): {ex.Message}. Is another node running?", ex);
+            throw new NodeException($"Cannot listen on the configured endpoints ({options.PeerEndpoint.Listen}, {options.LocalEndpoint.Listen}{(consoleBind is null ? "" : ", console " + consoleBind)}): {ex.Message}. Is another node running?", ex);
         }
 
         var peerEndPoint = peerEndpoint.EndPoint;
         var localEndPoint = localEndpoint.EndPoint;
         self.Advertise(options.PeerEndpoint.Advertise, peerEndPoint);
         var localAddress = new Uri("http://" + EndpointAddress.Format(localEndPoint.Address.ToString(), localEndPoint.Port));
-        new NodeRuntimeInfo(localAddress.GetLeftPart(UriPartial.Authority), peerEndPoint.ToString(), Environment.ProcessId).Write(directory.Path);
+        var consoleText = consoleEndpoint is null ? null : "http://" + EndpointAddress.Format(consoleEndpoint.EndPoint.Address.ToString(), consoleEndpoint.EndPoint.Port) + "/";
+        new NodeRuntimeInfo(localAddress.GetLeftPart(UriPartial.Authority), peerEndPoint.ToString(), Environment.ProcessId, consoleText).Write(directory.Path);
         var stopping = 0;
         void OnStopping()
         {
@@ -192,6 +221,7 @@ public sealed class NodeHost : IAsyncDisposable
 
         peerEndpoint.App.Lifetime.ApplicationStopping.Register(OnStopping);
         localEndpoint.App.Lifetime.ApplicationStopping.Register(OnStopping);
+        consoleEndpoint?.App.Lifetime.ApplicationStopping.Register(OnStopping);
         peerServices.SetStatus(ServingStatus.Serving);
         localServices.SetStatus(ServingStatus.Serving);
         await runner.StartAsync(cancellationToken);
@@ -201,21 +231,31 @@ public sealed class NodeHost : IAsyncDisposable
         var fingerprint = identity.Fingerprint;
         NodeLog.PeersLoaded(logger, peerCount);
         NodeLog.NodeStarted(logger, self.Name, peerText, self.AdvertisedAddress, localText, fingerprint);
-        return new NodeHost(peerEndpoint, localEndpoint, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, LocalRules = localAccess.Rules };
+        if (consoleText is not null)
+        {
+            NodeLog.ConsoleStarted(logger, consoleText);
+        }
+
+        return new NodeHost(peerEndpoint, localEndpoint, consoleEndpoint, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, LocalRules = localAccess.Rules, ConsoleAddress = consoleText is null ? null : new Uri(consoleText) };
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) =>
         Task.WhenAny(_peer.App.WaitForShutdownAsync(cancellationToken), _local.App.WaitForShutdownAsync(cancellationToken));
 
-    /// <summary>Stops gracefully: health turns NOT_SERVING on both endpoints, in-flight calls finish (up to 10 s).</summary>
-    public Task StopAsync() => Task.WhenAll(_peer.App.StopAsync(), _local.App.StopAsync());
+    /// <summary>Stops gracefully: health turns NOT_SERVING on both endpoints, in-flight calls and pages finish (up to 10 s).</summary>
+    public Task StopAsync() => Task.WhenAll(_peer.App.StopAsync(), _local.App.StopAsync(), _console?.App.StopAsync() ?? Task.CompletedTask);
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
         await _peer.DisposeAsync();
         await _local.DisposeAsync();
+        if (_console is not null)
+        {
+            await _console.DisposeAsync();
+        }
+
         if (_runner is not null)
         {
             await _runner.DisposeAsync();
@@ -232,4 +272,10 @@ public sealed class NodeHost : IAsyncDisposable
         _loggerFactory.Dispose();
         NodeRuntimeInfo.Delete(_directory.Path);
     }
+
+    /// <summary>The console's address: as configured, else the local endpoint's address and the next port (port 0 stays 0).</summary>
+    private static IPEndPoint ConsoleBind(NodeOptions options, IPEndPoint local) =>
+        options.Console.Listen is { } listen ? EndpointAddress.Parse(listen, "Node:Console:Listen")
+        : local.Port is 0 or 65535 ? new IPEndPoint(local.Address, 0)
+        : new IPEndPoint(local.Address, local.Port + 1);
 }

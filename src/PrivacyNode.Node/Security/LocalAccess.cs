@@ -104,12 +104,22 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
         }
 
         var actor = context.UserState.TryGetValue(IdentifiedKey, out var value) && value is LocalCaller caller ? caller.Actor : Actor.Anonymous;
-        var message = refusal.Status.Detail.Length > MaxMessageLength ? refusal.Status.Detail[..MaxMessageLength] + "…" : refusal.Status.Detail;
-        var denied = refusal.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated;
+        await RecordRefusalAsync(actor, context.Method, refusal.StatusCode, refusal.Status.Detail);
+    }
+
+    /// <summary>
+    /// Appends the <c>call.refused</c> record of a refused call, page or form: <paramref name="method"/> names what was asked
+    /// (a gRPC method, or the console's <c>GET /path</c>), <paramref name="status"/> why it was refused.
+    /// </summary>
+    public async Task RecordRefusalAsync(Actor actor, string method, StatusCode status, string message)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(message);
+        var denied = status is StatusCode.PermissionDenied or StatusCode.Unauthenticated;
         await audit.AppendAsync(actor.Does("call.refused", denied ? "deny" : "error") with
         {
-            ReasonCode = KebabCase.Of(refusal.StatusCode.ToString()),
-            Details = new Dictionary<string, string> { ["method"] = context.Method, ["message"] = message },
+            ReasonCode = KebabCase.Of(status.ToString()),
+            Details = new Dictionary<string, string> { ["method"] = method, ["message"] = message.Length > MaxMessageLength ? message[..MaxMessageLength] + "…" : message },
         }, CancellationToken.None);
     }
 }

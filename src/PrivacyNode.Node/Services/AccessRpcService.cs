@@ -4,6 +4,7 @@ using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
+using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Jobs;
@@ -161,9 +162,13 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
     }
 
     [Allow(Role.Admin)]
-    public override async Task<ApproveRequestResponse> ApproveRequest(ApproveRequestRequest request, ServerCallContext context)
+    public override async Task<ApproveRequestResponse> ApproveRequest(ApproveRequestRequest request, ServerCallContext context) =>
+        new() { Grant = await ApproveAsync(request, context.GetLocalCaller().Actor, context.CancellationToken) };
+
+    /// <summary>Answers a received request with the grant <paramref name="request"/> describes; an <see cref="RpcException"/> says why not.</summary>
+    internal async Task<Grant> ApproveAsync(ApproveRequestRequest request, Actor by, CancellationToken cancellationToken)
     {
-        var received = (await store.GetIncomingAsync(request.Peer, [request.RequestId], context.CancellationToken)).FirstOrDefault().Request
+        var received = (await store.GetIncomingAsync(request.Peer, [request.RequestId], cancellationToken)).FirstOrDefault().Request
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No request '{request.RequestId}' was received from '{request.Peer}'."));
         var asked = received.Terms;
         var terms = asked.Clone();
@@ -253,18 +258,27 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
             ProviderResponsible = request.ProviderResponsible,
             PsiSuites = { request.PsiSuites.Distinct() },
         };
-        return new ApproveRequestResponse { Grant = await Mapped(() => store.ApproveAsync(request.Peer, request.RequestId, grant, context.GetLocalCaller().Actor, context.CancellationToken)) };
+        if (request.Reason.Length > MaxText)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A reason is at most 2000 characters."));
+        }
+
+        return await Mapped(() => store.ApproveAsync(request.Peer, request.RequestId, grant, request.Reason.Trim(), by, cancellationToken));
     }
 
     [Allow(Role.Admin)]
-    public override async Task<RefuseRequestResponse> RefuseRequest(RefuseRequestRequest request, ServerCallContext context)
+    public override async Task<RefuseRequestResponse> RefuseRequest(RefuseRequestRequest request, ServerCallContext context) =>
+        new() { Request = await RefuseAsync(request, context.GetLocalCaller().Actor, context.CancellationToken) };
+
+    /// <summary>Refuses a received request for the reason <paramref name="request"/> gives; an <see cref="RpcException"/> says why it cannot.</summary>
+    internal async Task<AccessRequest> RefuseAsync(RefuseRequestRequest request, Actor by, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxText)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "A refusal needs a reason (at most 2000 characters)."));
         }
 
-        return new RefuseRequestResponse { Request = await Mapped(() => store.RefuseAsync(request.Peer, request.RequestId, request.Reason.Trim(), context.GetLocalCaller().Actor, context.CancellationToken)) };
+        return await Mapped(() => store.RefuseAsync(request.Peer, request.RequestId, request.Reason.Trim(), by, cancellationToken));
     }
 
     [Allow(Role.Admin, Role.Analyst)]
@@ -284,14 +298,18 @@ public sealed class AccessRpcService(NodeSelf self, AccessStore store, PeerClien
     }
 
     [Allow(Role.Admin)]
-    public override async Task<RevokeGrantResponse> RevokeGrant(RevokeGrantRequest request, ServerCallContext context)
+    public override async Task<RevokeGrantResponse> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) =>
+        new() { Grant = await RevokeAsync(request, context.GetLocalCaller().Actor, context.CancellationToken) };
+
+    /// <summary>Revokes a grant this node gave, for the reason <paramref name="request"/> gives; an <see cref="RpcException"/> says why it cannot.</summary>
+    internal async Task<Grant> RevokeAsync(RevokeGrantRequest request, Actor by, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "A revocation needs a reason."));
         }
 
-        return new RevokeGrantResponse { Grant = await Mapped(() => store.RevokeAsync(request.GrantId, request.Reason.Trim(), context.GetLocalCaller().Actor, context.CancellationToken)) };
+        return await Mapped(() => store.RevokeAsync(request.GrantId, request.Reason.Trim(), by, cancellationToken));
     }
 
     private static void Within(IEnumerable<string> granted, IEnumerable<string> asked, string what)

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
@@ -18,27 +19,16 @@ public sealed class AuditRpcService(NodeSelf self, AuditLog audit, PeerAuditKeys
     [Allow(Role.Auditor)]
     public override async Task ExportAudit(ExportAuditRequest request, IServerStreamWriter<ExportAuditResponse> responseStream, ServerCallContext context)
     {
-        var caller = context.GetLocalCaller();
-        await audit.AppendAsync(caller.Actor.Does("audit.export") with
+        var message = new ExportAuditResponse();
+        await foreach (var part in ExportAsync(context.GetLocalCaller().Actor, request.FromSeq, context.CancellationToken))
         {
-            Details = new Dictionary<string, string> { ["from_seq"] = request.FromSeq.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        }, context.CancellationToken);
-        var header = new AuditExportHeader
-        {
-            Format = AuditFormat.ExportFormat,
-            Node = self.Name,
-            PublicKey = ByteString.CopyFrom(audit.PublicKey),
-            ExportedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
-        };
-        foreach (var (peer, key) in await peerKeys.ListAsync(context.CancellationToken))
-        {
-            header.PeerKeys.Add(new PeerAuditKey { Node = peer, PublicKey = ByteString.CopyFrom(key) });
-        }
+            if (part is AuditExportHeader header)
+            {
+                message.Header = header;
+                continue;
+            }
 
-        var message = new ExportAuditResponse { Header = header };
-        await foreach (var record in audit.ReadAsync(request.FromSeq, context.CancellationToken))
-        {
-            message.Records.Add(record);
+            message.Records.Add((AuditRecord)part);
             if (message.Records.Count == RecordsPerMessage)
             {
                 await responseStream.WriteAsync(message, context.CancellationToken);
@@ -47,5 +37,34 @@ public sealed class AuditRpcService(NodeSelf self, AuditLog audit, PeerAuditKeys
         }
 
         await responseStream.WriteAsync(message, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// An export of the log from <paramref name="fromSeq"/> by <paramref name="by"/>, recorded first: its header (this node's key and
+    /// the peers' keys it knows), then each record in order.
+    /// </summary>
+    internal async IAsyncEnumerable<IMessage> ExportAsync(Actor by, ulong fromSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(by.Does("audit.export") with
+        {
+            Details = new Dictionary<string, string> { ["from_seq"] = fromSeq.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        }, cancellationToken);
+        var header = new AuditExportHeader
+        {
+            Format = AuditFormat.ExportFormat,
+            Node = self.Name,
+            PublicKey = ByteString.CopyFrom(audit.PublicKey),
+            ExportedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+        };
+        foreach (var (peer, key) in await peerKeys.ListAsync(cancellationToken))
+        {
+            header.PeerKeys.Add(new PeerAuditKey { Node = peer, PublicKey = ByteString.CopyFrom(key) });
+        }
+
+        yield return header;
+        await foreach (var record in audit.ReadAsync(fromSeq, cancellationToken))
+        {
+            yield return record;
+        }
     }
 }

@@ -1,7 +1,6 @@
 using CsCheck;
 using PrivacyNode.Testing;
 using Google.Protobuf;
-using PrivacyNode.Cli.Audit;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Signatures;

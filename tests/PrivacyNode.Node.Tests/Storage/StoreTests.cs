@@ -70,11 +70,11 @@ public sealed class StoreTests
             // Granting a column the dataset lacks fails and leaves the request pending, with no grant.
             var bad = new Grant { Id = "grt-bad", Requester = "insurer", Provider = "bureau", Terms = terms.Clone(), MaxUses = 1 };
             bad.Terms.Columns.Add("diagnosis");
-            await Assert.ThrowsAsync<AccessException>(() => access.ApproveAsync("insurer", "req-1", bad, admin, CancellationToken.None));
+            await Assert.ThrowsAsync<AccessException>(() => access.ApproveAsync("insurer", "req-1", bad, null, admin, CancellationToken.None));
             Assert.Empty(await access.ListGrantsAsync(null, CancellationToken.None));
             Assert.Equal(RequestState.Pending, (await access.ListRequestsAsync(Direction.Incoming, null, CancellationToken.None)).Single().State);
 
-            var grant = await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = 2 }, admin, CancellationToken.None);
+            var grant = await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = 2 }, null, admin, CancellationToken.None);
             var ask = new JobAsk("insurer", grant.Id, "row-count", "claims", ["id_number"], "count", "fraud-check", 0);
             var receipt = new AuditReceipt { Node = "insurer", Seq = 1 };
             var decisions = new List<Decision>();
@@ -169,7 +169,7 @@ public sealed class StoreTests
         await new DatasetStore(database, audit).SaveAsync(Claims(), new DatasetSource { Csv = new CsvSource { Path = "/nonexistent.csv" } }, false, admin, CancellationToken.None);
         var terms = RowCountTerms();
         await access.AddIncomingAsync(new AccessRequest { Id = "req-1", Peer = "insurer", Terms = terms, State = RequestState.Pending, FiledBy = "li.na", FiledAt = terms.ValidFrom, Direction = Direction.Incoming }, CancellationToken.None);
-        return await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = maxUses }, admin, CancellationToken.None);
+        return await access.ApproveAsync("insurer", "req-1", new Grant { Id = "grt-1", Requester = "insurer", Provider = "bureau", Terms = terms, MaxUses = maxUses }, null, admin, CancellationToken.None);
     }
 
     private static Dataset Claims()
