@@ -1,6 +1,4 @@
-using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using PrivacyNode.Crypto.Signatures;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Storage;
@@ -13,50 +11,19 @@ namespace PrivacyNode.Node.Benchmarks;
 /// </summary>
 public class AuditQueryBenchmarks : IDisposable
 {
-    private const int Records = 1_000_000;
     private const int PageSize = 50;
-
-    private const long StartMs = 1_790_000_000_000;
+    private const int Records = BenchmarkLog.Records;
 
     private NodeDatabase _database = null!;
     private AuditQuery _query = null!;
 
-    /// <summary>
-    /// Builds the log once (about three minutes: every record is hashed and signed) in a directory under the system's
-    /// temporary directory that later runs reuse; delete it to build afresh.
-    /// </summary>
+    /// <remarks>Synchronous: in process, BenchmarkDotNet 0.14 does not wait for an asynchronous setup.</remarks>
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "privacynode-audit-bench-v1");
-        var complete = Path.Combine(directory, "complete");
-        if (!File.Exists(complete) && Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-
-        Directory.CreateDirectory(directory);
-        _database = await NodeDatabase.OpenAsync(new StorageOptions(), new DataDirectory(directory), CancellationToken.None);
-        if (!File.Exists(complete))
-        {
-            using var key = Ed25519KeyPair.Generate();
-            var audit = new AuditLog(_database, key, "bureau", new MinuteClock());
-            for (var start = 0; start < Records; start += 10_000)
-            {
-                await _database.InTransactionAsync(async (connection, transaction) =>
-                {
-                    for (var i = start; i < start + 10_000; i++)
-                    {
-                        await audit.AppendAsync(connection, transaction, Entry(i), CancellationToken.None);
-                    }
-
-                    return true;
-                }, CancellationToken.None);
-            }
-
-            await File.WriteAllTextAsync(complete, "");
-        }
-
+        _database = await NodeDatabase.OpenAsync(new StorageOptions(), new DataDirectory(await BenchmarkLog.EnsureAsync()), CancellationToken.None);
         _query = new AuditQuery(_database);
     }
 
@@ -80,7 +47,7 @@ public class AuditQueryBenchmarks : IDisposable
     /// <summary>A day in the middle of the log (a record a minute).</summary>
     [Benchmark]
     public Task<AuditPage> ByDay() => _query.PageAsync(
-        new AuditFilter { FromMs = StartMs + (Records / 2 * 60_000L), ToMs = StartMs + (Records / 2 * 60_000L) + 86_400_000 }, null, PageSize, CancellationToken.None);
+        new AuditFilter { FromMs = BenchmarkLog.StartMs + (Records / 2 * 60_000L), ToMs = BenchmarkLog.StartMs + (Records / 2 * 60_000L) + 86_400_000 }, null, PageSize, CancellationToken.None);
 
     /// <summary>Free text in one record of ten.</summary>
     [Benchmark]
@@ -93,23 +60,4 @@ public class AuditQueryBenchmarks : IDisposable
     /// <summary>Free text in one record of the 10^6, near the oldest end.</summary>
     [Benchmark]
     public Task<AuditPage> TextInOneRecord() => _query.PageAsync(new AuditFilter { Text = "job-000017" }, null, PageSize, CancellationToken.None);
-
-    private static AuditEntry Entry(int i) =>
-        new($"analyst-{i % 7}", "analyst", i % 3 == 0 ? "job.submit" : "policy.decision", i % 13 == 0 ? "deny" : "ok")
-        {
-            Peer = i % 2 == 0 ? "insurer" : "operator",
-            Dataset = "claims",
-            JobId = "job-" + i.ToString("D6", CultureInfo.InvariantCulture),
-            GrantId = "grant-" + (i % 50).ToString(CultureInfo.InvariantCulture),
-            PurposeCode = "fraud-check",
-            Details = new Dictionary<string, string> { ["kind"] = i % 10 == 0 ? "psi-sum" : "psi", ["rows"] = (i * 7).ToString(CultureInfo.InvariantCulture) },
-        };
-
-    /// <summary>A clock that moves one minute each time it is read.</summary>
-    private sealed class MinuteClock : TimeProvider
-    {
-        private long _ms = StartMs;
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Add(ref _ms, 60_000));
-    }
 }
