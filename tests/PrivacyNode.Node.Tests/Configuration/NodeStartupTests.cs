@@ -51,6 +51,11 @@ public sealed class NodeStartupTests
     [InlineData("Node:Storage:Provider", "oracle", "not supported")]
     [InlineData("Node:Name", "someone-else", "does not match")]
     [InlineData("Node:Unknown", "1", "Invalid configuration")]
+    [InlineData("Node:Console:Listen", "0.0.0.0:7081", "Console:Listen must be a loopback")]
+    [InlineData("Node:Console:Listen", "console", "Console:Listen must be 'ip:port'")]
+    [InlineData("Node:Console:Language", "fr", "'zh-CN' or 'en'")]
+    [InlineData("Node:Console:TimeZone", "Mars/Olympus", "not a time zone")]
+    [InlineData("Node:Console:IdleMinutes", "0", "IdleMinutes")]
     public async Task Start_InvalidSetting_NamesIt(string key, string value, string expected)
     {
         var path = await InitAsync("bureau");
@@ -81,6 +86,25 @@ public sealed class NodeStartupTests
             NodeHost.StartAsync(path, [new("Node:LocalEndpoint:Listen", first.Host.LocalAddress.Authority), new("Node:PeerEndpoint:Listen", "127.0.0.1:0")]));
 
         Assert.Contains("Cannot listen", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Console_IsBesideTheLocalEndpoint_OrOff()
+    {
+        var path = await InitAsync("bureau");
+        await using (var host = await NodeHost.StartAsync(path, [new("Node:Console:TimeZone", "Asia/Shanghai"), new("Node:Console:Language", "zh-CN")], _ => { }))
+        {
+            Assert.True(System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(host.ConsoleAddress!.Host)));
+            Assert.NotEqual(host.LocalAddress.Port, host.ConsoleAddress.Port);
+            Assert.Equal(host.ConsoleAddress.ToString(), Contracts.NodeRuntimeInfo.TryRead(path)!.Console);
+            using var http = new HttpClient();
+            var page = await http.GetStringAsync(new Uri(host.ConsoleAddress, "signin"));
+            Assert.Contains("<html lang=\"zh-CN\">", page, StringComparison.Ordinal);
+        }
+
+        await using var off = await NodeHost.StartAsync(path, [new("Node:Console:Enabled", "false")], _ => { });
+        Assert.Null(off.ConsoleAddress);
+        Assert.Null(Contracts.NodeRuntimeInfo.TryRead(path)!.Console);
     }
 
     [Fact]
