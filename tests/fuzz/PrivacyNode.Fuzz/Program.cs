@@ -1,0 +1,51 @@
+using PrivacyNode.Fuzz;
+
+// privacynode-fuzz TARGET              run TARGET under afl-fuzz (SharpFuzz, persistent mode)
+// privacynode-fuzz --seeds DIRECTORY   write each target's seed inputs to DIRECTORY/TARGET/
+// privacynode-fuzz --replay TARGET FILE...   run inputs once (a finding's triage); exit 1 if one throws
+// privacynode-fuzz --list              name the targets
+switch (args)
+{
+    case ["--list"]:
+        Console.WriteLine(string.Join('\n', FuzzTargets.All.Keys));
+        return 0;
+    case ["--seeds", var directory]:
+        foreach (var target in FuzzTargets.All.Keys)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(directory, target)).FullName;
+            var index = 0;
+            foreach (var seed in FuzzTargets.Seeds(target))
+            {
+                File.WriteAllBytes(Path.Combine(folder, $"seed-{index++}"), seed);
+            }
+        }
+
+        return 0;
+    case ["--replay", var target, .. var files] when FuzzTargets.All.TryGetValue(target, out var run):
+        var failed = 0;
+        foreach (var file in files)
+        {
+            try
+            {
+                run(File.ReadAllBytes(file));
+            }
+            catch (Exception ex)
+            {
+                failed++;
+                Console.Error.WriteLine($"{file}: {ex}");
+            }
+        }
+
+        return failed == 0 ? 0 : 1;
+    case [var target] when FuzzTargets.All.TryGetValue(target, out var run):
+        SharpFuzz.Fuzzer.Run(stream =>
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            run(copy.ToArray());
+        });
+        return 0;
+    default:
+        Console.Error.WriteLine($"usage: privacynode-fuzz TARGET | --seeds DIR | --replay TARGET FILE... | --list\ntargets: {string.Join(", ", FuzzTargets.All.Keys)}");
+        return 2;
+}
