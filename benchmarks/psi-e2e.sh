@@ -27,28 +27,9 @@ as insurer peer add "$(as bureau invite)" >/dev/null
 as bureau peer add "$(as insurer invite)" >/dev/null
 (umask 077; as insurer user add analyst --role analyst | sed -n 2p | tr -d ' ' >"$work/analyst.token")
 
-# Synthetic resident IDs with valid GB 11643 check characters: requester 0..N-1, provider N/2..N/2+M-1.
-python3 - "$items" "$provider_items" "$work" <<'PY'
-import datetime, sys
-n, m, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-start = datetime.date(1950, 1, 1)
-# ID i: region 110105, birth date start + i // 1000, sequence i % 1000; prefixes and sequences carry their weighted digit sums.
-sequences = [(f"{s:03d}", sum(int(c) * w for c, w in zip(f"{s:03d}", weights[14:]))) for s in range(1000)]
-def ids(first, count):
-    for day in range(first // 1000, (first + count + 999) // 1000):
-        prefix = "110105" + (start + datetime.timedelta(days=day)).strftime("%Y%m%d")
-        weighted = sum(int(c) * w for c, w in zip(prefix, weights))
-        for s in range(max(first, day * 1000) - day * 1000, min(first + count, day * 1000 + 1000) - day * 1000):
-            digits, sequence_sum = sequences[s]
-            yield day * 1000 + s, prefix + digits + "10X98765432"[(weighted + sequence_sum) % 11]
-with open(f"{work}/mine.csv", "w") as f:
-    f.write("id_number\n")
-    f.writelines(rid + "\n" for _, rid in ids(0, n))
-with open(f"{work}/theirs.csv", "w") as f:
-    f.write("id_number,amount\n")
-    f.writelines(f"{rid},{i % 9973}\n" for i, rid in ids(n // 2, m))
-PY
+# Synthetic resident IDs: requester 0..N-1, provider N/2..N/2+M-1 (with an amount).
+python3 "$root/benchmarks/resident_ids.py" 0 "$items" >"$work/mine.csv"
+python3 "$root/benchmarks/resident_ids.py" $((items / 2)) "$provider_items" --amount >"$work/theirs.csv"
 
 as bureau dataset add theirs --csv "$work/theirs.csv" --grade L2 --sharing conditional --key id_number:cn-resident-id \
   --owner-unit Bureau --responsible Bench >/dev/null

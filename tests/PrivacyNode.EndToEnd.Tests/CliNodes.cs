@@ -25,9 +25,10 @@ internal sealed class CliNodes
 
     /// <summary>
     /// Runs <c>init</c> for <paramref name="name"/> on loopback port 0 and starts the node; returns its directory and admin token.
-    /// With <paramref name="storage"/> <c>postgresql</c> the node's store is a fresh schema on the test server (<c>init --postgres</c>).
+    /// With <paramref name="storage"/> <c>postgresql</c> the node's store is a fresh schema on the test server (<c>init --postgres</c>);
+    /// <paramref name="overrides"/> are configuration for this node beside <see cref="TestOverrides"/>.
     /// </summary>
-    public async Task<Handle> InitAndServeAsync(string name, string storage = "sqlite")
+    public async Task<Handle> InitAndServeAsync(string name, string storage = "sqlite", IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {
         var directory = Path.Combine(Root, name);
         string[] args = ["init", "--name", name, "--data-dir", directory, "--peer-listen", "127.0.0.1:0", "--local-listen", "127.0.0.1:0", "--json"];
@@ -45,7 +46,7 @@ internal sealed class CliNodes
         var code = await NodeProgram.RunAsync(args, output, error, CancellationToken.None);
         Assert.True(code == ExitCodes.Success, $"init exited {code}: {error}");
         var token = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("adminToken").GetString()!;
-        _hosts.Add(directory, await NodeHost.StartAsync(directory, TestOverrides, configureLogging: _ => { }));
+        _hosts.Add(directory, await NodeHost.StartAsync(directory, [.. TestOverrides, .. overrides ?? []], configureLogging: _ => { }));
         return new Handle(directory, token, postgres);
     }
 

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
@@ -76,6 +77,29 @@ internal sealed class RogueRequester : IDisposable
         }
 
         return responses;
+    }
+
+    /// <summary>Sends <paramref name="messages"/> on PeerJobService.Psi, then says nothing more and keeps its stream open; returns how the provider ended the call.</summary>
+    public async Task<RpcException> PsiThenSilenceAsync(params PsiRequest[] messages)
+    {
+        using var call = new PeerJobService.PeerJobServiceClient(Channel).Psi(TestCalls.Within(TimeSpan.FromSeconds(60)));
+        foreach (var message in messages)
+        {
+            await call.RequestStream.WriteAsync(message);
+        }
+
+        try
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        }
+        catch (RpcException ended)
+        {
+            return ended;
+        }
+
+        throw new InvalidOperationException("The provider ended the call as if it had succeeded.");
     }
 
     public void Dispose()

@@ -122,6 +122,11 @@ public static class NodeConfiguration
             throw new NodeException($"Node:Jobs:TimeoutMinutes must be between 1 and 10080; got {options.Jobs.TimeoutMinutes}.");
         }
 
+        if (options.Jobs.PeerIdleSeconds is < 1 or > 86_400)
+        {
+            throw new NodeException($"Node:Jobs:PeerIdleSeconds must be between 1 and 86400; got {options.Jobs.PeerIdleSeconds}.");
+        }
+
         if (options.Jobs.MinRequesterSetSize is < 1 or > 1_000_000_000)
         {
             throw new NodeException($"Node:Jobs:MinRequesterSetSize must be between 1 and 1000000000; got {options.Jobs.MinRequesterSetSize}.");

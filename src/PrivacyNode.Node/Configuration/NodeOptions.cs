@@ -90,6 +90,13 @@ public sealed class JobOptions
     /// <summary>A job still running after this many minutes fails with a deadline error.</summary>
     public int TimeoutMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// Seconds a peer may stay silent within a job (send no message, or take none) before its call is ended. The longest silence
+    /// of an honest peer is a provider's first psi job over a large dataset, which builds its tag cache before answering: about
+    /// ten minutes for 2^24 keys on two cores.
+    /// </summary>
+    public int PeerIdleSeconds { get; set; } = 900;
+
     /// <summary>Days a provider keeps one OPRF key for a dataset's cached psi tags before it rotates the key and rebuilds the tags.</summary>
     public int PsiKeyLifetimeDays { get; set; } = 7;
 

@@ -101,7 +101,8 @@ public sealed class NodeHost : IAsyncDisposable
         var channels = new PeerChannels(identity, clock, options.MaxMessageBytes);
         var rotation = new CertificateRotation(self, peers, pins, channels, audit, clock);
         var localAccess = new LocalAccess(users, audit);
-        var peerClient = new PeerClient(peers, channels);
+        var peerIdle = TimeSpan.FromSeconds(options.Jobs.PeerIdleSeconds);
+        var peerClient = new PeerClient(peers, channels, peerIdle);
         var peerKeys = new PeerAuditKeys(database, peers, channels, clock);
         var datasets = new DatasetStore(database, audit);
         var refusals = new PeerRefusalBudget(audit, clock, TimeSpan.FromMinutes(1));
@@ -132,7 +133,7 @@ public sealed class NodeHost : IAsyncDisposable
             .Add(new NodeRpcService(self, rotation, audit, refusals, clock), NodeService.Descriptor)
             .Add(new PeerCatalogRpcService(datasets), PeerCatalogService.Descriptor)
             .Add(new PeerAccessRpcService(access, options.Access, clock), PeerAccessService.Descriptor)
-            .Add(new PeerJobRpcService(kinds), PeerJobService.Descriptor);
+            .Add(new PeerJobRpcService(kinds, peerIdle), PeerJobService.Descriptor);
         var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock);
         var auditService = new AuditRpcService(self, audit, peerKeys, clock);
         var localServices = new EndpointServices()

@@ -2,8 +2,11 @@ using Grpc.Core;
 
 namespace PrivacyNode.Node.Peers;
 
-/// <summary>Calls a paired peer's services by name over pinned mutual TLS, through the generated clients.</summary>
-public sealed class PeerClient(PeerStore peers, PeerChannels channels)
+/// <summary>
+/// Calls a paired peer's services by name over pinned mutual TLS, through the generated clients. A job's stream ends when the
+/// peer stays silent for <paramref name="idle"/> (<see cref="IdleStreams"/>).
+/// </summary>
+public sealed class PeerClient(PeerStore peers, PeerChannels channels, TimeSpan idle)
 {
     /// <summary>Default time allowed for a control-plane call to a peer.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
@@ -31,11 +34,14 @@ public sealed class PeerClient(PeerStore peers, PeerChannels channels)
         }
     }
 
-    /// <summary>Starts the bidirectional stream <paramref name="start"/> to <paramref name="peerName"/>; it ends with <paramref name="cancellationToken"/> or after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Starts the bidirectional stream <paramref name="start"/> to <paramref name="peerName"/>; it ends with
+    /// <paramref name="cancellationToken"/>, after <paramref name="timeout"/>, or when the peer is silent for the idle time.
+    /// </summary>
     public async Task<AsyncDuplexStreamingCall<TRequest, TResponse>> StartDuplexAsync<TRequest, TResponse>(string peerName, Func<CallInvoker, CallOptions, AsyncDuplexStreamingCall<TRequest, TResponse>> start, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var peer = await GetPeerAsync(peerName, cancellationToken);
-        return start(channels.Get(peer).CreateCallInvoker(), Options(timeout, cancellationToken));
+        return IdleStreams.Guard(start(channels.Get(peer).CreateCallInvoker(), Options(timeout, cancellationToken)), idle);
     }
 
     /// <summary>Options for a call that must end within <paramref name="timeout"/>.</summary>

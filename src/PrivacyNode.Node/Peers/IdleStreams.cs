@@ -1,0 +1,78 @@
+using Grpc.Core;
+
+namespace PrivacyNode.Node.Peers;
+
+/// <summary>
+/// A peer's streams with a limit on silence: a read that receives no message, or a write the peer does not take, within the
+/// idle time ends the call with DEADLINE_EXCEEDED naming the limit, so a peer that stalls while its connection stays up
+/// (modified software, a frozen process, a black-holed route) frees the job and its memory long before the job's deadline.
+/// Keepalive pings cover a dead connection; this covers a live one that says nothing.
+/// </summary>
+public static class IdleStreams
+{
+    /// <summary>The requester's side of a job call: <paramref name="call"/> with both its streams under <paramref name="idle"/>.</summary>
+    public static AsyncDuplexStreamingCall<TRequest, TResponse> Guard<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, TimeSpan idle)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(
+            new ClientWriter<TRequest>(call.RequestStream, idle), new Reader<TResponse>(call.ResponseStream, idle),
+            call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+    }
+
+    /// <summary>The provider's side: what the requester sends, under <paramref name="idle"/>.</summary>
+    public static IAsyncStreamReader<T> Guard<T>(IAsyncStreamReader<T> requests, TimeSpan idle) => new Reader<T>(requests, idle);
+
+    /// <summary>The provider's side: what it sends the requester, under <paramref name="idle"/>.</summary>
+    public static IServerStreamWriter<T> Guard<T>(IServerStreamWriter<T> responses, TimeSpan idle) => new ServerWriter<T>(responses, idle);
+
+    private static RpcException Stalled(TimeSpan idle, string what) =>
+        new(new Status(StatusCode.DeadlineExceeded, $"The peer {what} for {idle.TotalSeconds:0} s (Node:Jobs:PeerIdleSeconds); the call was ended."));
+
+    /// <summary>Runs <paramref name="operation"/> with a token that also fires after <paramref name="idle"/>; that firing is a stall.</summary>
+    private static async Task<TResult> WithinAsync<TResult>(TimeSpan idle, string what, Func<CancellationToken, Task<TResult>> operation, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(idle);
+        try
+        {
+            return await operation(limit.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } or IOException
+            && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Stalled(idle, what);
+        }
+    }
+
+    private sealed class Reader<T>(IAsyncStreamReader<T> inner, TimeSpan idle) : IAsyncStreamReader<T>
+    {
+        public T Current => inner.Current;
+
+        public Task<bool> MoveNext(CancellationToken cancellationToken) => WithinAsync(idle, "sent nothing", inner.MoveNext, cancellationToken);
+    }
+
+    private class Writer<T>(IAsyncStreamWriter<T> inner, TimeSpan idle) : IAsyncStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken) =>
+            WithinAsync(idle, "took nothing we sent", async token =>
+            {
+                await inner.WriteAsync(message, token);
+                return true;
+            }, cancellationToken);
+    }
+
+    private sealed class ClientWriter<T>(IClientStreamWriter<T> inner, TimeSpan idle) : Writer<T>(inner, idle), IClientStreamWriter<T>
+    {
+        public Task CompleteAsync() => inner.CompleteAsync();
+    }
+
+    private sealed class ServerWriter<T>(IServerStreamWriter<T> inner, TimeSpan idle) : Writer<T>(inner, idle), IServerStreamWriter<T>;
+}
