@@ -21,7 +21,13 @@ internal sealed class CliNodes
     /// </summary>
     public static readonly KeyValuePair<string, string?>[] TestOverrides = [new("Node:Jobs:MinRequesterSetSize", "10"), new("Node:Access:MaxSumUses", "20")];
 
-    public string Root { get; } = Directory.CreateTempSubdirectory("pn-e2e-").FullName;
+    /// <summary>Nodes under a new temporary directory, or under <paramref name="root"/> (created if need be).</summary>
+    public CliNodes(string? root = null)
+    {
+        Root = root is null ? Directory.CreateTempSubdirectory("pn-e2e-").FullName : Directory.CreateDirectory(root).FullName;
+    }
+
+    public string Root { get; }
 
     /// <summary>
     /// Runs <c>init</c> for <paramref name="name"/> on loopback port 0 and starts the node; returns its directory and admin token.

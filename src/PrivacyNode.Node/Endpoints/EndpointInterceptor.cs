@@ -8,7 +8,8 @@ namespace PrivacyNode.Node.Endpoints;
 /// The one interceptor of an endpoint. Before the handler: <see cref="EndpointRules.Authorize"/> (throw an
 /// <see cref="RpcException"/> to refuse). Around it: every <see cref="RpcException"/> from the authorizer or the
 /// handler goes to <see cref="EndpointRules.Refused"/> before its status is sent; any other exception is logged and
-/// becomes UNKNOWN with a generic message (the caller learns nothing of the node's internals); a call still
+/// becomes UNKNOWN with a generic message (the caller learns nothing of the node's internals), unless
+/// <see cref="EndpointRules.Translate"/> names the machine state behind it (a full disk, say); a call still
 /// running after <see cref="EndpointRules.MaxDeadline"/> is aborted, whatever deadline the caller sent.
 /// </summary>
 /// <remarks>Thread-safe; one instance serves every call of its endpoint.</remarks>
@@ -56,7 +57,7 @@ public sealed class EndpointInterceptor(EndpointRules rules, ILogger logger) : I
         catch (Exception ex)
         {
             NodeLog.CallFailed(logger, context.Method, ex);
-            var failure = new RpcException(new Status(StatusCode.Unknown, "Exception was thrown by handler."));
+            var failure = rules.Translate?.Invoke(ex) ?? new RpcException(new Status(StatusCode.Unknown, "Exception was thrown by handler."));
             await AuditAsync(context, failure);
             throw failure;
         }

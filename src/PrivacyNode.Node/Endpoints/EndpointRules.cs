@@ -11,6 +11,12 @@ public sealed class EndpointRules
     /// <summary>Records a refused call (by the authorizer or the handler) before its status is sent; null records nothing.</summary>
     public Func<ServerCallContext, RpcException, ValueTask>? Refused { get; init; }
 
+    /// <summary>
+    /// Turns an exception the handler did not expect into the status the caller should see, when it names a state of the machine
+    /// (a full disk, a database restarting) rather than a bug; null, or a null answer, keeps the generic UNKNOWN.
+    /// </summary>
+    public Func<Exception, RpcException?>? Translate { get; init; }
+
     /// <summary>The longest a call may run, whatever deadline the caller sent; null for no limit.</summary>
     public TimeSpan? MaxDeadline { get; init; }
 }

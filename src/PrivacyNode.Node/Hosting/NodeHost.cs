@@ -158,10 +158,11 @@ public sealed class NodeHost : IAsyncDisposable
         {
             Authorize = peerAccess.AuthorizeAsync,
             Refused = peerAccess.RecordRefusalAsync,
+            Translate = StorageFailure.ToStatus,
             // A peer's call never outlives the longest job it can serve.
             MaxDeadline = TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes + 5),
         };
-        var localRules = new EndpointRules { Authorize = localAccess.AuthorizeAsync, Refused = localAccess.RecordRefusalAsync };
+        var localRules = new EndpointRules { Authorize = localAccess.AuthorizeAsync, Refused = localAccess.RecordRefusalAsync, Translate = StorageFailure.ToStatus };
         var peerEndpoint = GrpcEndpoint.Build(peerBind, listen => listen.UseHttps(MutualTls.ServerOptions(() => identity.Certificate, pins.IsPinned)), peerServices,
             new EndpointInterceptor(peerRules, loggerFactory.CreateLogger("PrivacyNode.Node.PeerEndpoint")), options.MaxMessageBytes, reflection: false, directory.Path, loggerFactory);
         var localEndpoint = GrpcEndpoint.Build(localBind, _ => { }, localServices,

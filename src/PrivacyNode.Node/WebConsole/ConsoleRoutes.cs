@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Storage;
 using PrivacyNode.Node.Users;
 
 namespace PrivacyNode.Node.WebConsole;
@@ -95,6 +96,10 @@ public sealed class ConsoleRoutes(IEndpointRouteBuilder routes, ConsoleServices 
         catch (ConsoleInputException ex)
         {
             return await RefuseAsync(request, what, StatusCode.InvalidArgument, ex.Message, 400);
+        }
+        catch (Exception ex) when (StorageFailure.ToStatus(ex) is { } failure)
+        {
+            return await RefuseAsync(request, what, failure.StatusCode, failure.Status.Detail, StatusCodes.Status503ServiceUnavailable);
         }
     }
 
