@@ -10,14 +10,14 @@ using PrivacyNode.Crypto.Psi;
 namespace PrivacyNode.EndToEnd.Tests;
 
 /// <summary>
-/// Issue 20, faults: a peer that stalls, with its connection up, is cut off after Node:Jobs:PeerIdleSeconds (two seconds here)
+/// Issue 20, faults: a peer that stalls, with its connection up, is cut off after Node:Jobs:PeerIdleSeconds (three seconds here)
 /// with a reason that says so, whichever side it is on; the nodes then run the next job normally and their audit logs verify.
 /// </summary>
 public sealed class StallTests : IAsyncLifetime
 {
     private const int Keys = 800;
     private const int Common = 600;
-    private static readonly KeyValuePair<string, string?>[] Impatient = [new("Node:Jobs:PeerIdleSeconds", "2")];
+    private static readonly KeyValuePair<string, string?>[] Impatient = [new("Node:Jobs:PeerIdleSeconds", "3")];
     private readonly CliNodes _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -42,7 +42,7 @@ public sealed class StallTests : IAsyncLifetime
 
         var failed = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "show", job, "--json")).RootElement;
         Assert.Equal("JOB_STATE_FAILED", failed.GetProperty("state").GetString());
-        Assert.Matches("(sent nothing|took nothing we sent) for 2 s", failed.GetProperty("failureMessage").GetString()!);
+        Assert.Matches("(sent nothing|took nothing we sent) for 3 s", failed.GetProperty("failureMessage").GetString()!);
         await RecordsAsync(insurer);
     }
 
@@ -65,8 +65,8 @@ public sealed class StallTests : IAsyncLifetime
             new PsiRequest { Blinded = new PsiElements { Elements = ByteString.CopyFrom(blinded[..(32 * 100)]) } });
 
         Assert.Equal(StatusCode.DeadlineExceeded, ended.StatusCode);
-        Assert.Contains("sent nothing for 2 s", ended.Status.Detail, StringComparison.Ordinal);
-        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        Assert.Contains("sent nothing for 3 s", ended.Status.Detail, StringComparison.Ordinal);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
         var records = await RecordsAsync(bureau);
         Assert.Contains(records, r => r.GetProperty("action").GetString() == "job.provide" && r.GetProperty("outcome").GetString() == "error" && r.GetProperty("jobId").GetString() == "job-stalling");
 
