@@ -91,6 +91,24 @@ internal sealed class CliNodes
     public static async Task<Handle> AddUserAsync(Handle admin, string name, string role) =>
         admin with { Token = (await CliOkAsync(admin, "user", "add", name, "--role", role)).Split('\n')[1].Trim() };
 
+    /// <summary>
+    /// Files <paramref name="analyst"/>'s request for <paramref name="columns"/> of <paramref name="provider"/>'s dataset, has the
+    /// provider approve it for <paramref name="uses"/> uses, and returns the grant. <paramref name="purposeCode"/> tells the
+    /// request apart from others.
+    /// </summary>
+    public static async Task<string> GrantAsync(Handle analyst, Handle provider, string dataset, string columns, string kinds, string outputs, string purposeCode, int uses, params string[] approveOptions)
+    {
+        var providerName = Path.GetFileName(provider.DataDirectory);
+        await CliOkAsync(analyst, "request", "file", "--peer", providerName, "--dataset", dataset, "--columns", columns, "--kinds", kinds, "--outputs", outputs,
+            "--purpose", "Test " + purposeCode, "--purpose-code", purposeCode, "--to", "2099-12-31", "--responsible", "Zhao Lei");
+        var request = JsonDocument.Parse(await CliOkAsync(provider, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")
+            .EnumerateArray().Single(r => r.GetProperty("terms").GetProperty("purposeCode").GetString() == purposeCode).GetProperty("id").GetString()!;
+        await CliOkAsync(provider, ["request", "approve", request, "--peer", Path.GetFileName(analyst.DataDirectory), "--max-uses", uses.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--responsible", "Wang Fang", .. approveOptions]);
+        return JsonDocument.Parse(await CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")
+            .EnumerateArray().Single(g => g.GetProperty("requestId").GetString() == request).GetProperty("id").GetString()!;
+    }
+
     /// <summary>Stops one node, as if its agency went offline.</summary>
     public async Task StopAsync(Handle node)
     {

@@ -31,8 +31,9 @@ public sealed class LoadTests : IAsyncLifetime
         {
             var name = Path.GetFileName(provider.DataDirectory);
             await DatasetAsync(provider, "holdings", "conditional", Rows / 2);
-            grants.Add((name, await GrantAsync(analyst, provider, name, "row-count,psi,psi-count,psi-payload", "count,membership,payload", 25), ["row-count", "psi", "psi-count", "psi-payload"]));
-            grants.Add((name, await GrantAsync(analyst, provider, name, "psi-sum", "sum", 10), ["psi-sum"]));
+            grants.Add((name, await CliNodes.GrantAsync(analyst, provider, "holdings", "id_number,amount", "row-count,psi,psi-count,psi-payload", "count,membership,payload", "load-main", 25),
+                ["row-count", "psi", "psi-count", "psi-payload"]));
+            grants.Add((name, await CliNodes.GrantAsync(analyst, provider, "holdings", "id_number,amount", "psi-sum", "sum", "load-sum", 10), ["psi-sum"]));
         }
 
         var jobs = Enumerable.Range(0, 50).Select(i =>
@@ -92,17 +93,5 @@ public sealed class LoadTests : IAsyncLifetime
         await File.WriteAllTextAsync(path, rows.ToString());
         await CliNodes.CliOkAsync(node, "dataset", "add", name, "--csv", path, "--grade", "L2", "--sharing", sharing,
             "--key", "id_number:cn-resident-id", "--owner-unit", "Load", "--responsible", "Load");
-    }
-
-    private static async Task<string> GrantAsync(CliNodes.Handle analyst, CliNodes.Handle provider, string name, string kinds, string outputs, int uses)
-    {
-        var purpose = "load-" + kinds.Replace(',', '-');
-        await CliNodes.CliOkAsync(analyst, "request", "file", "--peer", name, "--dataset", "holdings", "--columns", "id_number,amount",
-            "--kinds", kinds, "--outputs", outputs, "--purpose", "Load test", "--purpose-code", purpose, "--to", "2099-12-31", "--responsible", "Load");
-        var request = JsonDocument.Parse(await CliNodes.CliOkAsync(provider, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")
-            .EnumerateArray().Single(r => r.GetProperty("terms").GetProperty("purposeCode").GetString() == purpose).GetProperty("id").GetString()!;
-        await CliNodes.CliOkAsync(provider, "request", "approve", request, "--peer", "insurer", "--max-uses", uses.ToString(CultureInfo.InvariantCulture), "--responsible", "Load");
-        return JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")
-            .EnumerateArray().Single(g => g.GetProperty("requestId").GetString() == request).GetProperty("id").GetString()!;
     }
 }

@@ -91,11 +91,7 @@ public sealed class StallTests : IAsyncLifetime
                 "--owner-unit", "Stall", "--responsible", "Stall");
         }
 
-        await CliNodes.CliOkAsync(analyst, "request", "file", "--peer", "bureau", "--dataset", "theirs", "--columns", "id_number", "--kinds", "psi",
-            "--outputs", "membership", "--purpose", "Stall test", "--purpose-code", "stall", "--to", "2099-12-31", "--responsible", "Stall");
-        var request = JsonDocument.Parse(await CliNodes.CliOkAsync(bureau, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")[0].GetProperty("id").GetString()!;
-        await CliNodes.CliOkAsync(bureau, "request", "approve", request, "--peer", "insurer", "--max-uses", "5", "--responsible", "Stall");
-        return JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")[0].GetProperty("id").GetString()!;
+        return await CliNodes.GrantAsync(analyst, bureau, "theirs", "id_number", "psi", "membership", "stall", 5);
     }
 
     private static async Task<List<JsonElement>> RecordsAsync(CliNodes.Handle node)

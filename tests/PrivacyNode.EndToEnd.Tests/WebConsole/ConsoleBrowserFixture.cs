@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace PrivacyNode.EndToEnd.Tests.WebConsole;
@@ -62,20 +61,11 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
             "--key", "id_number:cn-resident-id", "--owner-unit", "Medical Insurance Bureau", "--responsible", "Wang Fang");
         await CliNodes.CliOkAsync(Insurer, "dataset", "add", "claimants", "--csv", Path.Combine(Nodes.Root, "claimants.csv"), "--grade", "L2", "--sharing", "not-shared",
             "--key", "id_number:cn-resident-id", "--owner-unit", "Insurer", "--responsible", "Zhao Lei");
-        var first = await FileRequestAsync("psi,psi-count", "membership,count", "claims-fraud-check");
-        await CliNodes.CliOkAsync(Bureau, "request", "approve", first, "--peer", "insurer", "--max-uses", "10", "--responsible", "Wang Fang", "--reason", "Fraud review agreed");
-        Grant = JsonDocument.Parse(await CliNodes.CliOkAsync(Analyst, "grant", "list", "--json")).RootElement.GetProperty("grants")[0].GetProperty("id").GetString()!;
+        Grant = await CliNodes.GrantAsync(Analyst, Bureau, "claims", "id_number,amount", "psi,psi-count", "membership,count", "claims-fraud-check", 10, "--reason", "Fraud review agreed");
         await CliNodes.RunJobAsync(Analyst, "--kind", "psi-count", "--grant", Grant, "--columns", "id_number", "--input", "claimants:id_number");
-        await FileRequestAsync("psi", "membership", "claims-audit-2027");
-    }
-
-    /// <summary>Files a request of the insurer's analyst to the bureau; returns its id.</summary>
-    public async Task<string> FileRequestAsync(string kinds, string outputs, string purposeCode)
-    {
+        // A second request, left for the admin to answer in the console.
         await CliNodes.CliOkAsync(Analyst, "request", "file", "--peer", "bureau", "--dataset", "claims", "--columns", "id_number,amount",
-            "--kinds", kinds, "--outputs", outputs, "--purpose", "Fraud review 2026", "--purpose-code", purposeCode, "--to", "2099-12-31", "--responsible", "Zhao Lei");
-        return JsonDocument.Parse(await CliNodes.CliOkAsync(Bureau, "request", "list", "--incoming", "--json")).RootElement.GetProperty("requests")
-            .EnumerateArray().Single(r => r.GetProperty("terms").GetProperty("purposeCode").GetString() == purposeCode).GetProperty("id").GetString()!;
+            "--kinds", "psi", "--outputs", "membership", "--purpose", "Fraud review 2026", "--purpose-code", "claims-audit-2027", "--to", "2099-12-31", "--responsible", "Zhao Lei");
     }
 
     /// <summary>A new browser window (own cookies) signed in to <paramref name="node"/>'s console as the holder of <paramref name="user"/>'s token.</summary>

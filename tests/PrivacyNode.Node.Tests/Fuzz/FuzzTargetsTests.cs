@@ -36,6 +36,11 @@ public sealed class FuzzTargetsTests
                 _ => [.. copy[..position], value, .. copy[position..]],
             };
         });
-        FuzzRun.Check(Gen.OneOf(mutated, Gen.Byte.Array[0, 300]), run, target.StartsWith("psi-batch-sm2", StringComparison.Ordinal) || target.StartsWith("bfv", StringComparison.Ordinal) ? 100 : 400);
+        FuzzRun.Check(Gen.OneOf(mutated, Gen.Byte.Array[0, 300]), input =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            run(input);
+            Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, FuzzTargets.AllocationLimit(input.Length));
+        }, target.StartsWith("psi-batch-sm2", StringComparison.Ordinal) || target.StartsWith("bfv", StringComparison.Ordinal) ? 100 : 400);
     }
 }

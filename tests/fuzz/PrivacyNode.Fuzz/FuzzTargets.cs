@@ -58,6 +58,9 @@ public static class FuzzTargets
         ["node-json"] = NodeJson,
     };
 
+    /// <summary>The most a target may allocate for an input of <paramref name="length"/> bytes: 64 MiB, or 256 bytes per input byte.</summary>
+    public static long AllocationLimit(int length) => Math.Max(64L << 20, 256L * length);
+
     /// <summary>Valid inputs of <paramref name="target"/>, for the fuzzer to start from.</summary>
     public static IEnumerable<byte[]> Seeds(string target) => target switch
     {

@@ -38,11 +38,22 @@ switch (args)
 
         return failed == 0 ? 0 : 1;
     case [var target] when FuzzTargets.All.TryGetValue(target, out var run):
+        var first = true;
         SharpFuzz.Fuzzer.Run(stream =>
         {
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            run(copy.ToArray());
+            var input = copy.ToArray();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            run(input);
+            // An input that makes a decoder allocate far beyond its size is a finding too (the first run also builds the target's state).
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (!first && allocated > FuzzTargets.AllocationLimit(input.Length))
+            {
+                throw new InvalidOperationException($"{allocated} bytes allocated for an input of {input.Length} bytes.");
+            }
+
+            first = false;
         });
         return 0;
     default:
