@@ -31,7 +31,8 @@ internal sealed class CliNodes
 
     /// <summary>
     /// Runs <c>init</c> for <paramref name="name"/> on loopback port 0 and starts the node; returns its directory and admin token.
-    /// With <paramref name="storage"/> <c>postgresql</c> the node's store is a fresh schema on the test server (<c>init --postgres</c>);
+    /// With <paramref name="storage"/> <c>postgresql</c> the node's store is a fresh schema on the test server (<c>init --postgres</c>), with
+    /// an Npgsql connection string (<c>Host=…</c>) that database;
     /// <paramref name="overrides"/> are configuration for this node beside <see cref="TestOverrides"/>.
     /// </summary>
     public async Task<Handle> InitAndServeAsync(string name, string storage = "sqlite", IEnumerable<KeyValuePair<string, string?>>? overrides = null)
@@ -39,7 +40,12 @@ internal sealed class CliNodes
         var directory = Path.Combine(Root, name);
         string[] args = ["init", "--name", name, "--data-dir", directory, "--peer-listen", "127.0.0.1:0", "--local-listen", "127.0.0.1:0", "--json"];
         string? postgres = null;
-        if (storage == "postgresql")
+        if (storage.StartsWith("Host=", StringComparison.Ordinal))
+        {
+            postgres = storage;
+            args = [.. args, "--postgres", postgres];
+        }
+        else if (storage == "postgresql")
         {
             var schema = await TestPostgres.CreateSchemaAsync();
             _schemas.Add(schema);
