@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Google.Protobuf;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
@@ -35,7 +36,7 @@ public sealed class ChainChecks(NodeSelf self, AuditLog audit, AuditQuery query,
         var end = Math.Min(last ?? newest, newest);
         if (first < 1 || first > end)
         {
-            throw new ConsoleInputException($"The range {first}–{last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "end"} holds no record; the log has records 1–{newest}.");
+            throw new ConsoleInputException($"The range {first}–{last?.ToString(CultureInfo.InvariantCulture) ?? "end"} holds no record; the log has records 1–{newest}.");
         }
 
         var verifier = new AuditVerifier();
@@ -86,9 +87,9 @@ public sealed class ChainChecks(NodeSelf self, AuditLog audit, AuditQuery query,
             {
                 Details = new Dictionary<string, string>
                 {
-                    ["from_seq"] = first.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["to_seq"] = end.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["peer_exports"] = peerExports.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["from_seq"] = first.ToString(CultureInfo.InvariantCulture),
+                    ["to_seq"] = end.ToString(CultureInfo.InvariantCulture),
+                    ["peer_exports"] = peerExports.Count.ToString(CultureInfo.InvariantCulture),
                     ["result"] = report.Message.Length > 512 ? report.Message[..512] + "…" : report.Message,
                 },
             }, CancellationToken.None);
