@@ -136,6 +136,15 @@ internal sealed class CliNodes
     public static Task<(int Code, string Output, string Error)> SubmitJobAsync(Handle analyst, params string[] args) =>
         CliAsync(analyst, ["job", "submit", .. args, "--wait"]);
 
+    /// <summary>The node's audit export as <paramref name="auditor"/> reads it: its lines, which must verify, and its records.</summary>
+    public static async Task<(string[] Lines, List<JsonElement> Records)> AuditExportAsync(Handle auditor)
+    {
+        var lines = (await CliOkAsync(auditor, "audit", "export")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var report = new AuditVerifier().Verify(lines, null);
+        Assert.True(report.Ok, report.Message);
+        return (lines, [.. lines.Skip(1).Select(l => JsonDocument.Parse(l).RootElement)]);
+    }
+
     /// <summary>The value of detail <paramref name="name"/> of an exported audit record, or empty.</summary>
     public static string AuditDetail(JsonElement record, string name) =>
         record.GetProperty("details").EnumerateArray().Where(d => d.GetProperty("key").GetString() == name).Select(d => d.GetProperty("value").GetString()!).SingleOrDefault(string.Empty);

@@ -128,7 +128,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserFixture agencies) : IClass
         await Expect(page.Locator("article.request", new() { HasText = "claims-audit-2027" })).ToContainTextAsync("approved");
         var grants = JsonDocument.Parse(await CliNodes.CliOkAsync(agencies.Analyst, "grant", "list", "--json")).RootElement.GetProperty("grants").EnumerateArray();
         Assert.Contains(grants, g => g.GetProperty("terms").GetProperty("purposeCode").GetString() == "claims-audit-2027" && g.GetProperty("maxUses").GetString() == "3");
-        var records = (await CliNodes.CliOkAsync(agencies.BureauAuditor, "audit", "export")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => JsonDocument.Parse(l).RootElement);
+        var (_, records) = await CliNodes.AuditExportAsync(agencies.BureauAuditor);
         Assert.Contains(records, r => r.GetProperty("action").GetString() == "request.approve" && CliNodes.AuditDetail(r, "reason") == "Annual audit sample agreed with the insurer");
         await page.Context.CloseAsync();
     }
@@ -182,7 +182,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserFixture agencies) : IClass
         var auditor = await agencies.SignInAsync(agencies.Bureau, agencies.BureauAuditor);
         Assert.Equal(403, (await auditor.GotoAsync(console + "access"))!.Status);
         Assert.Equal(403, (await auditor.GotoAsync(console + "jobs"))!.Status);
-        var records = (await CliNodes.CliOkAsync(agencies.BureauAuditor, "audit", "export")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var (_, records) = await CliNodes.AuditExportAsync(agencies.BureauAuditor);
         Assert.Contains(records, r => r.GetProperty("action").GetString() == "call.refused" && r.GetProperty("actor").GetString() == "wu.lei" && CliNodes.AuditDetail(r, "method") == "console POST /access/refuse");
         Assert.Contains(records, r => r.GetProperty("action").GetString() == "call.refused" && r.GetProperty("actor").GetString() == "zhou.min" && CliNodes.AuditDetail(r, "method") == "console GET /jobs");
         await analyst.Context.CloseAsync();

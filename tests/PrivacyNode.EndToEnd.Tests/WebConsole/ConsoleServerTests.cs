@@ -225,8 +225,7 @@ public sealed class ConsoleServerTests : IAsyncLifetime
 
     private ConsoleClient Client() => new(ConsoleClient.AddressOf(_admin));
 
-    private async Task<List<JsonElement>> RecordsAsync() =>
-        [.. (await CliNodes.CliOkAsync(_auditor, "audit", "export")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => JsonDocument.Parse(l).RootElement)];
+    private async Task<List<JsonElement>> RecordsAsync() => (await CliNodes.AuditExportAsync(_auditor)).Records;
 
     private static string Text(JsonElement record, string name) => record.TryGetProperty(name, out var value) ? value.GetString() ?? string.Empty : string.Empty;
 
