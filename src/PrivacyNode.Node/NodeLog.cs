@@ -15,6 +15,10 @@ internal static partial class NodeLog
         Message = "Web console: {Address} (sign in with a user's token; loopback only).")]
     public static partial void ConsoleStarted(ILogger logger, string address);
 
+    [LoggerMessage(EventId = 2006, EventName = "CrashPointArmed", Level = LogLevel.Warning,
+        Message = "This node kills itself at crash point {Point} ({Variable}, for fault tests only).")]
+    public static partial void CrashPointArmed(ILogger logger, string point, string variable);
+
     [LoggerMessage(EventId = 2001, EventName = "NodeStopping", Level = LogLevel.Information, Message = "Node {Name} is shutting down.")]
     public static partial void NodeStopping(ILogger logger, string name);
 
@@ -35,4 +39,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 2100, EventName = "JobCrashed", Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
     public static partial void JobCrashed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 2101, EventName = "JobNotStored", Level = LogLevel.Warning, Message = "Job {JobId}: its {What} could not be stored ({Reason}); trying again in {Delay}.")]
+    public static partial void JobNotStored(ILogger logger, string jobId, string what, string reason, TimeSpan delay);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.Json;
 using PrivacyNode.Contracts;
 
 namespace PrivacyNode.EndToEnd.Tests;
@@ -16,7 +15,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
 {
     private const string Binaries = "/usr/lib/postgresql/15/bin";
     private readonly string _cluster = Directory.CreateTempSubdirectory("pn-pg-").FullName;
-    private readonly int _port = FreePort();
+    private readonly int _port = NodeProcess.FreePort();
     private readonly CliNodes _nodes = new();
 
     public async Task InitializeAsync()
@@ -33,10 +32,12 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         Directory.Delete(_cluster, recursive: true);
     }
 
+    private string ConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Timeout=3";
+
     [Fact]
     public async Task ServerRestartAndOutage_AreReportedAndSurvived_LosingNothingAcknowledged()
     {
-        var node = await _nodes.InitAndServeAsync("bureau", $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Timeout=3");
+        var node = await _nodes.InitAndServeAsync("bureau", ConnectionString);
         await CliNodes.CliOkAsync(node, "user", "add", "before.restart", "--role", "analyst");
 
         await PgCtlAsync("restart", "-m", "fast");
@@ -58,6 +59,81 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         Assert.All(new[] { "before.restart", "after.restart", "during.outage" }, name => Assert.Equal(1, added.Count(u => u == name)));
     }
 
+    /// <summary>
+    /// The requester's server goes down while a psi-count job runs, after the job's start, and comes back only after the job has ended:
+    /// progress goes unsaved meanwhile; the job fails at its first read of the store with the outage as its reason (storage-unavailable);
+    /// that end is stored once the server is back; and the node runs the next job without a restart of its own. (Before, the first
+    /// progress save failed the job as "internal", and storing its end killed one of the node's two job workers, leaving the job running
+    /// until the node restarted.)
+    /// </summary>
+    [Fact]
+    public async Task ServerDownMidJob_TheJobsEndIsStoredOnceBack_AndTheNextRuns()
+    {
+        var insurer = await _nodes.InitAndServeAsync("insurer", ConnectionString);
+        var bureau = await _nodes.InitAndServeAsync("bureau");
+        await CliNodes.PairAsync(insurer, bureau);
+        var analyst = await CliNodes.AddUserAsync(insurer, "li.na", "analyst");
+        foreach (var (node, name, first) in new[] { (insurer, "claimants", 0), (bureau, "holdings", 1000) })
+        {
+            var csv = Path.Combine(_nodes.Root, name + ".csv");
+            await File.WriteAllLinesAsync(csv, ["id_number", .. Enumerable.Range(first, 20_000).Select(ControlPlaneTests.ResidentId)]);
+            await CliNodes.CliOkAsync(node, "dataset", "add", name, "--csv", csv, "--grade", "L2", "--sharing", node == bureau ? "conditional" : "not-shared",
+                "--key", "id_number:cn-resident-id", "--owner-unit", "Test", "--responsible", "Test");
+        }
+
+        var grant = await CliNodes.GrantAsync(analyst, bureau, "holdings", "id_number", "psi-count", "count", "pg-mid-job", 5);
+        string[] job = ["--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "claimants:id_number"];
+        var id = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, ["job", "submit", .. job, "--json"])).RootElement.GetProperty("id").GetString()!;
+        while (JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "show", id, "--json")).RootElement.GetProperty("stage").GetString() != "blinding and unblinding keys")
+        {
+            await Task.Delay(20);
+        }
+
+        await PgCtlAsync("stop", "-m", "fast");
+        var stopped = DateTimeOffset.UtcNow;
+        var bureauAuditor = await CliNodes.AddUserAsync(bureau, "bureau.auditor", "auditor");
+        while (!(await CliNodes.AuditExportAsync(bureauAuditor)).Records.Any(r => r.GetProperty("action").GetString() == "job.provide"))
+        {
+            await Task.Delay(100);
+        }
+
+        // The provider is done; the requester ends the job while its server is still down.
+        await Task.Delay(1000);
+        var restarted = DateTimeOffset.UtcNow;
+        await PgCtlAsync("start");
+
+        var ended = await EndedAsync(analyst, id);
+        Assert.True(ended.GetProperty("state").GetString() == "JOB_STATE_FAILED" && ended.GetProperty("failureCode").GetString() == "storage-unavailable", ended.ToString());
+        Assert.Contains("database is unreachable or restarting", ended.GetProperty("failureMessage").GetString(), StringComparison.Ordinal);
+        var finished = ended.GetProperty("finishedAt").GetDateTimeOffset();
+        Assert.True(finished > stopped && finished < restarted, $"The job ended at {finished:O}, not within the outage ({stopped:O} to {restarted:O}).");
+        var next = await CliNodes.RunJobAsync(analyst, job);
+        Assert.Equal("19000", next.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "intersection_size").GetProperty("value").GetString());
+        var auditor = await CliNodes.AddUserAsync(insurer, "pg.auditor", "auditor");
+        var (_, records) = await CliNodes.AuditExportAsync(auditor);
+        Assert.Equal(["job.submit", "job.start", "job.failed"], records.Where(r => r.TryGetProperty("jobId", out var j) && j.GetString() == id && r.GetProperty("action").GetString()!.StartsWith("job.", StringComparison.Ordinal))
+            .Select(r => r.GetProperty("action").GetString()));
+    }
+
+    /// <summary>The job once it has ended, asking again while the node reports its database unreachable.</summary>
+    private static async Task<JsonElement> EndedAsync(CliNodes.Handle analyst, string id)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var (code, output, error) = await CliNodes.CliAsync(analyst, "job", "show", id, "--json");
+            Assert.True(code == ExitCodes.Success || error.Contains("database is unreachable or restarting", StringComparison.Ordinal), error);
+            if (code == ExitCodes.Success && JsonDocument.Parse(output).RootElement is var job && job.GetProperty("state").GetString() is not ("JOB_STATE_PENDING" or "JOB_STATE_RUNNING"))
+            {
+                return job;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Job {id} did not end within a minute.");
+        return default;
+    }
+
     /// <summary>Adds a user, retrying while the node reports its database unreachable (a pooled connection the restart broke).</summary>
     private static async Task AddUntilAcceptedAsync(CliNodes.Handle node, string name)
     {
@@ -77,15 +153,6 @@ public sealed class PostgresRestartTests : IAsyncLifetime
     private Task PgCtlAsync(string action, params string[] options) =>
         RunAsync("runuser", ["-u", "postgres", "--", $"{Binaries}/pg_ctl", "-D", _cluster, "-w", "-l", Path.Combine(_cluster, "server.log"),
             "-o", $"-p {_port.ToString(CultureInfo.InvariantCulture)} -k {_cluster} -c listen_addresses=127.0.0.1 -c fsync=off", action, .. options]);
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static async Task RunAsync(string program, params string[] arguments)
     {

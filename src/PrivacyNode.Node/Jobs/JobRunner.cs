@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Storage;
 
 namespace PrivacyNode.Node.Jobs;
 
@@ -13,6 +14,8 @@ namespace PrivacyNode.Node.Jobs;
 /// Runs jobs: persisted state machines pending → running → succeeded | failed | cancelled, at most
 /// <see cref="Concurrency"/> at a time. On start, jobs left running by a previous process are failed with
 /// a reason and pending ones are queued again. Results are kept until their expiry, then disposed of.
+/// A store that is briefly unreachable (a database restarting, a full disk) delays a job's start and its end,
+/// which are retried until stored; progress is not retried; a job whose own reads or writes meet it fails with that reason.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class JobRunner : IAsyncDisposable
@@ -21,6 +24,9 @@ public sealed class JobRunner : IAsyncDisposable
     public const int Concurrency = 2;
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest wait between attempts to store a job's start or end while the store is unreachable.</summary>
+    private static readonly TimeSpan MaxStoreRetry = TimeSpan.FromSeconds(30);
     private readonly JobStore _store;
     private readonly JobEvents _events;
     private readonly Dictionary<string, IJobExecutor> _executors;
@@ -125,7 +131,21 @@ public sealed class JobRunner : IAsyncDisposable
         {
             await foreach (var jobId in _queue.Reader.ReadAllAsync(_stopping.Token))
             {
-                await RunOneAsync(jobId);
+                try
+                {
+                    await RunOneAsync(jobId);
+                }
+                catch (Exception ex) when (StorageFailure.ToStatus(ex) is { } status)
+                {
+                    // The job's start was not stored: it is still pending, and runs once the store is back.
+                    NodeLog.JobNotStored(_logger, jobId, "start", status.Status.Detail, MaxStoreRetry);
+                    _ = RequeueAsync(jobId);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The job stays as stored, and is failed at the next start if it was running; the worker goes on.
+                    NodeLog.JobCrashed(_logger, ex, jobId);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -150,11 +170,19 @@ public sealed class JobRunner : IAsyncDisposable
             job.StartedAt = JobRun.Now(_clock);
             job.Stage = "starting";
             var start = await _store.TransitionAsync(job, Actor.System.Does("job.start"), _stopping.Token);
+            CrashPoint.Pass("job-started");
             _events.Publish(job);
             var run = new JobRun(job, AuditFormat.ReceiptOf(start), async changed =>
             {
-                await _store.SaveProgressAsync(changed, _stopping.Token);
                 _events.Publish(changed);
+                try
+                {
+                    await _store.SaveProgressAsync(changed, _stopping.Token);
+                }
+                catch (Exception ex) when (StorageFailure.ToStatus(ex) is not null)
+                {
+                    // Progress is for watchers, who have it; the next report or the job's end is stored.
+                }
             });
             await FinishAsync(job, await ExecuteAsync(run, cancel.Token));
         }
@@ -178,6 +206,10 @@ public sealed class JobRunner : IAsyncDisposable
         catch (JobFailedException failure)
         {
             return (null, failure, false);
+        }
+        catch (Exception ex) when (StorageFailure.ToStatus(ex) is { } status)
+        {
+            return (null, new JobFailedException("storage-unavailable", status.Status.Detail), false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
         {
@@ -211,27 +243,68 @@ public sealed class JobRunner : IAsyncDisposable
 
             job.ResultExpiresAt = Timestamp.FromDateTimeOffset(expiry);
             outcome.Result.JobId = job.Id;
-            await _store.TransitionAsync(job, Actor.System.Does("job.succeeded") with { PeerReceipt = outcome.PeerReceipt, Details = outcome.AuditDetails }, _stopping.Token, outcome.Result, outcome.Rows);
+            await StoreEndAsync(job, Actor.System.Does("job.succeeded") with { PeerReceipt = outcome.PeerReceipt, Details = outcome.AuditDetails }, outcome.Result, outcome.Rows);
         }
         else if (ending.Failure is { } failure)
         {
             job.State = JobState.Failed;
             job.FailureCode = failure.Code;
             job.FailureMessage = failure.Message;
-            await _store.TransitionAsync(job, Actor.System.Does("job.failed", failure.PeerReceipt is null ? "error" : "deny") with
+            await StoreEndAsync(job, Actor.System.Does("job.failed", failure.PeerReceipt is null ? "error" : "deny") with
             {
                 ReasonCode = failure.Code,
                 PeerReceipt = failure.PeerReceipt,
-            }, _stopping.Token);
+            });
         }
         else
         {
             job.State = JobState.Cancelled;
-            await _store.TransitionAsync(job, Actor.System.Does("job.cancelled"), _stopping.Token);
+            await StoreEndAsync(job, Actor.System.Does("job.cancelled"));
         }
 
         _events.Publish(job);
     }
+
+    /// <summary>
+    /// Stores the job's end, retrying while the store is unreachable until the node stops (the job is then failed at the next
+    /// start). An attempt whose commit went through unacknowledged is not repeated: the stored state is checked first.
+    /// </summary>
+    private async Task StoreEndAsync(Job job, AuditEntry entry, JobResult? result = null, IEnumerable<ResultRow>? rows = null)
+    {
+        for (var delay = TimeSpan.FromSeconds(1); ; delay = Min(delay * 2, MaxStoreRetry))
+        {
+            try
+            {
+                if (delay > TimeSpan.FromSeconds(1) && (await _store.GetAsync(job.Id, _stopping.Token))?.State == job.State)
+                {
+                    return;
+                }
+
+                await _store.TransitionAsync(job, entry, _stopping.Token, result, rows);
+                return;
+            }
+            catch (Exception ex) when (StorageFailure.ToStatus(ex) is { } status)
+            {
+                NodeLog.JobNotStored(_logger, job.Id, "end", status.Status.Detail, delay);
+                await Task.Delay(delay, _clock, _stopping.Token);
+            }
+        }
+    }
+
+    /// <summary>Queues a job whose start could not be stored again after a pause.</summary>
+    private async Task RequeueAsync(string jobId)
+    {
+        try
+        {
+            await Task.Delay(MaxStoreRetry, _clock, _stopping.Token);
+            _queue.Writer.TryWrite(jobId);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private async Task SweepAsync()
     {
