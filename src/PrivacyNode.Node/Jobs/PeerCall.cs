@@ -8,7 +8,7 @@ namespace PrivacyNode.Node.Jobs;
 /// expected, or the call ending early, fails the job as a peer protocol error; the bytes of the gRPC messages are
 /// counted each way (5-byte frame headers included, HTTP/2 and TLS framing not). One receive at a time, which a send may
 /// overlap. When a send fails because the provider ended the call (a refusal, say), the provider's status is what the
-/// caller sees, not the broken send.
+/// caller sees, not the broken send; a send the broken connection fails is UNAVAILABLE.
 /// </summary>
 public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuplexStreamingCall<TRequest, TResponse> call, Func<TResponse, TCase> caseOf) : IDisposable
     where TRequest : IMessage
@@ -34,9 +34,9 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
         {
             await call.RequestStream.WriteAsync(message, cancellationToken);
         }
-        catch (RpcException ex)
+        catch (Exception ex) when (ex is RpcException or IOException)
         {
-            throw Named(await StatusAfterFailedSendAsync(ex, cancellationToken));
+            throw Named(await StatusAfterFailedSendAsync(AsStatus(ex), cancellationToken));
         }
     }
 
@@ -46,9 +46,9 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
         {
             await call.RequestStream.CompleteAsync();
         }
-        catch (RpcException ex)
+        catch (Exception ex) when (ex is RpcException or IOException)
         {
-            throw Named(ex);
+            throw Named(AsStatus(ex));
         }
     }
 
@@ -104,6 +104,10 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
 
         return sendFailure;
     }
+
+    /// <summary>A failed send as a status: the connection breaking under a send (the provider's process gone, say) is UNAVAILABLE.</summary>
+    private static RpcException AsStatus(Exception ex) =>
+        ex as RpcException ?? new RpcException(new Status(StatusCode.Unavailable, $"The connection broke while sending: {ex.Message}", ex));
 
     private RpcException Named(RpcException ex) => new(new Status(ex.StatusCode, $"Peer '{peer}': {ex.Status.Detail}"), ex.Trailers);
 }
