@@ -37,8 +37,16 @@ internal sealed class CliNodes
     /// </summary>
     public async Task<Handle> InitAndServeAsync(string name, string storage = "sqlite", IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {
+        var node = await InitAsync(name, storage);
+        _hosts.Add(node.DataDirectory, await NodeHost.StartAsync(node.DataDirectory, [.. TestOverrides, .. overrides ?? []], configureLogging: _ => { }));
+        return node;
+    }
+
+    /// <summary>Runs <c>init</c> as <see cref="InitAndServeAsync"/> does, without starting the node; its peer endpoint on <paramref name="peerPort"/>.</summary>
+    public async Task<Handle> InitAsync(string name, string storage = "sqlite", int peerPort = 0)
+    {
         var directory = Path.Combine(Root, name);
-        string[] args = ["init", "--name", name, "--data-dir", directory, "--peer-listen", "127.0.0.1:0", "--local-listen", "127.0.0.1:0", "--json"];
+        string[] args = ["init", "--name", name, "--data-dir", directory, "--peer-listen", $"127.0.0.1:{peerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--local-listen", "127.0.0.1:0", "--json"];
         string? postgres = null;
         if (storage.StartsWith("Host=", StringComparison.Ordinal))
         {
@@ -58,7 +66,6 @@ internal sealed class CliNodes
         var code = await NodeProgram.RunAsync(args, output, error, CancellationToken.None);
         Assert.True(code == ExitCodes.Success, $"init exited {code}: {error}");
         var token = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("adminToken").GetString()!;
-        _hosts.Add(directory, await NodeHost.StartAsync(directory, [.. TestOverrides, .. overrides ?? []], configureLogging: _ => { }));
         return new Handle(directory, token, postgres);
     }
 

@@ -128,10 +128,10 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A synthetic resident ID (GB 11643 check character) for row <paramref name="i"/>.</summary>
+    /// <summary>A synthetic resident ID (GB 11643 check character) for row <paramref name="i"/>: a thousand a day of birth from 1990-01-01.</summary>
     internal static string ResidentId(int i)
     {
-        var body = "11010519900101" + i.ToString("D3", CultureInfo.InvariantCulture);
+        var body = "110105" + new DateOnly(1990, 1, 1).AddDays(i / 1000).ToString("yyyyMMdd", CultureInfo.InvariantCulture) + (i % 1000).ToString("D3", CultureInfo.InvariantCulture);
         int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         var sum = body.Select((c, k) => (c - '0') * weights[k]).Sum();
         return body + "10X98765432"[sum % 11];

@@ -238,6 +238,11 @@ public sealed class NodeHost : IAsyncDisposable
             NodeLog.ConsoleStarted(logger, consoleText);
         }
 
+        if (CrashPoint.Description is { } crashPoint)
+        {
+            NodeLog.CrashPointArmed(logger, crashPoint, CrashPoint.Variable);
+        }
+
         return new NodeHost(peerEndpoint, localEndpoint, consoleEndpoint, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, LocalRules = localAccess.Rules, ConsoleAddress = consoleText is null ? null : new Uri(consoleText) };
     }
 

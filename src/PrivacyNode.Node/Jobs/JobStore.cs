@@ -102,7 +102,13 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
                 }
             }
 
-            return await audit.AppendAsync(connection, transaction, Entry(entry, job), cancellationToken);
+            var record = await audit.AppendAsync(connection, transaction, Entry(entry, job), cancellationToken);
+            if (result is not null)
+            {
+                CrashPoint.Pass("result-written");
+            }
+
+            return record;
         }, cancellationToken);
     }
 
@@ -179,6 +185,7 @@ public sealed class JobStore(NodeDatabase database, AuditLog audit, TimeProvider
                     ["result_bytes"] = bytes.ToString(CultureInfo.InvariantCulture),
                 },
             }, job), cancellationToken);
+            CrashPoint.Pass("result-disposed");
             return job;
         }, cancellationToken);
     }

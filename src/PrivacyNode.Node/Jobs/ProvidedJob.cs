@@ -46,7 +46,13 @@ internal sealed class ProvidedJob
         var spec = admission.Spec;
         var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize, spec.PsiSuite);
         var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
-        return decision.Allowed ? new ProvidedJob(peer, admission, grant!, dataset!, audit) : throw PeerRefusal.ToException(decision, record);
+        if (!decision.Allowed)
+        {
+            throw PeerRefusal.ToException(decision, record);
+        }
+
+        CrashPoint.Pass("job-admitted");
+        return new ProvidedJob(peer, admission, grant!, dataset!, audit);
     }
 
     /// <summary>An audit entry about this job, by the requesting peer.</summary>
@@ -57,7 +63,15 @@ internal sealed class ProvidedJob
 
     /// <summary>Writes this job's <c>job.provide</c> record; returns it.</summary>
     public Task<AuditRecord> ProvidedAsync(IReadOnlyDictionary<string, string> details, CancellationToken cancellationToken) =>
-        _audit.AppendAsync(Does("job.provide") with { Details = details }, cancellationToken);
+        RecordAsync(Does("job.provide") with { Details = details }, cancellationToken);
+
+    /// <summary>Writes this job's final record, <paramref name="entry"/> (see <see cref="Does"/>); returns it.</summary>
+    public async Task<AuditRecord> RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        var record = await _audit.AppendAsync(entry, cancellationToken);
+        CrashPoint.Pass("job-provided");
+        return record;
+    }
 
     /// <summary>
     /// Audits that the granted dataset cannot serve the job (<paramref name="reasonCode"/>: dataset-unreadable or dataset-unusable,

@@ -6,7 +6,7 @@ namespace PrivacyNode.Node.Peers;
 /// A peer's streams with a limit on silence: a read that receives no message, or a write the peer does not take, within the
 /// idle time ends the call with DEADLINE_EXCEEDED naming the limit, so a peer that stalls while its connection stays up
 /// (modified software, a frozen process, a black-holed route) frees the job and its memory long before the job's deadline.
-/// Keepalive pings cover a dead connection; this covers a live one that says nothing.
+/// Keepalive pings cover a dead connection; this covers a live one that says nothing. Each message passes a <see cref="CrashPoint"/>.
 /// </summary>
 public static class IdleStreams
 {
@@ -48,7 +48,16 @@ public static class IdleStreams
     {
         public T Current => inner.Current;
 
-        public Task<bool> MoveNext(CancellationToken cancellationToken) => WithinAsync(idle, "sent nothing", inner.MoveNext, cancellationToken);
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            var more = await WithinAsync(idle, "sent nothing", inner.MoveNext, cancellationToken);
+            if (more)
+            {
+                CrashPoint.PassMessage("received", inner.Current);
+            }
+
+            return more;
+        }
     }
 
     private class Writer<T>(IAsyncStreamWriter<T> inner, TimeSpan idle) : IAsyncStreamWriter<T>
@@ -65,6 +74,7 @@ public static class IdleStreams
             WithinAsync(idle, "took nothing we sent", async token =>
             {
                 await inner.WriteAsync(message, token);
+                CrashPoint.PassMessage("sent", message);
                 return true;
             }, cancellationToken);
     }

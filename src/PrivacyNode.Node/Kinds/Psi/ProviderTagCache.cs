@@ -61,6 +61,7 @@ public sealed class ProviderTagCache(string directory, TimeSpan keyLifetime, Tim
             }
 
             manifest = await BuildAsync(dataset, keyColumn, suite, source, tagsPath, cancellationToken);
+            CrashPoint.Pass("tag-cache-written");
             OwnerOnlyFile.WriteAtomically(manifestPath, JsonSerializer.Serialize(manifest));
             return CachedTags.Open(manifest, tagsPath, built: true);
         }

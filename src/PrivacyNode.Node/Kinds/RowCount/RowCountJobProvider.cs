@@ -36,7 +36,7 @@ public sealed class RowCountJobProvider(AccessStore access, AuditLog audit, Peer
         }
 
         var check = PolicyDecision.CheckResult(job.Grant, rows);
-        var provided = await audit.AppendAsync(job.Does("job.provide", check.Allowed ? "ok" : "deny") with
+        var provided = await job.RecordAsync(job.Does("job.provide", check.Allowed ? "ok" : "deny") with
         {
             ReasonCode = check.Code,
             Details = check.Allowed
