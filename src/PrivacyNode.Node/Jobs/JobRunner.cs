@@ -271,11 +271,12 @@ public sealed class JobRunner : IAsyncDisposable
     /// </summary>
     private async Task StoreEndAsync(Job job, AuditEntry entry, JobResult? result = null, IEnumerable<ResultRow>? rows = null)
     {
-        for (var delay = TimeSpan.FromSeconds(1); ; delay = Min(delay * 2, MaxStoreRetry))
+        var delay = TimeSpan.FromSeconds(1);
+        for (var retry = false; ; retry = true)
         {
             try
             {
-                if (delay > TimeSpan.FromSeconds(1) && (await _store.GetAsync(job.Id, _stopping.Token))?.State == job.State)
+                if (retry && (await _store.GetAsync(job.Id, _stopping.Token))?.State == job.State)
                 {
                     return;
                 }
@@ -287,6 +288,7 @@ public sealed class JobRunner : IAsyncDisposable
             {
                 NodeLog.JobNotStored(_logger, job.Id, "end", status.Status.Detail, delay);
                 await Task.Delay(delay, _clock, _stopping.Token);
+                delay = delay * 2 < MaxStoreRetry ? delay * 2 : MaxStoreRetry;
             }
         }
     }
@@ -303,8 +305,6 @@ public sealed class JobRunner : IAsyncDisposable
         {
         }
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private async Task SweepAsync()
     {
