@@ -37,11 +37,14 @@ public static class NodeInitializer
             throw new NodeException(UserName.Rule(request.AdminName));
         }
 
-        var parent = Path.GetDirectoryName(target.Path)!;
-        Directory.CreateDirectory(parent);
+        // Built aside and moved into place, so a failed init leaves nothing: beside the target, or inside it when the target is an
+        // empty directory made for the node (a service's data directory, whose parent the service's user cannot write).
+        var inside = Directory.Exists(target.Path);
+        var parent = inside ? target.Path : Path.GetDirectoryName(target.Path)!;
         var staging = new DataDirectory(Path.Combine(parent, $".{Path.GetFileName(target.Path)}.init-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}"));
         try
         {
+            Directory.CreateDirectory(parent);
             OwnerOnlyFile.CreateDirectory(staging.Path);
             await File.WriteAllTextAsync(staging.ConfigurationFile, configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
             using var certificate = NodeIdentity.CreateCertificate(request.Name);
@@ -67,19 +70,60 @@ public static class NodeInitializer
                 await new UserStore(database, audit, TimeProvider.System).AddAsync(request.AdminName, Role.Admin, BearerToken.Hash(token), Actor.System, cancellationToken);
             }
 
-            if (Directory.Exists(target.Path))
+            if (inside)
             {
-                Directory.Delete(target.Path);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(target.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+
+                foreach (var entry in new DirectoryInfo(staging.Path).EnumerateFileSystemInfos())
+                {
+                    var destination = Path.Combine(target.Path, entry.Name);
+                    if (entry is DirectoryInfo directory)
+                    {
+                        directory.MoveTo(destination);
+                    }
+                    else
+                    {
+                        File.Move(entry.FullName, destination);
+                    }
+                }
+
+                Directory.Delete(staging.Path);
+            }
+            else
+            {
+                Directory.Move(staging.Path, target.Path);
             }
 
-            Directory.Move(staging.Path, target.Path);
             return new Result(target.Path, Identity.Fingerprint.Of(certificate), request.AdminName, token);
         }
-        catch
+        catch (Exception ex)
         {
             if (Directory.Exists(staging.Path))
             {
                 Directory.Delete(staging.Path, recursive: true);
+            }
+
+            if (inside)
+            {
+                foreach (var entry in new DirectoryInfo(target.Path).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo directory)
+                    {
+                        directory.Delete(recursive: true);
+                    }
+                    else
+                    {
+                        entry.Delete();
+                    }
+                }
+            }
+
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new NodeException($"Cannot write the node's data directory '{target.Path}': {ex.Message}", ex);
             }
 
             throw;

@@ -53,15 +53,23 @@ public sealed class NodeInitializerTests
         Assert.Contains("not empty", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An empty directory made for the node (a service's, whose parent its user cannot write) is built in place: nothing is staged
+    /// beside it, and it ends owner-only.
+    /// </summary>
     [Fact]
-    public async Task Initialize_EmptyDirectory_IsUsed()
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Initialize_EmptyDirectory_IsUsed_BuiltInsideIt()
     {
         var path = Path.Combine(_root, "empty");
-        Directory.CreateDirectory(path);
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
 
         await NodeInitializer.InitializeAsync(new NodeInitializer.Request("empty", path), CancellationToken.None);
 
         new DataDirectory(path).EnsureUsable();
+        Assert.Equal(["empty"], Directory.EnumerateFileSystemEntries(_root).Select(Path.GetFileName));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(path), e => Path.GetFileName(e).StartsWith('.'));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
     }
 
     [Theory]
