@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.Hosting.Systemd;
 using PrivacyNode.Contracts;
 
 namespace PrivacyNode.Node.Hosting;
@@ -66,11 +67,22 @@ public static class NodeProgram
             return ExitCodes.Success;
         });
 
-        var serve = new Command("serve", "Run the node until SIGTERM or Ctrl+C.") { dataDir };
+        var serve = new Command("serve", "Run the node until SIGTERM or Ctrl+C; under systemd (Type=notify) it reports ready and stopping.") { dataDir };
         serve.SetAction(async (parse, token) =>
         {
+            var systemd = new SystemdNotifier();
             await using var host = await NodeHost.StartAsync(RequireDataDir(parse.GetValue(dataDir)), cancellationToken: token);
+            if (systemd.IsEnabled)
+            {
+                systemd.Notify(ServiceState.Ready);
+            }
+
             await host.WaitForShutdownAsync(token);
+            if (systemd.IsEnabled)
+            {
+                systemd.Notify(ServiceState.Stopping);
+            }
+
             return ExitCodes.Success;
         });
 
