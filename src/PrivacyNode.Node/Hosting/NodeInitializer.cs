@@ -101,11 +101,12 @@ public static class NodeInitializer
         }
         catch (Exception ex)
         {
-            if (Directory.Exists(staging.Path))
+            if (!inside && Directory.Exists(staging.Path))
             {
                 Directory.Delete(staging.Path, recursive: true);
             }
 
+            // The target was empty: whatever is in it now, staged or moved, is this init's.
             if (inside)
             {
                 foreach (var entry in new DirectoryInfo(target.Path).EnumerateFileSystemInfos())
