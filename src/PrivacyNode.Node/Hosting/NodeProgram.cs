@@ -70,18 +70,12 @@ public static class NodeProgram
         var serve = new Command("serve", "Run the node until SIGTERM or Ctrl+C; under systemd (Type=notify) it reports ready and stopping.") { dataDir };
         serve.SetAction(async (parse, token) =>
         {
+            // Without NOTIFY_SOCKET (not under systemd) the notifier does nothing.
             var systemd = new SystemdNotifier();
             await using var host = await NodeHost.StartAsync(RequireDataDir(parse.GetValue(dataDir)), cancellationToken: token);
-            if (systemd.IsEnabled)
-            {
-                systemd.Notify(ServiceState.Ready);
-            }
-
+            systemd.Notify(ServiceState.Ready);
             await host.WaitForShutdownAsync(token);
-            if (systemd.IsEnabled)
-            {
-                systemd.Notify(ServiceState.Stopping);
-            }
+            systemd.Notify(ServiceState.Stopping);
 
             return ExitCodes.Success;
         });
