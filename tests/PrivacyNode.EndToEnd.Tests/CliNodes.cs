@@ -139,6 +139,40 @@ internal sealed class CliNodes
         return JsonDocument.Parse(await CliOkAsync(analyst, "job", "result", job, "--json")).RootElement.GetProperty("result");
     }
 
+    /// <summary>
+    /// The job once it has ended, asking every 50 ms for up to a minute; each ask the node refuses meanwhile (it may be restarting, or its
+    /// database away) goes to <paramref name="refused"/>, which may assert on it.
+    /// </summary>
+    public static async Task<JsonElement> EndOfJobAsync(Handle analyst, string id, Action<string>? refused = null)
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            if (await JobIfEndedAsync(analyst, id, refused) is { } job)
+            {
+                return job;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"Job {id} did not end within a minute.");
+        return default;
+    }
+
+    /// <summary>The job if it has ended; null while it is pending or running, or when the node refuses the ask (given to <paramref name="refused"/>).</summary>
+    public static async Task<JsonElement?> JobIfEndedAsync(Handle analyst, string id, Action<string>? refused = null)
+    {
+        var (code, output, error) = await CliAsync(analyst, "job", "show", id, "--json");
+        if (code != ExitCodes.Success)
+        {
+            refused?.Invoke(error);
+            return null;
+        }
+
+        var job = JsonDocument.Parse(output).RootElement;
+        return job.GetProperty("state").GetString() is "JOB_STATE_PENDING" or "JOB_STATE_RUNNING" ? null : job;
+    }
+
     /// <summary>Submits a job and waits for it, whatever the outcome.</summary>
     public static Task<(int Code, string Output, string Error)> SubmitJobAsync(Handle analyst, params string[] args) =>
         CliAsync(analyst, ["job", "submit", .. args, "--wait"]);

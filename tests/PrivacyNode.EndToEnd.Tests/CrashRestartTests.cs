@@ -99,12 +99,12 @@ public sealed class CrashRestartTests(CrashRestartTests.Agencies agencies) : ICl
             id = code == 0 ? JsonDocument.Parse(output).RootElement.GetProperty("id").GetString() : null;
         }
 
-        await killed.WaitForCrashAsync(CrashLimit, async () => id is not null && await agencies.EndedAsync(id) is { } ended ? $"job {id} ended {ended}" : null);
+        await killed.WaitForCrashAsync(CrashLimit, async () => id is not null && await CliNodes.JobIfEndedAsync(agencies.Analyst, id) is { } ended ? $"job {id} ended {ended}" : null);
         await killed.StartAsync();
         id ??= JsonDocument.Parse(await CliNodes.CliOkAsync(agencies.Analyst, "job", "list", "--json")).RootElement.GetProperty("jobs")
             .EnumerateArray().MaxBy(j => j.GetProperty("submittedAt").GetString())!.GetProperty("id").GetString()!;
 
-        var ended = await agencies.EndOfAsync(id);
+        var ended = await CliNodes.EndOfJobAsync(agencies.Analyst, id);
         var failure = ended.GetProperty("failureCode").GetString();
         var expected = state == Succeeded ? string.Empty : victim == "insurer" ? "node-restarted" : "peer-unavailable";
         Assert.True(ended.GetProperty("state").GetString() == state && failure == expected, $"{id} ended {ended}\n{agencies.Nodes["insurer"].Log}");
@@ -190,7 +190,7 @@ public sealed class CrashRestartTests(CrashRestartTests.Agencies agencies) : ICl
         public async Task<string> RunAsync(string job)
         {
             var id = JsonDocument.Parse(await CliNodes.CliOkAsync(Analyst, ["job", "submit", .. Arguments(job), "--json"])).RootElement.GetProperty("id").GetString()!;
-            var ended = await EndOfAsync(id);
+            var ended = await CliNodes.EndOfJobAsync(Analyst, id);
             Assert.True(ended.GetProperty("state").GetString() == Succeeded, $"{job} {id} ended {ended}");
             CheckResult(job, await CliNodes.CliOkAsync(Analyst, "job", "result", id, "--json"));
             return id;
@@ -236,33 +236,6 @@ public sealed class CrashRestartTests(CrashRestartTests.Agencies agencies) : ICl
         {
             var path = Path.Combine(_nodes.Root, $"{provider}-holdings.csv");
             File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(1));
-        }
-
-        /// <summary>The job once it has ended (waiting for it, through restarts of either node).</summary>
-        public async Task<JsonElement> EndOfAsync(string id)
-        {
-            for (var attempt = 0; attempt < 1200; attempt++)
-            {
-                if (await EndedAsync(id) is { } job)
-                {
-                    return job;
-                }
-
-                await Task.Delay(50);
-            }
-
-            Assert.Fail($"Job {id} did not end within a minute.");
-            return default;
-        }
-
-        /// <summary>The job if it has ended; null while it runs or the requester cannot be asked.</summary>
-        public async Task<JsonElement?> EndedAsync(string id)
-        {
-            var (code, output, _) = await CliNodes.CliAsync(Analyst, "job", "show", id, "--json");
-            return code == 0 && JsonDocument.Parse(output).RootElement is var job
-                && job.GetProperty("state").GetString() is "JOB_STATE_SUCCEEDED" or "JOB_STATE_FAILED" or "JOB_STATE_CANCELLED"
-                ? job
-                : null;
         }
 
         /// <summary>

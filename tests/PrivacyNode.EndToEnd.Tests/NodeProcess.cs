@@ -118,16 +118,19 @@ internal sealed class NodeProcess(CliNodes.Handle handle, IEnumerable<KeyValuePa
         _process = null;
     }
 
+    /// <summary>Sends <paramref name="process"/> SIGTERM, as an operator or systemd stops a node.</summary>
+    public static async Task TerminateAsync(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Stops the node as an operator would (SIGTERM) and waits for it to exit.</summary>
     public async Task StopAsync()
     {
         if (_process is { } process && !process.HasExited)
         {
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
+            await TerminateAsync(process);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(timeout.Token);
         }

@@ -147,7 +147,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         var restarted = DateTimeOffset.UtcNow;
         await PgCtlAsync("start");
 
-        var ended = await EndedAsync(analyst, id);
+        var ended = await CliNodes.EndOfJobAsync(analyst, id, error => Assert.Contains("database is unreachable or restarting", error, StringComparison.Ordinal));
         Assert.True(ended.GetProperty("state").GetString() == "JOB_STATE_FAILED" && ended.GetProperty("failureCode").GetString() == "storage-unavailable", ended.ToString());
         Assert.Contains("database is unreachable or restarting", ended.GetProperty("failureMessage").GetString(), StringComparison.Ordinal);
         var finished = ended.GetProperty("finishedAt").GetDateTimeOffset();
@@ -158,25 +158,6 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         var (_, records) = await CliNodes.AuditExportAsync(auditor);
         Assert.Equal(["job.submit", "job.start", "job.failed"], records.Where(r => r.TryGetProperty("jobId", out var j) && j.GetString() == id && r.GetProperty("action").GetString()!.StartsWith("job.", StringComparison.Ordinal))
             .Select(r => r.GetProperty("action").GetString()));
-    }
-
-    /// <summary>The job once it has ended, asking again while the node reports its database unreachable.</summary>
-    private static async Task<JsonElement> EndedAsync(CliNodes.Handle analyst, string id)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            var (code, output, error) = await CliNodes.CliAsync(analyst, "job", "show", id, "--json");
-            Assert.True(code == ExitCodes.Success || error.Contains("database is unreachable or restarting", StringComparison.Ordinal), error);
-            if (code == ExitCodes.Success && JsonDocument.Parse(output).RootElement is var job && job.GetProperty("state").GetString() is not ("JOB_STATE_PENDING" or "JOB_STATE_RUNNING"))
-            {
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"Job {id} did not end within a minute.");
-        return default;
     }
 
     /// <summary>Adds a user, retrying while the node reports its database unreachable (a pooled connection the restart broke).</summary>

@@ -20,10 +20,7 @@ public sealed class ProcessTests
         var runtime = await WaitForAsync(() => NodeRuntimeInfo.TryRead(directory), TimeSpan.FromSeconds(30));
         Assert.NotNull(runtime);
 
-        using (var kill = Process.Start("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await NodeProcess.TerminateAsync(serve);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await serve.WaitForExitAsync(timeout.Token);

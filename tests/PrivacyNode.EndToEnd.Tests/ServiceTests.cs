@@ -43,10 +43,7 @@ public sealed class ServiceTests
             Assert.Equal("READY=1", await ReceiveAsync(notify));
             Assert.NotNull(NodeRuntimeInfo.TryRead(node.DataDirectory));
 
-            using (var kill = Process.Start("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
+            await NodeProcess.TerminateAsync(serve);
 
             Assert.Equal("STOPPING=1", await ReceiveAsync(notify));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
