@@ -1,6 +1,7 @@
 # Sourced by the samples and benchmarks/psi-e2e.sh: nodes on this machine, in a temporary directory that
 # goes away, with the nodes, when the script exits. Needs $root (the repository root) to be set.
-# PRIVACYNODE_CLI may name an already built privacynode executable.
+# PRIVACYNODE_CLI may name an already built privacynode executable; PRIVACYNODE_START_SECONDS is how long a node may take
+# to start (default 20).
 if [ -z "${PRIVACYNODE_CLI:-}" ]; then
   dotnet build "$root/src/PrivacyNode.Cli" -c Release -nologo -v quiet >/dev/null
   PRIVACYNODE_CLI="$root/artifacts/bin/PrivacyNode.Cli/release/privacynode"
@@ -27,6 +28,6 @@ start_nodes() { # names...: init and serve each on loopback; wait until all list
     pids+=($!)
   done
   for name in "$@"; do
-    for _ in $(seq 200); do [ -f "$work/$name/run/endpoints.json" ] && break; sleep 0.1; done
+    for _ in $(seq $((${PRIVACYNODE_START_SECONDS:-20} * 10))); do [ -f "$work/$name/run/endpoints.json" ] && break; sleep 0.1; done
   done
 }

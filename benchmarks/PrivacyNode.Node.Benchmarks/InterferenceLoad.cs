@@ -7,6 +7,7 @@ using Grpc.Net.Client;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.PinnedTls;
@@ -92,10 +93,10 @@ internal static class InterferenceLoad
     /// <summary>Row-count admissions from the stranger under a grant that does not exist, <paramref name="rate"/> a second; the status codes met.</summary>
     private static async Task<Dictionary<StatusCode, long>> RefuseAsync((string Name, string Directory) stranger, (string Name, string Directory) provider, int rate, CancellationToken stop)
     {
-        using var identity = NodeIdentity.Load(Path.Combine(stranger.Directory, "identity.pem"));
-        var auditKey = AuditKey.Load(Path.Combine(stranger.Directory, "audit-key.pem"));
+        using var identity = NodeIdentity.Load(Path.Combine(stranger.Directory, "identity.pem"), KeyPassphrase.None);
+        var auditKey = AuditKey.Load(Path.Combine(stranger.Directory, "audit-key.pem"), KeyPassphrase.None);
         using var channels = new PeerChannels(identity, TimeProvider.System, 1 << 20);
-        using var providerIdentity = NodeIdentity.Load(Path.Combine(provider.Directory, "identity.pem"));
+        using var providerIdentity = NodeIdentity.Load(Path.Combine(provider.Directory, "identity.pem"), KeyPassphrase.None);
         var client = new PeerJobService.PeerJobServiceClient(channels.Get(new PeerRecord(provider.Name, NodeRuntimeInfo.TryRead(provider.Directory)!.Peer,
             CertificateFingerprint.Compute(providerIdentity.Certificate), null, null, DateTimeOffset.UtcNow, "benchmark", null)));
         var codes = new Dictionary<StatusCode, long>();

@@ -10,11 +10,19 @@ namespace PrivacyNode.Cli;
 /// </summary>
 public static class CliProgram
 {
-    private static readonly string[] DaemonVerbs = ["init", "serve"];
+    /// <summary>The commands privacynode-node runs on a data directory (see its --help), with their one-line descriptions here.</summary>
+    private static readonly (string Verb, string Description)[] DaemonVerbs =
+    [
+        ("init", "Create a node"),
+        ("serve", "Run a node"),
+        ("protect-keys", "Encrypt the node's private keys with a passphrase, change it or remove it"),
+        ("backup", "Write a consistent backup of a node, sealed under a passphrase"),
+        ("restore", "Restore a node from a backup"),
+    ];
 
     private const string RootDescription = """
         privacynode: run a PrivacyNode and work with it. Who uses what:
-          operators (admin)  init, serve, invite, node, peer, user; dataset add|remove; request approve|refuse; grant revoke
+          operators (admin)  init, serve, protect-keys, backup, restore, invite, node, peer, user; dataset add|remove; request approve|refuse; grant revoke
           analysts           dataset list --peer, request file, grant list --held, job, result
           auditors           audit export, audit verify
         Exit codes: 0 done, 1 refused or failed, 2 bad command line, 3 bad configuration, 4 node unreachable, 5 token or role.
@@ -28,7 +36,7 @@ public static class CliProgram
         try
         {
             var verb = Array.FindIndex(args, a => !a.StartsWith('-'));
-            return verb >= 0 && DaemonVerbs.Contains(args[verb])
+            return verb >= 0 && DaemonVerbs.Any(d => d.Verb == args[verb])
                 ? await DaemonLauncher.RunAsync(args[verb..], environment, cancellationToken)
                 : await RunCommandAsync(args, environment, cancellationToken);
         }
@@ -45,8 +53,11 @@ public static class CliProgram
         var context = new CommandContext(environment, options);
         var root = new RootCommand(RootDescription);
         options.AddTo(root);
-        root.Subcommands.Add(new Command("init", "Create a node (runs privacynode-node init; see 'privacynode init --help')."));
-        root.Subcommands.Add(new Command("serve", "Run a node (runs privacynode-node serve; see 'privacynode serve --help')."));
+        foreach (var (verb, description) in DaemonVerbs)
+        {
+            root.Subcommands.Add(new Command(verb, $"{description} (runs privacynode-node {verb}; see 'privacynode {verb} --help')."));
+        }
+
         foreach (var command in IdentityCommands.Create(context))
         {
             root.Subcommands.Add(command);

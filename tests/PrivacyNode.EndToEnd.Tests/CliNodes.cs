@@ -38,9 +38,13 @@ internal sealed class CliNodes
     public async Task<Handle> InitAndServeAsync(string name, string storage = "sqlite", IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {
         var node = await InitAsync(name, storage);
-        _hosts.Add(node.DataDirectory, await NodeHost.StartAsync(node.DataDirectory, [.. TestOverrides, .. overrides ?? []], configureLogging: _ => { }));
+        await ServeAsync(node, overrides);
         return node;
     }
+
+    /// <summary>Starts the node in <paramref name="node"/>'s data directory in-process, with <see cref="TestOverrides"/> and <paramref name="overrides"/>.</summary>
+    public async Task ServeAsync(Handle node, IEnumerable<KeyValuePair<string, string?>>? overrides = null) =>
+        _hosts.Add(node.DataDirectory, await NodeHost.StartAsync(node.DataDirectory, [.. TestOverrides, .. overrides ?? []], configureLogging: _ => { }));
 
     /// <summary>Runs <c>init</c> as <see cref="InitAndServeAsync"/> does, without starting the node; its peer endpoint on <paramref name="peerPort"/>.</summary>
     public async Task<Handle> InitAsync(string name, string storage = "sqlite", int peerPort = 0)

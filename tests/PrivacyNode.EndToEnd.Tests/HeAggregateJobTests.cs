@@ -9,6 +9,7 @@ using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Aggregate;
 using PrivacyNode.Crypto.Bfv;
+using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Kinds.HeAggregate;
 using PrivacyNode.Node.Peers;
@@ -249,11 +250,11 @@ public sealed class HeAggregateJobTests : IAsyncLifetime
             spec.Parts.Add(new JobPart { Peer = agency, GrantId = agencies.Grants[agency], Dataset = agency + "_subsidies", Columns = { columns.Split(',') } });
         }
 
-        using var identity = NodeIdentity.Load(Path.Combine(agencies.Nodes["finance"].DataDirectory, "identity.pem"));
+        using var identity = NodeIdentity.Load(Path.Combine(agencies.Nodes["finance"].DataDirectory, "identity.pem"), KeyPassphrase.None);
         using var channels = new PeerChannels(identity, TimeProvider.System, 4 << 20);
         GrpcChannel Channel(string agency)
         {
-            using var peerIdentity = NodeIdentity.Load(Path.Combine(agencies.Nodes[agency].DataDirectory, "identity.pem"));
+            using var peerIdentity = NodeIdentity.Load(Path.Combine(agencies.Nodes[agency].DataDirectory, "identity.pem"), KeyPassphrase.None);
             return channels.Get(new PeerRecord(agency, NodeRuntimeInfo.TryRead(agencies.Nodes[agency].DataDirectory)!.Peer, CertificateFingerprint.Compute(peerIdentity.Certificate),
                 null, null, DateTimeOffset.UtcNow, "test", null));
         }

@@ -4,6 +4,7 @@ using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Signatures;
 using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Configuration;
 using PrivacyNode.Node.Identity;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.PinnedTls;
@@ -26,10 +27,10 @@ internal sealed class RogueRequester : IDisposable
     public RogueRequester(CliNodes.Handle requester, string requesterName, CliNodes.Handle provider, string providerName)
     {
         _name = requesterName;
-        _identity = NodeIdentity.Load(Path.Combine(requester.DataDirectory, "identity.pem"));
-        _auditKey = AuditKey.Load(Path.Combine(requester.DataDirectory, "audit-key.pem"));
+        _identity = NodeIdentity.Load(Path.Combine(requester.DataDirectory, "identity.pem"), KeyPassphrase.None);
+        _auditKey = AuditKey.Load(Path.Combine(requester.DataDirectory, "audit-key.pem"), KeyPassphrase.None);
         _channels = new PeerChannels(_identity, TimeProvider.System, 64 << 20);
-        using var providerIdentity = NodeIdentity.Load(Path.Combine(provider.DataDirectory, "identity.pem"));
+        using var providerIdentity = NodeIdentity.Load(Path.Combine(provider.DataDirectory, "identity.pem"), KeyPassphrase.None);
         Channel = _channels.Get(new PeerRecord(providerName, NodeRuntimeInfo.TryRead(provider.DataDirectory)!.Peer,
             CertificateFingerprint.Compute(providerIdentity.Certificate), null, null, DateTimeOffset.UtcNow, "test", null));
     }

@@ -37,7 +37,7 @@ internal static class IdentityCommands
 
             output.WriteTable(["name", "version", "certificate", "peer address", "peers", "you"],
             [
-                [response.Node.Name, response.Node.Version, response.Node.CertificateFingerprint, response.Node.PeerAddress,
+                [response.Node.Name, string.IsNullOrEmpty(response.Node.Commit) ? response.Node.Version : $"{response.Node.Version} ({response.Node.Commit[..Math.Min(12, response.Node.Commit.Length)]})", response.Node.CertificateFingerprint, response.Node.PeerAddress,
                  response.PeerCount.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{response.User} ({Text.Role(response.Role)})"],
             ]);
             return ExitCodes.Success;

@@ -75,15 +75,17 @@ public sealed class NodeHost : IAsyncDisposable
     /// <param name="dataDirectory">The node's data directory.</param>
     /// <param name="overrides">Configuration that wins over node.json and the environment (tests, one-off runs).</param>
     /// <param name="configureLogging">Replaces the console logging set up from configuration.</param>
+    /// <param name="passphrase">The passphrase of the node's encrypted keys (kept by the node until it stops, for certificate rotation); none by default.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    /// <exception cref="NodeException">The data directory or configuration is unusable, or an endpoint cannot be bound.</exception>
-    public static async Task<NodeHost> StartAsync(string dataDirectory, IEnumerable<KeyValuePair<string, string?>>? overrides = null, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    /// <exception cref="NodeException">The data directory or configuration is unusable, the passphrase does not open the keys, or an endpoint cannot be bound.</exception>
+    public static async Task<NodeHost> StartAsync(string dataDirectory, IEnumerable<KeyValuePair<string, string?>>? overrides = null, Action<ILoggingBuilder>? configureLogging = null, KeyPassphrase? passphrase = null, CancellationToken cancellationToken = default)
     {
         var directory = new DataDirectory(dataDirectory);
         directory.EnsureUsable();
         var configuration = NodeConfiguration.Build(directory, overrides);
         var options = NodeConfiguration.Bind(configuration);
-        var identity = NodeIdentity.Load(directory.IdentityFile);
+        passphrase ??= KeyPassphrase.None;
+        var identity = NodeIdentity.Load(directory.IdentityFile, passphrase);
         var commonName = identity.Certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
         if (commonName != options.Name)
         {
@@ -91,7 +93,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
 
         var clock = TimeProvider.System;
-        var auditKey = AuditKey.Load(directory.AuditKeyFile);
+        var auditKey = AuditKey.Load(directory.AuditKeyFile, passphrase);
         var database = await NodeDatabase.OpenAsync(options.Storage, directory, cancellationToken);
         var audit = new AuditLog(database, auditKey, options.Name, clock);
         var self = new NodeSelf(options.Name, identity, audit.PublicKey);

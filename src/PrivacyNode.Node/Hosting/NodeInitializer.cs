@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -18,8 +17,9 @@ namespace PrivacyNode.Node.Hosting;
 /// </summary>
 public static class NodeInitializer
 {
-    /// <summary>What <c>init</c> asks for. With a PostgreSQL connection string the store lives there instead of SQLite in the data directory.</summary>
-        public sealed record Request(string Name, string DataDirectory, string PeerListen = "0.0.0.0:7443", string? Advertise = null, string LocalListen = "127.0.0.1:7080", string AdminName = "admin", string? PostgresConnectionString = null);
+    /// <summary>What <c>init</c> asks for. With a PostgreSQL connection string the store lives there instead of SQLite in the data directory;
+    /// with a passphrase the private keys are kept encrypted with it.</summary>
+    public sealed record Request(string Name, string DataDirectory, string PeerListen = "0.0.0.0:7443", string? Advertise = null, string LocalListen = "127.0.0.1:7080", string AdminName = "admin", string? PostgresConnectionString = null, KeyPassphrase? Passphrase = null);
 
     /// <summary>What <c>init</c> reports: the admin token is shown once and never stored.</summary>
     public sealed record Result(string DataDirectory, string Fingerprint, string AdminName, string AdminToken);
@@ -29,33 +29,32 @@ public static class NodeInitializer
     {
         ArgumentNullException.ThrowIfNull(request);
         NodeName.Validate(request.Name, "Node name");
-        var target = new DataDirectory(request.DataDirectory);
-        CheckTarget(target);
         var configuration = Configuration(request);
         if (!UserName.IsValid(request.AdminName))
         {
             throw new NodeException(UserName.Rule(request.AdminName));
         }
 
-        // Built aside and moved into place, so a failed init leaves nothing: beside the target, or inside it when the target is an
-        // empty directory made for the node (a service's data directory, whose parent the service's user cannot write).
-        var inside = Directory.Exists(target.Path);
-        var parent = inside ? target.Path : Path.GetDirectoryName(target.Path)!;
-        var staging = new DataDirectory(Path.Combine(parent, $".{Path.GetFileName(target.Path)}.init-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}"));
+        var passphrase = request.Passphrase ?? KeyPassphrase.None;
+        if (passphrase.IsSet && passphrase.Characters.Length < KeyPassphrase.MinimumLength)
+        {
+            throw new NodeException($"The passphrase has {passphrase.Characters.Length} characters; a key passphrase needs at least {KeyPassphrase.MinimumLength}.");
+        }
+
+        var staged = StagedDirectory.Begin(new DataDirectory(request.DataDirectory));
+        var staging = staged.Staging;
         try
         {
-            Directory.CreateDirectory(parent);
-            OwnerOnlyFile.CreateDirectory(staging.Path);
             await File.WriteAllTextAsync(staging.ConfigurationFile, configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
             using var certificate = NodeIdentity.CreateCertificate(request.Name);
-            NodeIdentity.Save(certificate, staging.IdentityFile);
-            AuditKey.Create(staging.AuditKeyFile);
+            NodeIdentity.Save(certificate, staging.IdentityFile, passphrase);
+            AuditKey.Create(staging.AuditKeyFile, passphrase);
             var token = BearerToken.Create();
             var storage = NodeConfiguration.Bind(new ConfigurationBuilder()
                 .AddJsonStream(new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(configuration)))
                 .Build()).Storage;
             await using (var database = await NodeDatabase.OpenAsync(storage, staging, cancellationToken))
-            using (var auditKey = AuditKey.Load(staging.AuditKeyFile))
+            using (var auditKey = AuditKey.Load(staging.AuditKeyFile, passphrase))
             {
                 var audit = new AuditLog(database, auditKey, request.Name, TimeProvider.System);
                 if ((await new UserStore(database, audit, TimeProvider.System).ListAsync(cancellationToken)).Count > 0)
@@ -70,87 +69,12 @@ public static class NodeInitializer
                 await new UserStore(database, audit, TimeProvider.System).AddAsync(request.AdminName, Role.Admin, BearerToken.Hash(token), Actor.System, cancellationToken);
             }
 
-            if (inside)
-            {
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(target.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
-
-                foreach (var entry in new DirectoryInfo(staging.Path).EnumerateFileSystemInfos())
-                {
-                    var destination = Path.Combine(target.Path, entry.Name);
-                    if (entry is DirectoryInfo directory)
-                    {
-                        directory.MoveTo(destination);
-                    }
-                    else
-                    {
-                        File.Move(entry.FullName, destination);
-                    }
-                }
-
-                Directory.Delete(staging.Path);
-            }
-            else
-            {
-                Directory.Move(staging.Path, target.Path);
-            }
-
-            return new Result(target.Path, Identity.Fingerprint.Of(certificate), request.AdminName, token);
+            staged.Commit();
+            return new Result(staged.Target.Path, Identity.Fingerprint.Of(certificate), request.AdminName, token);
         }
         catch (Exception ex)
         {
-            if (!inside && Directory.Exists(staging.Path))
-            {
-                Directory.Delete(staging.Path, recursive: true);
-            }
-
-            // The target was empty: whatever is in it now, staged or moved, is this init's.
-            if (inside)
-            {
-                foreach (var entry in new DirectoryInfo(target.Path).EnumerateFileSystemInfos())
-                {
-                    if (entry is DirectoryInfo directory)
-                    {
-                        directory.Delete(recursive: true);
-                    }
-                    else
-                    {
-                        entry.Delete();
-                    }
-                }
-            }
-
-            if (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new NodeException($"Cannot write the node's data directory '{target.Path}': {ex.Message}", ex);
-            }
-
-            throw;
-        }
-    }
-
-    private static void CheckTarget(DataDirectory target)
-    {
-        if (File.Exists(target.Path))
-        {
-            throw new NodeException($"'{target.Path}' is a file; choose a directory for the node's data.");
-        }
-
-        if (!Directory.Exists(target.Path))
-        {
-            return;
-        }
-
-        if (File.Exists(target.ConfigurationFile))
-        {
-            throw new NodeException($"'{target.Path}' already holds a node. Use another --data-dir, or delete it to start over (its peers will need to pair again).");
-        }
-
-        if (Directory.EnumerateFileSystemEntries(target.Path).Any())
-        {
-            throw new NodeException($"'{target.Path}' exists and is not empty; choose an empty or new directory.");
+            throw staged.Abandon(ex);
         }
     }
 

@@ -8,9 +8,14 @@ namespace PrivacyNode.Node.Identity;
 /// <summary>How this node describes itself to peers and users: name, version, certificate, audit key and advertised address.</summary>
 public sealed class NodeSelf(string name, NodeIdentity identity, byte[] auditPublicKey)
 {
-    /// <summary>The software version (informational version of the node assembly).</summary>
-    public static readonly string Version =
-        typeof(NodeSelf).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    private static readonly string[] Build =
+        (typeof(NodeSelf).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+', 2);
+
+    /// <summary>The software version (informational version of the node assembly, without its build metadata).</summary>
+    public static readonly string Version = Build[0];
+
+    /// <summary>The source commit of this build (the informational version's build metadata), or empty.</summary>
+    public static readonly string Commit = Build.Length > 1 ? Build[1] : string.Empty;
 
     public string Name { get; } = name;
 

@@ -14,7 +14,9 @@ public sealed class IdentityRpcService(NodeSelf self, PeerStore peers, Certifica
     {
         var caller = context.GetLocalCaller();
         var peerCount = (await peers.ListAsync(context.CancellationToken)).Count;
-        return new DescribeNodeResponse { Node = self.ToNodeInfo(), User = caller.Name, Role = caller.Role, PeerCount = peerCount };
+        var node = self.ToNodeInfo();
+        node.Commit = NodeSelf.Commit;
+        return new DescribeNodeResponse { Node = node, User = caller.Name, Role = caller.Role, PeerCount = peerCount };
     }
 
     [Allow(Role.Admin)]
