@@ -42,6 +42,6 @@ for suite in rr22 ristretto255-sha512 sm2-sm3; do
   line=$(PRIVACYNODE_CLI="$package/privacynode" PRIVACYNODE_START_SECONDS=300 SUITE=$suite bash "$root/benchmarks/psi-e2e.sh" "$items" psi | grep '^run=')
   echo "$line"
   grep -q " suite=$suite " <<<"$line"
-  grep -q " matched=$((items / 2))\b" <<<"$line" || { echo "arm64 psi on $suite: expected matched=$((items / 2))" >&2; exit 1; }
+  grep -q " intersection_size=$((items / 2)) " <<<"$line" || { echo "arm64 psi on $suite: expected intersection_size=$((items / 2))" >&2; exit 1; }
 done
 echo "arm64: Crypto tests and psi jobs on every suite passed"

@@ -21,6 +21,18 @@ for arch in "${arches[@]}"; do
   dotnet publish "$root/src/PrivacyNode.Cli" -c Release -r "linux-$arch" --self-contained -p:PublishReadyToRun=true \
     -o "$out" -nologo -v quiet
   rm -f "$out"/*.xml "$out"/*.pdb
+  # The CLI and the daemon share one directory: an assembly both ship must be the same version, or one of them loads the other's.
+  python3 - "$out" <<'PY'
+import json, sys
+def assemblies(name):
+    deps = json.load(open(f"{sys.argv[1]}/{name}.deps.json"))
+    return {path.split("/")[-1]: info.get("assemblyVersion") for target in deps["targets"].values() for library in target.values()
+            for path, info in library.get("runtime", {}).items()}
+cli, node = assemblies("privacynode"), assemblies("privacynode-node")
+clashes = sorted(f"{a}: CLI {cli[a]}, daemon {node[a]}" for a in cli.keys() & node.keys() if cli[a] != node[a])
+if clashes:
+    sys.exit("privacynode and privacynode-node need different versions of:\n  " + "\n  ".join(clashes) + "\npin them in Directory.Packages.props")
+PY
   install -m 0644 "$root/packaging/systemd/privacynode.service" "$out/"
   install -m 0755 "$root/packaging/install.sh" "$out/"
   tar -C "$root/artifacts/packages" -czf "$out.tar.gz" "$name"

@@ -11,7 +11,8 @@ namespace PrivacyNode.Contracts;
 /// <param name="Peer">The bound peer endpoint, <c>ip:port</c>.</param>
 /// <param name="ProcessId">The node's process id.</param>
 /// <param name="Console">The web console's URL, e.g. <c>http://127.0.0.1:7081/</c>; null when the node serves none.</param>
-public sealed record NodeRuntimeInfo(string Local, string Peer, int ProcessId, string? Console = null)
+/// <param name="Metrics">The Prometheus metrics URL, e.g. <c>http://127.0.0.1:7082/metrics</c>; null when the node serves none.</param>
+public sealed record NodeRuntimeInfo(string Local, string Peer, int ProcessId, string? Console = null, string? Metrics = null)
 {
     /// <summary>The file, relative to the data directory.</summary>
     public static readonly string RelativePath = Path.Combine("run", "endpoints.json");

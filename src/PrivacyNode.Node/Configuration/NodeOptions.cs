@@ -12,6 +12,8 @@ public sealed class NodeOptions
 
     public WebConsoleOptions Console { get; set; } = new();
 
+    public MetricsOptions Metrics { get; set; } = new();
+
     public StorageOptions Storage { get; set; } = new();
 
     public AccessOptions Access { get; set; } = new();
@@ -56,6 +58,16 @@ public sealed class WebConsoleOptions
 
     /// <summary>Minutes without a request after which a signed-in session ends.</summary>
     public int IdleMinutes { get; set; } = 15;
+}
+
+/// <summary>The operator's Prometheus endpoint, <c>GET /metrics</c>: loopback only, without authentication.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>Whether the node serves metrics.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The loopback address to bind, <c>ip:port</c>; by default the local endpoint's address and the port two after it (port 0 stays 0).</summary>
+    public string? Listen { get; set; }
 }
 
 /// <summary>Where the node keeps its catalog, peers, users and audit log.</summary>

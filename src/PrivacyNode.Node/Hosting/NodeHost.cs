@@ -1,4 +1,5 @@
 using System.Net;
+using Grpc.Core;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -42,6 +43,7 @@ public sealed class NodeHost : IAsyncDisposable
     private JobRunner? _runner;
     private PeerRefusalBudget? _refusals;
     private Crypto.Signatures.Ed25519KeyPair? _auditKey;
+    private MetricsEndpoint? _metrics;
 
     private NodeHost(GrpcEndpoint peer, GrpcEndpoint local, ConsoleEndpoint? console, DataDirectory directory, NodeDatabase database, PeerChannels channels, ILoggerFactory loggerFactory, NodeSelf self, Uri localAddress, IPEndPoint peerEndPoint)
     {
@@ -104,11 +106,12 @@ public sealed class NodeHost : IAsyncDisposable
         var rotation = new CertificateRotation(self, peers, pins, channels, audit, clock);
         var localAccess = new LocalAccess(users, audit);
         var peerIdle = TimeSpan.FromSeconds(options.Jobs.PeerIdleSeconds);
-        var peerClient = new PeerClient(peers, channels, peerIdle);
+        var metrics = new NodeMetrics(clock);
+        var peerClient = new PeerClient(peers, channels, peerIdle, metrics);
         var peerKeys = new PeerAuditKeys(database, peers, channels, clock);
         var datasets = new DatasetStore(database, audit);
         var refusals = new PeerRefusalBudget(audit, clock, TimeSpan.FromMinutes(1));
-        var peerAccess = new PeerAccess(pins, audit, refusals);
+        var peerAccess = new PeerAccess(pins, audit, refusals, metrics);
         var access = new AccessStore(database, audit, clock, refusals, options.Jobs.MinRequesterSetSize);
         var jobs = new JobStore(database, audit, clock);
         var jobEvents = new JobEvents();
@@ -130,12 +133,12 @@ public sealed class NodeHost : IAsyncDisposable
         var tagCache = new ProviderTagCache(directory.PsiCacheDirectory, TimeSpan.FromDays(options.Jobs.PsiKeyLifetimeDays), clock);
         var kinds = new JobKindRegistry(peerClient, peerKeys, datasets, access, audit, tagCache);
         var runner = new JobRunner(jobs, jobEvents, kinds.Executors, clock,
-            TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"));
+            TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes), TimeSpan.FromDays(options.Jobs.ResultRetentionDays), loggerFactory.CreateLogger("PrivacyNode.Jobs"), metrics);
         var peerServices = new EndpointServices()
             .Add(new NodeRpcService(self, rotation, audit, refusals, clock), NodeService.Descriptor)
             .Add(new PeerCatalogRpcService(datasets), PeerCatalogService.Descriptor)
             .Add(new PeerAccessRpcService(access, options.Access, clock), PeerAccessService.Descriptor)
-            .Add(new PeerJobRpcService(kinds, peerIdle), PeerJobService.Descriptor);
+            .Add(new PeerJobRpcService(kinds, peerIdle, metrics), PeerJobService.Descriptor);
         var accessService = new AccessRpcService(self, access, peerClient, peerKeys, options.Access, clock);
         var auditService = new AuditRpcService(self, audit, peerKeys, clock);
         var localServices = new EndpointServices()
@@ -159,18 +162,23 @@ public sealed class NodeHost : IAsyncDisposable
         var peerRules = new EndpointRules
         {
             Authorize = peerAccess.AuthorizeAsync,
-            Refused = peerAccess.RecordRefusalAsync,
+            Refused = (context, refusal) => Refused(metrics, "peer", context, refusal, peerAccess.RecordRefusalAsync),
             Translate = StorageFailure.ToStatus,
             // A peer's call never outlives the longest job it can serve.
             MaxDeadline = TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes + 5),
         };
-        var localRules = new EndpointRules { Authorize = localAccess.AuthorizeAsync, Refused = localAccess.RecordRefusalAsync, Translate = StorageFailure.ToStatus };
+        var localRules = new EndpointRules
+        {
+            Authorize = localAccess.AuthorizeAsync,
+            Refused = (context, refusal) => Refused(metrics, "local", context, refusal, localAccess.RecordRefusalAsync),
+            Translate = StorageFailure.ToStatus,
+        };
         var peerEndpoint = GrpcEndpoint.Build(peerBind, listen => listen.UseHttps(MutualTls.ServerOptions(() => identity.Certificate, pins.IsPinned)), peerServices,
             new EndpointInterceptor(peerRules, loggerFactory.CreateLogger("PrivacyNode.Node.PeerEndpoint")), options.MaxMessageBytes, reflection: false, directory.Path, loggerFactory);
         var localEndpoint = GrpcEndpoint.Build(localBind, _ => { }, localServices,
             new EndpointInterceptor(localRules, loggerFactory.CreateLogger("PrivacyNode.Node.LocalEndpoint")), options.MaxMessageBytes, reflection: true, directory.Path, loggerFactory);
         var auditQuery = new AuditQuery(database);
-        var consoleBind = options.Console.Enabled ? ConsoleBind(options, localBind) : null;
+        var consoleBind = options.Console.Enabled ? BesideLocal(options.Console.Listen, "Node:Console:Listen", localBind, 1) : null;
         var consoleEndpoint = consoleBind is null ? null : ConsoleEndpoint.Build(consoleBind, new ConsoleServices
             {
                 Self = self, Audit = audit, AuditQuery = auditQuery, AuditService = auditService, PeerKeys = peerKeys,
@@ -180,6 +188,9 @@ public sealed class NodeHost : IAsyncDisposable
                 TimeZone = options.Console.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Local,
                 DefaultLanguage = options.Console.Language,
             }, directory.Path, loggerFactory);
+        var metricsBind = options.Metrics.Enabled ? BesideLocal(options.Metrics.Listen, "Node:Metrics:Listen", localBind, 2) : null;
+        var metricsEndpoint = metricsBind is null ? null : MetricsEndpoint.Build(metricsBind, metrics.Registry, directory.Path, loggerFactory);
+        ReadAtScrape(metrics, identity, auditQuery);
         try
         {
             await peerEndpoint.App.StartAsync(cancellationToken);
@@ -187,6 +198,11 @@ public sealed class NodeHost : IAsyncDisposable
             if (consoleEndpoint is not null)
             {
                 await consoleEndpoint.App.StartAsync(cancellationToken);
+            }
+
+            if (metricsEndpoint is not null)
+            {
+                await metricsEndpoint.App.StartAsync(cancellationToken);
             }
         }
         catch (IOException ex)
@@ -198,11 +214,16 @@ public sealed class NodeHost : IAsyncDisposable
                 await consoleEndpoint.DisposeAsync();
             }
 
+            if (metricsEndpoint is not null)
+            {
+                await metricsEndpoint.DisposeAsync();
+            }
+
             await refusals.DisposeAsync();
             await database.DisposeAsync();
             auditKey.Dispose();
             loggerFactory.Dispose();
-            throw new NodeException($"Cannot listen on the configured endpoints ({options.PeerEndpoint.Listen}, {options.LocalEndpoint.Listen}{(consoleBind is null ? "" : ", console " + consoleBind)}): {ex.Message}. Is another node running?", ex);
+            throw new NodeException($"Cannot listen on the configured endpoints ({options.PeerEndpoint.Listen}, {options.LocalEndpoint.Listen}{(consoleBind is null ? "" : ", console " + consoleBind)}{(metricsBind is null ? "" : ", metrics " + metricsBind)}): {ex.Message}. Is another node running?", ex);
         }
 
         var peerEndPoint = peerEndpoint.EndPoint;
@@ -210,7 +231,8 @@ public sealed class NodeHost : IAsyncDisposable
         self.Advertise(options.PeerEndpoint.Advertise, peerEndPoint);
         var localAddress = new Uri("http://" + EndpointAddress.Format(localEndPoint.Address.ToString(), localEndPoint.Port));
         var consoleText = consoleEndpoint is null ? null : "http://" + EndpointAddress.Format(consoleEndpoint.EndPoint.Address.ToString(), consoleEndpoint.EndPoint.Port) + "/";
-        new NodeRuntimeInfo(localAddress.GetLeftPart(UriPartial.Authority), peerEndPoint.ToString(), Environment.ProcessId, consoleText).Write(directory.Path);
+        var metricsText = metricsEndpoint is null ? null : "http://" + EndpointAddress.Format(metricsEndpoint.EndPoint.Address.ToString(), metricsEndpoint.EndPoint.Port) + "/metrics";
+        new NodeRuntimeInfo(localAddress.GetLeftPart(UriPartial.Authority), peerEndPoint.ToString(), Environment.ProcessId, consoleText, metricsText).Write(directory.Path);
         var stopping = 0;
         void OnStopping()
         {
@@ -245,7 +267,7 @@ public sealed class NodeHost : IAsyncDisposable
             NodeLog.CrashPointArmed(logger, crashPoint, CrashPoint.Variable);
         }
 
-        return new NodeHost(peerEndpoint, localEndpoint, consoleEndpoint, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, LocalRules = localAccess.Rules, ConsoleAddress = consoleText is null ? null : new Uri(consoleText) };
+        return new NodeHost(peerEndpoint, localEndpoint, consoleEndpoint, directory, database, channels, loggerFactory, self, localAddress, peerEndPoint) { _runner = runner, _refusals = refusals, _auditKey = auditKey, _metrics = metricsEndpoint, LocalRules = localAccess.Rules, ConsoleAddress = consoleText is null ? null : new Uri(consoleText) };
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires.</summary>
@@ -253,7 +275,8 @@ public sealed class NodeHost : IAsyncDisposable
         Task.WhenAny(_peer.App.WaitForShutdownAsync(cancellationToken), _local.App.WaitForShutdownAsync(cancellationToken));
 
     /// <summary>Stops gracefully: health turns NOT_SERVING on both endpoints, in-flight calls and pages finish (up to 10 s).</summary>
-    public Task StopAsync() => Task.WhenAll(_peer.App.StopAsync(), _local.App.StopAsync(), _console?.App.StopAsync() ?? Task.CompletedTask);
+    public Task StopAsync() =>
+        Task.WhenAll(_peer.App.StopAsync(), _local.App.StopAsync(), _console?.App.StopAsync() ?? Task.CompletedTask, _metrics?.App.StopAsync() ?? Task.CompletedTask);
 
     public async ValueTask DisposeAsync()
     {
@@ -263,6 +286,11 @@ public sealed class NodeHost : IAsyncDisposable
         if (_console is not null)
         {
             await _console.DisposeAsync();
+        }
+
+        if (_metrics is not null)
+        {
+            await _metrics.DisposeAsync();
         }
 
         if (_runner is not null)
@@ -282,9 +310,32 @@ public sealed class NodeHost : IAsyncDisposable
         NodeRuntimeInfo.Delete(_directory.Path);
     }
 
-    /// <summary>The console's address: as configured, else the local endpoint's address and the next port (port 0 stays 0).</summary>
-    private static IPEndPoint ConsoleBind(NodeOptions options, IPEndPoint local) =>
-        options.Console.Listen is { } listen ? EndpointAddress.Parse(listen, "Node:Console:Listen")
-        : local.Port is 0 or 65535 ? new IPEndPoint(local.Address, 0)
-        : new IPEndPoint(local.Address, local.Port + 1);
+    /// <summary>Counts a call an endpoint refused, by its policy reason (or its status), then has it recorded.</summary>
+    private static ValueTask Refused(NodeMetrics metrics, string endpoint, ServerCallContext context, RpcException refusal, Func<ServerCallContext, RpcException, ValueTask> record)
+    {
+        metrics.Refused(endpoint, refusal.Trailers.GetValue(PeerRefusal.ReasonTrailer) ?? KebabCase.Of(refusal.StatusCode.ToString()));
+        return record(context, refusal);
+    }
+
+    /// <summary>A loopback listener's address: <paramref name="listen"/> as configured, else the local endpoint's address and the port
+    /// <paramref name="offset"/> after it (port 0 stays 0).</summary>
+    private static IPEndPoint BesideLocal(string? listen, string key, IPEndPoint local, int offset) =>
+        listen is not null ? EndpointAddress.Parse(listen, key)
+        : local.Port is 0 || local.Port + offset > 65535 ? new IPEndPoint(local.Address, 0)
+        : new IPEndPoint(local.Address, local.Port + offset);
+
+    /// <summary>Has each scrape read what the stores and the certificate say now: the audit chain's length and last verification,
+    /// and the certificate's expiry.</summary>
+    private static void ReadAtScrape(NodeMetrics metrics, NodeIdentity identity, AuditQuery audit)
+    {
+        metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
+        {
+            metrics.CertificateExpiry.Set(new DateTimeOffset(identity.Certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds());
+            metrics.AuditRecords.Set(await audit.LastSeqAsync(cancellationToken));
+            var page = (await audit.PageAsync(new AuditFilter { Action = "audit.verify" }, null, 1, cancellationToken)).Records;
+            var verified = page.Count > 0 ? page[0] : null;
+            metrics.LastVerification.Set(verified is null ? 0 : verified.TimeUnixMs / 1000.0);
+            metrics.LastVerificationOk.Set(verified?.Outcome == "ok" ? 1 : 0);
+        });
+    }
 }

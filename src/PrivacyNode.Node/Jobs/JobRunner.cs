@@ -34,13 +34,15 @@ public sealed class JobRunner : IAsyncDisposable
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _retention;
     private readonly ILogger _logger;
+    private readonly NodeMetrics _metrics;
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _workers = [];
 
-    public JobRunner(JobStore store, JobEvents events, IEnumerable<IJobExecutor> executors, TimeProvider clock, TimeSpan timeout, TimeSpan retention, ILogger logger)
+    public JobRunner(JobStore store, JobEvents events, IEnumerable<IJobExecutor> executors, TimeProvider clock, TimeSpan timeout, TimeSpan retention, ILogger logger, NodeMetrics metrics)
     {
+        _metrics = metrics;
         _store = store;
         _events = events;
         _executors = executors.ToDictionary(e => e.Kind, StringComparer.Ordinal);
@@ -171,6 +173,7 @@ public sealed class JobRunner : IAsyncDisposable
             job.Stage = "starting";
             var start = await _store.TransitionAsync(job, Actor.System.Does("job.start"), _stopping.Token);
             CrashPoint.Pass("job-started");
+            _metrics.JobStarted(job.Spec.Kind);
             _events.Publish(job);
             var run = new JobRun(job, AuditFormat.ReceiptOf(start), async changed =>
             {
@@ -262,6 +265,7 @@ public sealed class JobRunner : IAsyncDisposable
             await StoreEndAsync(job, Actor.System.Does("job.cancelled"));
         }
 
+        _metrics.JobEnded(job.Spec.Kind, KebabCase.Of(job.State.ToString()), job.FinishedAt.ToDateTimeOffset() - job.StartedAt.ToDateTimeOffset());
         _events.Publish(job);
     }
 

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 
 namespace PrivacyNode.Node.Peers;
@@ -6,24 +7,29 @@ namespace PrivacyNode.Node.Peers;
 /// A peer's streams with a limit on silence: a read that receives no message, or a write the peer does not take, within the
 /// idle time ends the call with DEADLINE_EXCEEDED naming the limit, so a peer that stalls while its connection stays up
 /// (modified software, a frozen process, a black-holed route) frees the job and its memory long before the job's deadline.
-/// Keepalive pings cover a dead connection; this covers a live one that says nothing. Each message passes a <see cref="CrashPoint"/>.
+/// Keepalive pings cover a dead connection; this covers a live one that says nothing. Each message passes a <see cref="CrashPoint"/>
+/// and is counted in the peer's <see cref="NodeMetrics.PeerTraffic"/>.
 /// </summary>
 public static class IdleStreams
 {
     /// <summary>The requester's side of a job call: <paramref name="call"/> with both its streams under <paramref name="idle"/>.</summary>
-    public static AsyncDuplexStreamingCall<TRequest, TResponse> Guard<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, TimeSpan idle)
+    public static AsyncDuplexStreamingCall<TRequest, TResponse> Guard<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, TimeSpan idle, NodeMetrics.PeerTraffic traffic)
+        where TRequest : IMessage
+        where TResponse : IMessage
     {
         ArgumentNullException.ThrowIfNull(call);
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
-            new ClientWriter<TRequest>(call.RequestStream, idle), new Reader<TResponse>(call.ResponseStream, idle),
+            new ClientWriter<TRequest>(call.RequestStream, idle, traffic), new Reader<TResponse>(call.ResponseStream, idle, traffic),
             call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
     }
 
     /// <summary>The provider's side: what the requester sends, under <paramref name="idle"/>.</summary>
-    public static IAsyncStreamReader<T> Guard<T>(IAsyncStreamReader<T> requests, TimeSpan idle) => new Reader<T>(requests, idle);
+    public static IAsyncStreamReader<T> Guard<T>(IAsyncStreamReader<T> requests, TimeSpan idle, NodeMetrics.PeerTraffic traffic)
+        where T : IMessage => new Reader<T>(requests, idle, traffic);
 
     /// <summary>The provider's side: what it sends the requester, under <paramref name="idle"/>.</summary>
-    public static IServerStreamWriter<T> Guard<T>(IServerStreamWriter<T> responses, TimeSpan idle) => new ServerWriter<T>(responses, idle);
+    public static IServerStreamWriter<T> Guard<T>(IServerStreamWriter<T> responses, TimeSpan idle, NodeMetrics.PeerTraffic traffic)
+        where T : IMessage => new ServerWriter<T>(responses, idle, traffic);
 
     private static RpcException Stalled(TimeSpan idle, string what) =>
         new(new Status(StatusCode.DeadlineExceeded, $"The peer {what} for {idle.TotalSeconds:0} s (Node:Jobs:PeerIdleSeconds); the call was ended."));
@@ -44,7 +50,8 @@ public static class IdleStreams
         }
     }
 
-    private sealed class Reader<T>(IAsyncStreamReader<T> inner, TimeSpan idle) : IAsyncStreamReader<T>
+    private sealed class Reader<T>(IAsyncStreamReader<T> inner, TimeSpan idle, NodeMetrics.PeerTraffic traffic) : IAsyncStreamReader<T>
+        where T : IMessage
     {
         public T Current => inner.Current;
 
@@ -53,6 +60,7 @@ public static class IdleStreams
             var more = await WithinAsync(idle, "sent nothing", inner.MoveNext, cancellationToken);
             if (more)
             {
+                traffic.Received(inner.Current);
                 CrashPoint.PassMessage("received", inner.Current);
             }
 
@@ -60,7 +68,8 @@ public static class IdleStreams
         }
     }
 
-    private class Writer<T>(IAsyncStreamWriter<T> inner, TimeSpan idle) : IAsyncStreamWriter<T>
+    private class Writer<T>(IAsyncStreamWriter<T> inner, TimeSpan idle, NodeMetrics.PeerTraffic traffic) : IAsyncStreamWriter<T>
+        where T : IMessage
     {
         public WriteOptions? WriteOptions
         {
@@ -74,15 +83,18 @@ public static class IdleStreams
             WithinAsync(idle, "took nothing we sent", async token =>
             {
                 await inner.WriteAsync(message, token);
+                traffic.Sent(message);
                 CrashPoint.PassMessage("sent", message);
                 return true;
             }, cancellationToken);
     }
 
-    private sealed class ClientWriter<T>(IClientStreamWriter<T> inner, TimeSpan idle) : Writer<T>(inner, idle), IClientStreamWriter<T>
+    private sealed class ClientWriter<T>(IClientStreamWriter<T> inner, TimeSpan idle, NodeMetrics.PeerTraffic traffic) : Writer<T>(inner, idle, traffic), IClientStreamWriter<T>
+        where T : IMessage
     {
         public Task CompleteAsync() => inner.CompleteAsync();
     }
 
-    private sealed class ServerWriter<T>(IServerStreamWriter<T> inner, TimeSpan idle) : Writer<T>(inner, idle), IServerStreamWriter<T>;
+    private sealed class ServerWriter<T>(IServerStreamWriter<T> inner, TimeSpan idle, NodeMetrics.PeerTraffic traffic) : Writer<T>(inner, idle, traffic), IServerStreamWriter<T>
+        where T : IMessage;
 }

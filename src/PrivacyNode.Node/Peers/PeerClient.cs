@@ -6,7 +6,7 @@ namespace PrivacyNode.Node.Peers;
 /// Calls a paired peer's services by name over pinned mutual TLS, through the generated clients. A job's stream ends when the
 /// peer stays silent for <paramref name="idle"/> (<see cref="IdleStreams"/>).
 /// </summary>
-public sealed class PeerClient(PeerStore peers, PeerChannels channels, TimeSpan idle)
+public sealed class PeerClient(PeerStore peers, PeerChannels channels, TimeSpan idle, NodeMetrics metrics)
 {
     /// <summary>Default time allowed for a control-plane call to a peer.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
@@ -26,10 +26,13 @@ public sealed class PeerClient(PeerStore peers, PeerChannels channels, TimeSpan 
         var peer = await GetPeerAsync(peerName, cancellationToken);
         try
         {
-            return await call(channels.Get(peer).CreateCallInvoker(), Options(timeout ?? DefaultTimeout, cancellationToken));
+            var response = await call(channels.Get(peer).CreateCallInvoker(), Options(timeout ?? DefaultTimeout, cancellationToken));
+            metrics.Reached(peerName, up: true);
+            return response;
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
+            metrics.Reached(peerName, up: ex.StatusCode is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded));
             throw new RpcException(new Status(ex.StatusCode, $"Peer '{peerName}': {ex.Status.Detail}"), ex.Trailers);
         }
     }
@@ -39,9 +42,11 @@ public sealed class PeerClient(PeerStore peers, PeerChannels channels, TimeSpan 
     /// <paramref name="cancellationToken"/>, after <paramref name="timeout"/>, or when the peer is silent for the idle time.
     /// </summary>
     public async Task<AsyncDuplexStreamingCall<TRequest, TResponse>> StartDuplexAsync<TRequest, TResponse>(string peerName, Func<CallInvoker, CallOptions, AsyncDuplexStreamingCall<TRequest, TResponse>> start, TimeSpan timeout, CancellationToken cancellationToken)
+        where TRequest : Google.Protobuf.IMessage
+        where TResponse : Google.Protobuf.IMessage
     {
         var peer = await GetPeerAsync(peerName, cancellationToken);
-        return IdleStreams.Guard(start(channels.Get(peer).CreateCallInvoker(), Options(timeout, cancellationToken)), idle);
+        return IdleStreams.Guard(start(channels.Get(peer).CreateCallInvoker(), Options(timeout, cancellationToken)), idle, metrics.Traffic(peerName));
     }
 
     /// <summary>Options for a call that must end within <paramref name="timeout"/>.</summary>

@@ -11,7 +11,7 @@ namespace PrivacyNode.Node.Security;
 /// connection must not keep working), and records which peer is calling. Refusals of this check are audited
 /// within the peer refusal budget; a handler's refusals are audited by the handler, which knows the job or request.
 /// </summary>
-public sealed class PeerAccess(PeerPins pins, AuditLog audit, PeerRefusalBudget refusals)
+public sealed class PeerAccess(PeerPins pins, AuditLog audit, PeerRefusalBudget refusals, NodeMetrics metrics)
 {
     private static readonly object FingerprintKey = new();
 
@@ -30,6 +30,7 @@ public sealed class PeerAccess(PeerPins pins, AuditLog audit, PeerRefusalBudget 
         }
 
         context.SetPeer(peer);
+        metrics.PeerCertificate(peer.Name, certificate.NotAfter.ToUniversalTime());
         return ValueTask.CompletedTask;
     }
 
