@@ -46,7 +46,7 @@ internal static class InterferenceLoad
         var stopwatch = Stopwatch.StartNew();
         var localCalls = new long[1];
         var localTasks = Enumerable.Range(0, clients).Select(i => CallLocallyAsync(locals[i % locals.Count], pace, localCalls, stop.Token)).ToList();
-        var refusals = rate > 0 ? await RefuseAsync((args[4], args[5]), (args[6], args[7]), rate, stop.Token) : [];
+        var refusals = await RefuseAsync((args[4], args[5]), (args[6], args[7]), rate, stop.Token);
         await Task.WhenAll(localTasks);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

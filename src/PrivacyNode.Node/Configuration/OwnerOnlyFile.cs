@@ -10,19 +10,25 @@ public static class OwnerOnlyFile
     public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
     {
         var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
+        using (var stream = new FileStream(temporary, Writing(FileMode.Create)))
         {
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Options to open a file for writing with <paramref name="mode"/>; a file it creates is readable only by the owner, where the OS has such modes.</summary>
+    public static FileStreamOptions Writing(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
     }
 
     /// <summary>Creates <paramref name="path"/> (and its parents) readable only by the owner, where the OS has such modes.</summary>

@@ -35,21 +35,15 @@ public static class NodeBackup
         ArgumentNullException.ThrowIfNull(clock);
         var directory = new DataDirectory(dataDirectory);
         directory.EnsureUsable();
-        var storage = NodeConfiguration.Bind(NodeConfiguration.Build(directory)).Storage;
-        var sqlite = !string.Equals(storage.Provider, "postgresql", StringComparison.OrdinalIgnoreCase);
+        var options = NodeConfiguration.Bind(NodeConfiguration.Build(directory));
+        var sqlite = !string.Equals(options.Storage.Provider, "postgresql", StringComparison.OrdinalIgnoreCase);
         var snapshot = Path.Combine(directory.Path, $".backup-{Guid.NewGuid():N}.db");
         var temporary = outFile + ".partial";
         try
         {
             var records = sqlite ? Snapshot(directory.DatabaseFile, snapshot) : 0UL;
-            var manifest = new Manifest(1, NodeConfiguration.Bind(NodeConfiguration.Build(directory)).Name, sqlite ? "sqlite" : "postgresql", records, clock.GetUtcNow(), Identity.NodeSelf.Version);
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using (var file = new FileStream(temporary, options))
+            var manifest = new Manifest(1, options.Name, sqlite ? "sqlite" : "postgresql", records, clock.GetUtcNow(), Identity.NodeSelf.Version);
+            await using (var file = new FileStream(temporary, OwnerOnlyFile.Writing(FileMode.Create)))
             {
                 await using (var sealedStream = SealedStream.Create(file, passphrase))
                 await using (var tar = new TarWriter(sealedStream, TarEntryFormat.Pax, leaveOpen: true))
@@ -123,13 +117,11 @@ public static class NodeBackup
                 }, cancellationToken);
             }
 
-            SqliteConnection.ClearAllPools();
             staged.Commit();
             return manifest;
         }
         catch (Exception ex)
         {
-            SqliteConnection.ClearAllPools();
             throw staged.Abandon(ex is SqliteException or InvalidDataException ? new NodeException($"The backup's store cannot be opened: {ex.Message}", ex) : ex);
         }
     }
@@ -176,13 +168,7 @@ public static class NodeBackup
                         continue;
                     }
 
-                    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                    if (!OperatingSystem.IsWindows())
-                    {
-                        options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                    }
-
-                    await using var target = new FileStream(Path.Combine(staging.Path, entry.Name), options);
+                    await using var target = new FileStream(Path.Combine(staging.Path, entry.Name), OwnerOnlyFile.Writing(FileMode.CreateNew));
                     await entry.DataStream.CopyToAsync(target, cancellationToken);
                 }
             }
