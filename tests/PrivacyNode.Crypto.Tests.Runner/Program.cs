@@ -51,7 +51,9 @@ internal static class Program
             }
         }
 
-        Console.WriteLine($"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}: {passed} passed, {failed} failed, {skipped} skipped in {clock.Elapsed.TotalSeconds:0} s");
+        var carryless = global::PrivacyNode.Crypto.Blocks.Gf128.IsHardwareAccelerated;
+        Console.WriteLine($"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}: {passed} passed, {failed} failed, {skipped} skipped in {clock.Elapsed.TotalSeconds:0} s" +
+            $" (carry-less multiply in hardware: {carryless}; ARM AES and PMULL: {System.Runtime.Intrinsics.Arm.Aes.IsSupported})");
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 

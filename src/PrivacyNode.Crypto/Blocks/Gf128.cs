@@ -2,21 +2,23 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using ArmAes = System.Runtime.Intrinsics.Arm.Aes;
 
 namespace PrivacyNode.Crypto.Blocks;
 
 /// <summary>
 /// Arithmetic in GF(2^128) = GF(2)[x] / (x^128 + x^7 + x^2 + x + 1), the field of the VOLE and OKVS hot loops. An element is a
 /// <see cref="UInt128"/> whose bit i is the coefficient of x^i (the bytes of a block read little-endian). Addition is xor;
-/// multiplication uses carry-less multiply (PCLMULQDQ) where the CPU has it. Constant time: no branch or index depends on an operand.
+/// multiplication uses carry-less multiply where the CPU has it: PCLMULQDQ on x86-64 (whole 128-bit products in registers), PMULL on
+/// ARM64 (64-bit products, Karatsuba). Constant time: no branch or index depends on an operand.
 /// </summary>
 public static class Gf128
 {
     /// <summary>x^128 reduced: x^7 + x^2 + x + 1.</summary>
     private const ulong Reduction = 0x87;
 
-    /// <summary>Whether products are computed with PCLMULQDQ.</summary>
-    public static bool IsHardwareAccelerated => Pclmulqdq.IsSupported;
+    /// <summary>Whether products are computed with a carry-less multiply instruction (PCLMULQDQ or PMULL).</summary>
+    public static bool IsHardwareAccelerated => Pclmulqdq.IsSupported || ArmAes.IsSupported;
 
     /// <summary>a · b.</summary>
     public static UInt128 Multiply(UInt128 a, UInt128 b)
@@ -67,20 +69,23 @@ public static class Gf128
             return Reduce(lo, mid, hi);
         }
 
-        return InnerProductPortable(a, b);
+        return InnerProductWords(a, b, portable: false);
     }
 
-    /// <summary><see cref="InnerProduct"/> without PCLMULQDQ: Karatsuba on 64-bit words, reduced once.</summary>
-    internal static UInt128 InnerProductPortable(ReadOnlySpan<UInt128> a, ReadOnlySpan<UInt128> b)
+    /// <summary><see cref="InnerProduct"/> without any carry-less multiply instruction (the reference the others are tested against).</summary>
+    internal static UInt128 InnerProductPortable(ReadOnlySpan<UInt128> a, ReadOnlySpan<UInt128> b) => InnerProductWords(a, b, portable: true);
+
+    /// <summary><see cref="InnerProduct"/> as Karatsuba on 64-bit words, reduced once: with <see cref="Clmul"/>, or only <see cref="ClmulPortable"/>.</summary>
+    private static UInt128 InnerProductWords(ReadOnlySpan<UInt128> a, ReadOnlySpan<UInt128> b, bool portable)
     {
         ulong w0 = 0, w1 = 0, w2 = 0, w3 = 0;
         for (var i = 0; i < a.Length; i++)
         {
             var (a0, a1) = ((ulong)a[i], (ulong)(a[i] >> 64));
             var (b0, b1) = ((ulong)b[i], (ulong)(b[i] >> 64));
-            var (l0, l1) = ClmulPortable(a0, b0);
-            var (h0, h1) = ClmulPortable(a1, b1);
-            var (m0, m1) = ClmulPortable(a0 ^ a1, b0 ^ b1);
+            var (l0, l1) = portable ? ClmulPortable(a0, b0) : Clmul(a0, b0);
+            var (h0, h1) = portable ? ClmulPortable(a1, b1) : Clmul(a1, b1);
+            var (m0, m1) = portable ? ClmulPortable(a0 ^ a1, b0 ^ b1) : Clmul(a0 ^ a1, b0 ^ b1);
             w0 ^= l0;
             w1 ^= l1 ^ m0 ^ l0 ^ h0;
             w2 ^= h0 ^ m1 ^ l1 ^ h1;
@@ -129,6 +134,12 @@ public static class Gf128
         if (Pclmulqdq.IsSupported)
         {
             var product = Pclmulqdq.CarrylessMultiply(Vector128.CreateScalar(a), Vector128.CreateScalar(b), 0x00);
+            return (product.GetElement(0), product.GetElement(1));
+        }
+
+        if (ArmAes.IsSupported)
+        {
+            var product = ArmAes.PolynomialMultiplyWideningLower(Vector64.CreateScalar(a), Vector64.CreateScalar(b));
             return (product.GetElement(0), product.GetElement(1));
         }
 
