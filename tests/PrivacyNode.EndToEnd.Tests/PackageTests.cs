@@ -9,6 +9,7 @@ namespace PrivacyNode.EndToEnd.Tests;
 /// installed build creates and runs a node and reports its version and commit.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Collection(BuildingTests.Name)]
 public sealed class PackageTests
 {
     [Fact]

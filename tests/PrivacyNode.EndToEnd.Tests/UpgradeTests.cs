@@ -10,6 +10,7 @@ namespace PrivacyNode.EndToEnd.Tests;
 /// this one: the store migrates, the audit chains made by 1.0.0 verify with the records 1.1.0 adds, the pairing holds, and a job
 /// under the grant 1.0.0 stored runs.
 /// </summary>
+[Collection(BuildingTests.Name)]
 public sealed class UpgradeTests : IAsyncLifetime
 {
     private const string Release = "1.0.0";
