@@ -149,7 +149,9 @@ public sealed class SealedStream : Stream
             throw new NodeException("A backup needs a passphrase: give it with --backup-passphrase-file FILE.");
         }
 
-        var bytes = System.Text.Encoding.UTF8.GetBytes(passphrase.Characters.ToArray());
+        // Encoded straight from the passphrase's own characters, so that no copy of them is left unzeroed.
+        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(passphrase.Characters)];
+        System.Text.Encoding.UTF8.GetBytes(passphrase.Characters, bytes);
         try
         {
             return Rfc2898DeriveBytes.Pbkdf2(bytes, header.AsSpan(13, 16), (int)BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(9)), HashAlgorithmName.SHA256, 32);
