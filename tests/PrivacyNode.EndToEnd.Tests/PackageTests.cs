@@ -6,7 +6,7 @@ namespace PrivacyNode.EndToEnd.Tests;
 
 /// <summary>
 /// Issue 21, install: the self-contained x64 package builds (packaging/build.sh), install.sh lays it out under a staging root, and the
-/// installed build creates and runs a node and reports its version and commit.
+/// installed build creates and runs a node, reports its version and commit, and runs a job.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [Collection(BuildingTests.Name)]
@@ -58,6 +58,11 @@ public sealed class PackageTests
 
             var described = await RunAsync(cli, ["node", "info", "--data-dir", data], TimeSpan.FromMinutes(1), ("PRIVACYNODE_TOKEN", token));
             Assert.Contains($"{release} ({version.Split('+')[1][..12]})", described, StringComparison.Ordinal);
+
+            // The installed CLI (native code on x64) through a whole job: pairing, users, datasets, a request and its approval, a psi job
+            // and its result, each printed as a table or as JSON.
+            var job = await RunAsync("bash", [Path.Combine(RepositoryLayout.Root, "benchmarks", "psi-e2e.sh"), "2000", "psi"], TimeSpan.FromMinutes(3), ("PRIVACYNODE_CLI", cli));
+            Assert.Contains(" intersection_size=1000 ", job, StringComparison.Ordinal);
         }
         finally
         {
