@@ -6,6 +6,7 @@ using Grpc.Core;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Audit;
+using PrivacyNode.Node.Jobs;
 using PrivacyNode.Testing;
 
 namespace PrivacyNode.EndToEnd.Tests;
@@ -114,6 +115,36 @@ public sealed class CounterpartTests : IAsyncLifetime
         var coalesced = Assert.Single(added, r => r.Action == "peer.refusals-coalesced");
         Assert.Equal((500 - PeerRefusalBudget.PerInterval).ToString(CultureInfo.InvariantCulture), coalesced.Details.Single(d => d.Key == "refused").Value);
         Assert.True(StoreSize(_bureau) - sizeBefore < 1 << 20, $"the store grew by {StoreSize(_bureau) - sizeBefore} bytes");
+    }
+
+    [Fact]
+    public async Task Finding5_BeyondTheRefusalBudget_RefusalsSkipTheReceiptCheckButAdmissionsDoNot()
+    {
+        var grant = await GrantAsync("row-count", "count");
+        using var rogue = new RogueRequester(_insurer, "insurer", _bureau, "bureau");
+        var client = new PeerJobService.PeerJobServiceClient(rogue.Channel);
+        var options = TestCalls.Within(TimeSpan.FromSeconds(30));
+        async Task<RpcException> RefusedAsync(JobAdmission admission) =>
+            await Assert.ThrowsAsync<RpcException>(async () => await client.RowCountAsync(new RowCountRequest { Admission = admission }, options));
+
+        for (var i = 0; i < PeerRefusalBudget.PerInterval; i++)
+        {
+            Assert.Equal(StatusCode.PermissionDenied, (await RefusedAsync(rogue.Admit($"job-unknown-{i}", Spec("grt-unknown", "row-count", "count", "id_number"), 0))).StatusCode);
+        }
+
+        // The budget is spent: a refusal is only counted, so its receipt (here for another job) is not checked.
+        var beyond = await RefusedAsync(rogue.Admit("job-beyond", Spec("grt-unknown", "row-count", "count", "id_number"), 0, receiptJobId: "job-other"));
+        Assert.Equal(StatusCode.PermissionDenied, beyond.StatusCode);
+        Assert.Null(beyond.Trailers.GetValueBytes(PeerRefusal.ReceiptTrailer));
+        // A job its grant admits still needs a receipt for itself, and is admitted with one.
+        var unreceipted = await RefusedAsync(rogue.Admit("job-2", Spec(grant, "row-count", "count", "id_number"), 0, receiptJobId: "job-1"));
+        Assert.Equal(StatusCode.InvalidArgument, unreceipted.StatusCode);
+        var counted = await client.RowCountAsync(new RowCountRequest { Admission = rogue.Admit("job-3", Spec(grant, "row-count", "count", "id_number"), 0) }, options);
+        Assert.Equal(Claims, counted.RowCount);
+
+        await _nodes.StopAsync(_bureau);
+        var coalesced = Assert.Single(await AuditRecordsAsync(_bureau), r => r.Action == "peer.refusals-coalesced");
+        Assert.Equal("1", coalesced.Details.Single(d => d.Key == "refused").Value);
     }
 
     [Fact]

@@ -235,6 +235,25 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
     }
 
     /// <summary>
+    /// A refusal of <paramref name="ask"/> that would not be recorded singly, because the peer's <see cref="PeerRefusalBudget"/> is
+    /// spent: decided from a plain read, counted for the coalesced record, and null otherwise (the job may be admitted, or its
+    /// refusal recorded; then <see cref="AdmitAsync"/> decides). So a peer that repeats refused calls costs neither a receipt
+    /// check nor a write transaction for each.
+    /// </summary>
+    public async Task<Decision?> RefuseBeyondBudgetAsync(JobAsk ask, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ask);
+        if (refusals is null || !refusals.IsSpent(ask.Peer))
+        {
+            return null;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var (decision, _, _) = await DecideAsync(connection, null, ask, cancellationToken);
+        return !decision.Allowed && refusals.TryCountBeyond(ask.Peer) ? decision : null;
+    }
+
+    /// <summary>
     /// The provider's admission of a job: decides it against the grant and, if allowed, counts one use;
     /// the decision is audited either way, with the requester's receipt, except a refusal beyond the peer's
     /// <see cref="PeerRefusalBudget"/>, which is only counted (the record is then null).
@@ -244,9 +263,7 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
         ArgumentNullException.ThrowIfNull(ask);
         return database.InTransactionAsync(async (connection, transaction) =>
         {
-            var grant = await GetGrantAsync(connection, transaction, Incoming, ask.GrantId, cancellationToken);
-            var dataset = await DatasetStore.GetAsync(connection, transaction, ask.Dataset, cancellationToken);
-            var decision = PolicyDecision.Decide(grant, dataset?.Dataset.Sharing, ask, grant?.Uses ?? 0, clock.GetUtcNow(), requesterSetFloor);
+            var (decision, grant, dataset) = await DecideAsync(connection, transaction, ask, cancellationToken);
             if (decision.Allowed)
             {
                 // One atomic conditional increment: concurrent admissions that all read the last free use cannot all take it.
@@ -284,6 +301,13 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
             }, cancellationToken);
             return (decision, grant, dataset, (AuditRecord?)record);
         }, cancellationToken);
+    }
+
+    private async Task<(Decision Decision, Grant? Grant, DatasetStore.Entry? Dataset)> DecideAsync(DbConnection connection, DbTransaction? transaction, JobAsk ask, CancellationToken cancellationToken)
+    {
+        var grant = await GetGrantAsync(connection, transaction, Incoming, ask.GrantId, cancellationToken);
+        var dataset = await DatasetStore.GetAsync(connection, transaction, ask.Dataset, cancellationToken);
+        return (PolicyDecision.Decide(grant, dataset?.Dataset.Sharing, ask, grant?.Uses ?? 0, clock.GetUtcNow(), requesterSetFloor), grant, dataset);
     }
 
     private static string Text(Direction direction) => direction == Direction.Incoming ? Incoming : Outgoing;

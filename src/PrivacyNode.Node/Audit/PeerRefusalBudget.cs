@@ -46,6 +46,30 @@ public sealed class PeerRefusalBudget : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="peer"/>'s refusals in this interval are no longer recorded singly.</summary>
+    public bool IsSpent(string peer)
+    {
+        lock (_windows)
+        {
+            return _windows.TryGetValue(peer, out var window) && window.Recorded >= PerInterval;
+        }
+    }
+
+    /// <summary>Counts a refusal for the coalesced record if <paramref name="peer"/>'s budget is spent; false (nothing counted) if not.</summary>
+    public bool TryCountBeyond(string peer)
+    {
+        lock (_windows)
+        {
+            if (!IsSpent(peer))
+            {
+                return false;
+            }
+
+            _windows[peer].Coalesced++;
+            return true;
+        }
+    }
+
     /// <summary>Ends the interval: one coalesced record per peer with refusals not recorded singly; every peer's budget starts again.</summary>
     public async Task FlushAsync()
     {

@@ -33,7 +33,8 @@ internal sealed class ProvidedJob
     public DatasetStore.Entry Dataset { get; }
 
     /// <summary>
-    /// Checks the requester's receipt, then decides the admission against its grant (the decision is audited either way).
+    /// Checks the requester's receipt, then decides the admission against its grant (the decision is audited either way). A refusal
+    /// beyond the peer's refusal budget, which no record would carry, is given without checking the receipt.
     /// </summary>
     /// <exception cref="RpcException">The receipt is invalid, or the grant refuses the job (PERMISSION_DENIED with the reason and receipt trailers).</exception>
     public static async Task<ProvidedJob> AdmitAsync(string peer, JobAdmission admission, AccessStore access, PeerAuditKeys peerKeys, AuditLog audit, CancellationToken cancellationToken)
@@ -42,9 +43,14 @@ internal sealed class ProvidedJob
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(peerKeys);
         PeerInput.Check(admission);
-        await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, AuditFormat.JobSubject(admission.JobId), cancellationToken);
         var spec = admission.Spec;
         var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize, spec.PsiSuite);
+        if (await access.RefuseBeyondBudgetAsync(ask, cancellationToken) is { } refused)
+        {
+            throw PeerRefusal.ToException(refused, null);
+        }
+
+        await peerKeys.VerifyAsync(peer, admission.RequesterReceipt, AuditFormat.JobSubject(admission.JobId), cancellationToken);
         var (decision, grant, dataset, record) = await access.AdmitAsync(ask, admission.RequesterReceipt, admission.JobId, cancellationToken);
         if (!decision.Allowed)
         {
