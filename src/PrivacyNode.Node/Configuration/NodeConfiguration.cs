@@ -52,6 +52,11 @@ public static class NodeConfiguration
             throw new NodeException($"Node:LocalEndpoint:Listen must be a loopback address (127.0.0.1 or [::1]): bearer tokens travel over it in clear text. Got '{options.LocalEndpoint.Listen}'.");
         }
 
+        if (options.LocalEndpoint.CallsPerUserPerSecond is < 0 or > 100_000)
+        {
+            throw new NodeException($"Node:LocalEndpoint:CallsPerUserPerSecond must be between 0 (unpaced) and 100000; got {options.LocalEndpoint.CallsPerUserPerSecond}.");
+        }
+
         if (options.Console.Listen is { } console && !System.Net.IPAddress.IsLoopback(EndpointAddress.Parse(console, "Node:Console:Listen").Address))
         {
             throw new NodeException($"Node:Console:Listen must be a loopback address (127.0.0.1 or [::1]): tokens and session cookies travel over it in clear text. Got '{console}'.");

@@ -39,6 +39,12 @@ public sealed class LocalEndpointOptions
 {
     /// <summary>The loopback address to bind, <c>ip:port</c>.</summary>
     public string Listen { get; set; } = "127.0.0.1:7080";
+
+    /// <summary>
+    /// Calls a second each user may make (with bursts of as many); a faster client's calls wait their turn, so one script calling
+    /// back to back cannot take the machine from admitted jobs. 0: unpaced.
+    /// </summary>
+    public int CallsPerUserPerSecond { get; set; } = 100;
 }
 
 /// <summary>The web console for the agency's own users: loopback only, as the local endpoint.</summary>

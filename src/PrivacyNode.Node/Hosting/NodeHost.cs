@@ -104,7 +104,7 @@ public sealed class NodeHost : IAsyncDisposable
         var pins = new PeerPins(peers, clock);
         var channels = new PeerChannels(identity, clock, options.MaxMessageBytes);
         var rotation = new CertificateRotation(self, peers, pins, channels, audit, clock);
-        var localAccess = new LocalAccess(users, audit);
+        var localAccess = new LocalAccess(users, audit, options.LocalEndpoint.CallsPerUserPerSecond > 0 ? new CallPacing(options.LocalEndpoint.CallsPerUserPerSecond, clock) : null);
         var peerIdle = TimeSpan.FromSeconds(options.Jobs.PeerIdleSeconds);
         var metrics = new NodeMetrics(clock);
         var peerClient = new PeerClient(peers, channels, peerIdle, metrics);

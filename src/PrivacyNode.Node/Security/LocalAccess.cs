@@ -11,9 +11,9 @@ namespace PrivacyNode.Node.Security;
 /// Access control on the local endpoint: every served method declares the roles that may call it
 /// (<see cref="AllowAttribute"/>) or is public (health, reflection); calls carry
 /// <c>authorization: Bearer &lt;token&gt;</c>. Methods without a rule are refused. Every refused call, by this
-/// check or by its handler, is audited.
+/// check or by its handler, is audited. An authorized call then waits for its user's turn under <paramref name="pacing"/>, if given.
 /// </summary>
-public sealed class LocalAccess(UserStore users, AuditLog audit)
+public sealed class LocalAccess(UserStore users, AuditLog audit, CallPacing? pacing = null)
 {
     /// <summary>The longest refusal message kept in the audit record.</summary>
     private const int MaxMessageLength = 512;
@@ -84,6 +84,11 @@ public sealed class LocalAccess(UserStore users, AuditLog audit)
         {
             var allowed = string.Join(" or ", roles.Select(Roles.ToText));
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method} needs role {allowed}; user '{user.Name}' is {Roles.ToText(user.Role)}."));
+        }
+
+        if (pacing is not null)
+        {
+            await pacing.WaitTurnAsync(user.Name, context.CancellationToken);
         }
 
         context.SetLocalCaller(caller);

@@ -56,6 +56,7 @@ public sealed class NodeStartupTests
     [InlineData("Node:Console:Language", "fr", "'zh-CN' or 'en'")]
     [InlineData("Node:Console:TimeZone", "Mars/Olympus", "not a time zone")]
     [InlineData("Node:Console:IdleMinutes", "0", "IdleMinutes")]
+    [InlineData("Node:LocalEndpoint:CallsPerUserPerSecond", "-1", "CallsPerUserPerSecond")]
     public async Task Start_InvalidSetting_NamesIt(string key, string value, string expected)
     {
         var path = await InitAsync("bureau");

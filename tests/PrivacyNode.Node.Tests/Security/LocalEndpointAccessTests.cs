@@ -268,6 +268,19 @@ public sealed class LocalEndpointAccessTests : IAsyncLifetime
         Assert.DoesNotContain(_analyst[3..], text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CallsBeyondAUsersPace_WaitTheirTurn_WithoutDelayingAnotherUser()
+    {
+        // The default pace is 100 calls a second with a burst of as many: 300 calls at once need at least two seconds.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var burst = Task.WhenAll(Enumerable.Range(0, 300).Select(_ => _node.Identity.DescribeNodeAsync(new DescribeNodeRequest(), _node.As()).ResponseAsync));
+        await _node.Identity.DescribeNodeAsync(new DescribeNodeRequest(), _node.As(_analyst));
+
+        Assert.False(burst.IsCompleted, "the analyst's call waited for the admin's burst");
+        Assert.Equal(300, (await burst).Length);
+        Assert.True(started.Elapsed > TimeSpan.FromSeconds(1.5), $"300 calls took {started.Elapsed}");
+    }
+
     /// <summary>Calls <paramref name="path"/> with an empty request; any method kind, as the refusal comes before the request is read.</summary>
     private Task<byte[]> CallByPathAsync(string path, CallOptions options)
     {
