@@ -8,8 +8,8 @@
 #   - CLI (default 1) shell loops run a `privacynode job list` (insurer) or `node info` (bureau) process every second, and
 #   - the carrier makes RATE (default 100) job calls a second that the bureau refuses (a grant that does not exist,
 #     with validly signed receipts: each goes through the policy decision and its audit budget).
-# It prints the median job time of each phase, the slowdown, and the load each loaded block achieved. A job's time is the
-# requester's own record of it, from its start to its end.
+# It prints the median job time of each phase, the slowdown, the load each loaded block achieved, and the share of a core
+# each process takes under the load alone. A job's time is the requester's own record of it, from its start to its end.
 #
 #   bash benchmarks/interference-e2e.sh              # 20 jobs a phase, 10^4 keys
 #   CLI=0 RATE=200 bash benchmarks/interference-e2e.sh 100000
@@ -79,7 +79,7 @@ stop_load() {
   rm "$work/loading"
   kill -TERM "$load_pid"
   wait "$load_pid" "${loops[@]}" || { cat "$work/load.out"; exit 1; }
-  cat "$work/load.out" >>"$work/loads"
+  cat "$work/load.out" >>"${1:-$work/loads}"
 }
 cli_loop() { while [ -f "$work/loading" ]; do as "$1" "${@:2}" >/dev/null; sleep 1; done; }
 
@@ -92,6 +92,19 @@ for block in $(seq "$blocks"); do
   stop_load
 done
 
+# The load alone for 10 s, no job running: the share of one core each process takes (the CLI processes are not counted).
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+node_pid() { pgrep -P "$1" -f privacynode-node; }
+start_load
+named=("insurer $(node_pid "${pids[0]}")" "bureau $(node_pid "${pids[1]}")" "carrier $(node_pid "${pids[2]}")" "load-generator $load_pid")
+before=(); for entry in "${named[@]}"; do before+=("$(ticks "${entry#* }")"); done
+sleep 10
+shares=""; for i in "${!named[@]}"; do
+  shares+=" ${named[$i]% *}=$(( ($(ticks "${named[$i]#* }") - before[i]) * 100 / ($(getconf CLK_TCK) * 10) ))%"
+done
+stop_load /dev/null
+echo "cpu, load alone:$shares" >"$work/shares"
+
 python3 - "$work/idle.times" "$work/loaded.times" "$work/loads" <<'EOF'
 import statistics, sys
 idle = [float(x) for x in open(sys.argv[1])]
@@ -102,3 +115,4 @@ print(f"slowdown {100 * (b / a - 1):+.0f} %")
 for line in open(sys.argv[3]):
     print("load:", line.strip())
 EOF
+cat "$work/shares"
