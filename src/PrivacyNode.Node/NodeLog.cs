@@ -37,6 +37,9 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 2013, EventName = "CallOutlivedMaxDeadline", Level = LogLevel.Warning, Message = "Call {Method} ran past the endpoint's longest deadline of {MaxDeadline} and was aborted.")]
     public static partial void CallOutlivedMaxDeadline(ILogger logger, string method, TimeSpan maxDeadline);
 
+    [LoggerMessage(EventId = 2014, EventName = "CallEndNotRecorded", Level = LogLevel.Error, Message = "How call {Method} ended could not be recorded; a job it served is recorded as interrupted at the next start.")]
+    public static partial void CallEndNotRecorded(ILogger logger, string method, Exception exception);
+
     [LoggerMessage(EventId = 2100, EventName = "JobCrashed", Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
     public static partial void JobCrashed(ILogger logger, Exception exception, string jobId);
 

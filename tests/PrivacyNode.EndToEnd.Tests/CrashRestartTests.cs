@@ -9,8 +9,8 @@ namespace PrivacyNode.EndToEnd.Tests;
 /// insurer requests; the bureau provides, and aggregates he-aggregate; the carrier contributes to he-aggregate); each case arms
 /// one crash point (PRIVACYNODE_CRASH_AT) in one of them and runs one job. Afterwards the job has ended, failed or succeeded, never
 /// half-written: no result is kept for a job that did not succeed, and no page without its result; each provider has counted one use
-/// per job its grant admitted (docs/reliability.md); every job the requester started has one end in its log; all three audit chains
-/// verify; and the same job then succeeds.
+/// per job its grant admitted (docs/reliability.md) and recorded one outcome per admission; every job the requester started has one end
+/// in its log; all three audit chains verify; and the same job then succeeds.
 /// </summary>
 public sealed class CrashRestartTests(CrashRestartTests.Agencies agencies) : IClassFixture<CrashRestartTests.Agencies>
 {
@@ -269,6 +269,14 @@ public sealed class CrashRestartTests(CrashRestartTests.Agencies agencies) : ICl
                     var admitted = records.Count(r => r.GetProperty("action").GetString() == "policy.decision" && r.GetProperty("outcome").GetString() == "allow"
                         && r.GetProperty("grantId").GetString() == grant.GetProperty("id").GetString());
                     Assert.Equal(admitted.ToString(CultureInfo.InvariantCulture), grant.GetProperty("uses").GetString());
+                }
+
+                // Every admission has one outcome: a provider that stopped while serving the job writes it (node-restarted) when it starts.
+                string? Job(JsonElement r) => r.GetProperty("jobId").GetString();
+                var outcomes = records.Where(r => r.GetProperty("action").GetString() == "job.provide").GroupBy(Job).ToDictionary(g => g.Key!, g => g.Count());
+                foreach (var admissions in records.Where(r => r.GetProperty("action").GetString() == "policy.decision" && r.GetProperty("outcome").GetString() == "allow").GroupBy(Job))
+                {
+                    Assert.True(admissions.Count() == outcomes.GetValueOrDefault(admissions.Key!), $"{provider}: job {admissions.Key} has {admissions.Count()} admissions and {outcomes.GetValueOrDefault(admissions.Key!)} job.provide records");
                 }
             }
         }

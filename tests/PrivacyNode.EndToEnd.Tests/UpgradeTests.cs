@@ -37,7 +37,7 @@ public sealed class UpgradeTests : IAsyncLifetime
         await _nodes.ServeAsync(insurer);
         await _nodes.ServeAsync(bureau);
 
-        Assert.Equal(6, SchemaVersion(insurer));
+        Assert.Equal(7, SchemaVersion(insurer));
         Assert.Contains("1.1.0", await CliNodes.CliOkAsync(insurer, "node", "info"), StringComparison.Ordinal);
         var jobs = JsonDocument.Parse(await CliNodes.CliOkAsync(analyst, "job", "list", "--json")).RootElement.GetProperty("jobs");
         Assert.Equal("JOB_STATE_SUCCEEDED", Assert.Single(jobs.EnumerateArray()).GetProperty("state").GetString());

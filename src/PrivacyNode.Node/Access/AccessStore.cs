@@ -254,9 +254,9 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
     }
 
     /// <summary>
-    /// The provider's admission of a job: decides it against the grant and, if allowed, counts one use;
-    /// the decision is audited either way, with the requester's receipt, except a refusal beyond the peer's
-    /// <see cref="PeerRefusalBudget"/>, which is only counted (the record is then null).
+    /// The provider's admission of a job: decides it against the grant and, if allowed, counts one use and keeps the job as in
+    /// flight until <see cref="EndProvidedAsync"/>; the decision is audited either way, with the requester's receipt, except a
+    /// refusal beyond the peer's <see cref="PeerRefusalBudget"/>, which is only counted (the record is then null).
     /// </summary>
     public Task<(Decision Decision, Grant? Grant, DatasetStore.Entry? Dataset, AuditRecord? Record)> AdmitAsync(JobAsk ask, AuditReceipt requesterReceipt, string jobId, CancellationToken cancellationToken)
     {
@@ -299,8 +299,49 @@ public sealed class AccessStore(NodeDatabase database, AuditLog audit, TimeProvi
                 ReasonCode = decision.Code, Dataset = ask.Dataset, GrantId = ask.GrantId, JobId = jobId, PurposeCode = ask.PurposeCode,
                 PeerReceipt = requesterReceipt, Details = details,
             }, cancellationToken);
+            if (decision.Allowed)
+            {
+                await connection.ExecuteAsync("INSERT INTO provided_jobs (decision_seq, job_id, peer, grant_id, dataset, purpose_code) VALUES (@s, @j, @p, @g, @d, @c)",
+                    cancellationToken, transaction, ("@s", (long)record.Seq), ("@j", jobId), ("@p", ask.Peer), ("@g", ask.GrantId), ("@d", ask.Dataset), ("@c", ask.PurposeCode));
+            }
+
             return (decision, grant, dataset, (AuditRecord?)record);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="outcome"/>, the record that ends the provided job admitted by record <paramref name="decisionSeq"/>, and
+    /// in the same transaction stops keeping the job as in flight.
+    /// </summary>
+    public Task<AuditRecord> EndProvidedAsync(ulong decisionSeq, AuditEntry outcome, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var record = await audit.AppendAsync(connection, transaction, outcome, cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM provided_jobs WHERE decision_seq = @s", cancellationToken, transaction, ("@s", (long)decisionSeq));
+            return record;
+        }, cancellationToken);
+
+    /// <summary>
+    /// At start: ends each provided job a previous run admitted and never ended (the node stopped while serving it) with a
+    /// <c>job.provide</c> error record, reason <c>node-restarted</c>. Its use stays counted, as the requester is told on failure.
+    /// </summary>
+    public async Task EndInterruptedAsync(CancellationToken cancellationToken)
+    {
+        List<(long Seq, string Job, string Peer, string Grant, string Dataset, string Purpose)> interrupted;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            interrupted = await connection.QueryAsync("SELECT decision_seq, job_id, peer, grant_id, dataset, purpose_code FROM provided_jobs ORDER BY decision_seq",
+                r => (r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)), cancellationToken);
+        }
+
+        foreach (var job in interrupted)
+        {
+            await EndProvidedAsync((ulong)job.Seq, Actor.System.Does("job.provide", "error") with
+            {
+                ReasonCode = "node-restarted", Peer = job.Peer, JobId = job.Job, GrantId = job.Grant, Dataset = job.Dataset, PurposeCode = job.Purpose,
+                Details = new Dictionary<string, string> { ["decision_seq"] = job.Seq.ToString(CultureInfo.InvariantCulture) },
+            }, cancellationToken);
+        }
     }
 
     private async Task<(Decision Decision, Grant? Grant, DatasetStore.Entry? Dataset)> DecideAsync(DbConnection connection, DbTransaction? transaction, JobAsk ask, CancellationToken cancellationToken)

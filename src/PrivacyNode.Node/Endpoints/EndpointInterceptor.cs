@@ -10,7 +10,8 @@ namespace PrivacyNode.Node.Endpoints;
 /// handler goes to <see cref="EndpointRules.Refused"/> before its status is sent; any other exception is logged and
 /// becomes UNKNOWN with a generic message (the caller learns nothing of the node's internals), unless
 /// <see cref="EndpointRules.Translate"/> names the machine state behind it (a full disk, say); a call still
-/// running after <see cref="EndpointRules.MaxDeadline"/> is aborted, whatever deadline the caller sent.
+/// running after <see cref="EndpointRules.MaxDeadline"/> is aborted, whatever deadline the caller sent. Every exception goes to
+/// <see cref="EndpointRules.Ended"/> first.
 /// </summary>
 /// <remarks>Thread-safe; one instance serves every call of its endpoint.</remarks>
 public sealed class EndpointInterceptor(EndpointRules rules, ILogger logger) : Interceptor
@@ -45,21 +46,41 @@ public sealed class EndpointInterceptor(EndpointRules rules, ILogger logger) : I
         }
         catch (RpcException refusal)
         {
+            await EndedAsync(context, refusal);
             NodeLog.CallRefused(logger, context.Method, refusal.StatusCode, refusal.Status.Detail);
             await AuditAsync(context, refusal);
             throw;
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException gone) when (context.CancellationToken.IsCancellationRequested)
         {
             // The caller went away or its deadline passed; grpc-dotnet reports that status itself.
+            await EndedAsync(context, gone);
             throw;
         }
         catch (Exception ex)
         {
+            await EndedAsync(context, ex);
             NodeLog.CallFailed(logger, context.Method, ex);
             var failure = rules.Translate?.Invoke(ex) ?? new RpcException(new Status(StatusCode.Unknown, "Exception was thrown by handler."));
             await AuditAsync(context, failure);
             throw failure;
+        }
+    }
+
+    private async Task EndedAsync(ServerCallContext context, Exception ex)
+    {
+        if (rules.Ended is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await rules.Ended(context, ex);
+        }
+        catch (Exception hook)
+        {
+            NodeLog.CallEndNotRecorded(logger, context.Method, hook);
         }
     }
 

@@ -12,6 +12,12 @@ public sealed class EndpointRules
     public Func<ServerCallContext, RpcException, ValueTask>? Refused { get; init; }
 
     /// <summary>
+    /// Runs when a call ends in an exception, whatever it is (a refusal, a failure, the caller gone), before its status is sent, so
+    /// that state the handler kept for the call can record how it ended; null does nothing.
+    /// </summary>
+    public Func<ServerCallContext, Exception, ValueTask>? Ended { get; init; }
+
+    /// <summary>
     /// Turns an exception the handler did not expect into the status the caller should see, when it names a state of the machine
     /// (a full disk, a database restarting) rather than a bug; null, or a null answer, keeps the generic UNKNOWN.
     /// </summary>

@@ -116,6 +116,7 @@ public sealed class NodeHost : IAsyncDisposable
         var jobs = new JobStore(database, audit, clock);
         var jobEvents = new JobEvents();
         await pins.RefreshAsync(cancellationToken);
+        await access.EndInterruptedAsync(cancellationToken);
 
         var loggerFactory = LoggerFactory.Create(logging =>
         {
@@ -163,6 +164,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             Authorize = peerAccess.AuthorizeAsync,
             Refused = (context, refusal) => Refused(metrics, "peer", context, refusal, peerAccess.RecordRefusalAsync),
+            Ended = ProvidedJob.EndAbandonedAsync,
             Translate = StorageFailure.ToStatus,
             // A peer's call never outlives the longest job it can serve.
             MaxDeadline = TimeSpan.FromMinutes(options.Jobs.TimeoutMinutes + 5),

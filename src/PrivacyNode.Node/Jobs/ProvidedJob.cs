@@ -5,20 +5,26 @@ using PrivacyNode.Node.Access;
 using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Peers;
+using PrivacyNode.Node.Security;
 
 namespace PrivacyNode.Node.Jobs;
 
 /// <summary>
 /// A job this node serves for a peer once its grant admitted it: the grant and dataset, the fields every provider
-/// record of the job carries, and the audited ways the job ends early.
+/// record of the job carries, and the audited ways the job ends. Every admitted job gets one outcome record: its handler writes
+/// it, or <see cref="EndAbandonedAsync"/> when the call ends in an exception first, or the node's next start
+/// (<c>node-restarted</c>) when the node stopped while serving it.
 /// </summary>
 internal sealed class ProvidedJob
 {
-    private readonly AuditLog _audit;
+    private static readonly object CallKey = new();
+    private readonly AccessStore _access;
+    private readonly ulong _decisionSeq;
+    private bool _ended;
 
-    private ProvidedJob(string peer, JobAdmission admission, Grant grant, DatasetStore.Entry dataset, AuditLog audit)
+    private ProvidedJob(string peer, JobAdmission admission, Grant grant, DatasetStore.Entry dataset, AccessStore access, ulong decisionSeq)
     {
-        (Peer, Admission, Grant, Dataset, _audit) = (peer, admission, grant, dataset, audit);
+        (Peer, Admission, Grant, Dataset, _access, _decisionSeq) = (peer, admission, grant, dataset, access, decisionSeq);
     }
 
     /// <summary>The requester.</summary>
@@ -37,12 +43,14 @@ internal sealed class ProvidedJob
     /// beyond the peer's refusal budget, which no record would carry, is given without checking the receipt.
     /// </summary>
     /// <exception cref="RpcException">The receipt is invalid, or the grant refuses the job (PERMISSION_DENIED with the reason and receipt trailers).</exception>
-    public static async Task<ProvidedJob> AdmitAsync(string peer, JobAdmission admission, AccessStore access, PeerAuditKeys peerKeys, AuditLog audit, CancellationToken cancellationToken)
+    public static async Task<ProvidedJob> AdmitAsync(ServerCallContext context, JobAdmission admission, AccessStore access, PeerAuditKeys peerKeys, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(admission);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(peerKeys);
         PeerInput.Check(admission);
+        var peer = context.GetPeer().Name;
         var spec = admission.Spec;
         var ask = new JobAsk(peer, spec.GrantId, spec.Kind, spec.Dataset, spec.Columns, spec.OutputMode, spec.PurposeCode, admission.RequesterSetSize, spec.PsiSuite);
         if (await access.RefuseBeyondBudgetAsync(ask, cancellationToken) is { } refused)
@@ -58,7 +66,22 @@ internal sealed class ProvidedJob
         }
 
         CrashPoint.Pass("job-admitted");
-        return new ProvidedJob(peer, admission, grant!, dataset!, audit);
+        var job = new ProvidedJob(peer, admission, grant!, dataset!, access, record!.Seq);
+        context.UserState[CallKey] = job;
+        return job;
+    }
+
+    /// <summary>
+    /// The peer endpoint's hook for a call that ended in <paramref name="ex"/>: a job the call admitted and did not end is audited as
+    /// broken off (<see cref="BrokenOffAsync"/>).
+    /// </summary>
+    public static async ValueTask EndAbandonedAsync(ServerCallContext context, Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.UserState.TryGetValue(CallKey, out var value) && value is ProvidedJob { _ended: false } job)
+        {
+            await job.BrokenOffAsync(ex);
+        }
     }
 
     /// <summary>An audit entry about this job, by the requesting peer.</summary>
@@ -74,7 +97,7 @@ internal sealed class ProvidedJob
     /// <summary>Writes this job's final record, <paramref name="entry"/> (see <see cref="Does"/>); returns it.</summary>
     public async Task<AuditRecord> RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
-        var record = await _audit.AppendAsync(entry, cancellationToken);
+        var record = await EndAsync(entry, cancellationToken);
         CrashPoint.Pass("job-provided");
         return record;
     }
@@ -87,7 +110,7 @@ internal sealed class ProvidedJob
     /// </summary>
     public async Task<RpcException> DatasetProblemAsync(string reasonCode, string detail, CancellationToken cancellationToken)
     {
-        var failed = await _audit.AppendAsync(Does("job.provide", "error") with
+        var failed = await EndAsync(Does("job.provide", "error") with
         {
             ReasonCode = reasonCode, Details = new Dictionary<string, string> { ["error"] = detail },
         }, cancellationToken);
@@ -101,13 +124,13 @@ internal sealed class ProvidedJob
     public async Task<RpcException> DeniedAsync(Decision decision, IReadOnlyDictionary<string, string> details, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        var denied = await _audit.AppendAsync(Does("job.provide", "denied") with { ReasonCode = decision.Code, Details = details }, cancellationToken);
+        var denied = await EndAsync(Does("job.provide", "denied") with { ReasonCode = decision.Code, Details = details }, cancellationToken);
         return PeerRefusal.ToException(decision, denied);
     }
 
     /// <summary>
-    /// Audits that the exchange broke off (a malformed message, or the requester gone), even when the call itself was
-    /// cancelled. Malformed messages are INVALID_ARGUMENT on the wire.
+    /// Audits that the exchange broke off (a malformed message, the requester gone, or a failure of this node), even when the call
+    /// itself was cancelled. Malformed messages are INVALID_ARGUMENT on the wire.
     /// </summary>
     public Task BrokenOffAsync(Exception ex, IReadOnlyDictionary<string, string>? details = null)
     {
@@ -116,9 +139,17 @@ internal sealed class ProvidedJob
         {
             RpcException { StatusCode: StatusCode.InvalidArgument } => "malformed-message",
             RpcException rpc => KebabCase.Of(rpc.StatusCode.ToString()),
-            _ => "requester-gone",
+            OperationCanceledException or IOException => "requester-gone",
+            _ => "internal",
         };
         var all = new Dictionary<string, string>(details ?? new Dictionary<string, string>()) { ["error"] = ex.Message };
-        return _audit.AppendAsync(Does("job.provide", "error") with { ReasonCode = reason, Details = all }, CancellationToken.None);
+        return EndAsync(Does("job.provide", "error") with { ReasonCode = reason, Details = all }, CancellationToken.None);
+    }
+
+    private async Task<AuditRecord> EndAsync(AuditEntry outcome, CancellationToken cancellationToken)
+    {
+        var record = await _access.EndProvidedAsync(_decisionSeq, outcome, cancellationToken);
+        _ended = true;
+        return record;
     }
 }

@@ -25,10 +25,10 @@ public sealed class JobKindRegistry
             .. PsiJobSpec.Kinds.Select(kind => new PsiExecutor(kind, peers, peerKeys, datasets, access)),
             new HeAggregateExecutor(peers, peerKeys, audit),
         ];
-        RowCount = new RowCountJobProvider(access, audit, peerKeys);
-        Psi = new PsiJobProvider(access, audit, peerKeys, tagCache);
+        RowCount = new RowCountJobProvider(access, peerKeys);
+        Psi = new PsiJobProvider(access, peerKeys, tagCache);
         Aggregate = new AggregateJobProvider(access, audit, peerKeys);
-        ThresholdAggregate = new ThresholdAggregateJobProvider(access, audit, peerKeys);
+        ThresholdAggregate = new ThresholdAggregateJobProvider(access, peerKeys);
         var runnable = Executors.Select(e => e.Kind).Order(StringComparer.Ordinal);
         if (!runnable.SequenceEqual(JobKind.All.Select(k => k.Name).Order(StringComparer.Ordinal)))
         {

@@ -118,6 +118,16 @@ internal static class Migrations
             CREATE INDEX audit_records_time ON audit_records (time_ms);
             """),
         (6, "audit text index", "{audit_text_index}"),
+        (7, "provided jobs in flight", """
+            CREATE TABLE provided_jobs (
+                decision_seq BIGINT PRIMARY KEY,
+                job_id TEXT NOT NULL,
+                peer TEXT NOT NULL,
+                grant_id TEXT NOT NULL,
+                dataset TEXT NOT NULL,
+                purpose_code TEXT NOT NULL
+            );
+            """),
     ];
 
     /// <summary>Work a migration's SQL cannot do, run after it in the same transaction.</summary>

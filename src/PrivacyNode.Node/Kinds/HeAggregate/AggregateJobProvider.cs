@@ -55,7 +55,7 @@ public sealed class AggregateJobProvider(AccessStore access, AuditLog audit, Pee
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"The count and sealing keys are not signed by the aggregator '{aggregatorPeer}' for this job."));
         }
 
-        var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, request.Admission, access, peerKeys, audit, cancellationToken);
+        var job = await ProvidedJob.AdmitAsync(context, request.Admission, access, peerKeys, cancellationToken);
         GroupTotals totals;
         try
         {
@@ -98,7 +98,7 @@ public sealed class AggregateJobProvider(AccessStore access, AuditLog audit, Pee
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The call ended before the job was opened."))).Open;
         var shape = Check(open.Admission, context.GetPeer().Name, threshold: false, index => index == 0, "the job's first part, the aggregator");
         var requesterKey = ReadKey(open.RequesterKey, "requester key");
-        var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, open.Admission, access, peerKeys, audit, cancellationToken);
+        var job = await ProvidedJob.AdmitAsync(context, open.Admission, access, peerKeys, cancellationToken);
 
         using var aggregator = new HeAggregator(shape.Groups.Count);
         using var sealing = ContributionSeal.CreateRecipient();

@@ -6,7 +6,6 @@ using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Multiparty;
 using PrivacyNode.Crypto.Rlwe;
 using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
 using PrivacyNode.Node.Security;
@@ -23,7 +22,7 @@ namespace PrivacyNode.Node.Kinds.HeAggregate;
 /// first part's provider also decides which groups to suppress. Out-of-order or malformed messages are refused with
 /// INVALID_ARGUMENT; everything after admission is audited.
 /// </summary>
-public sealed class ThresholdAggregateJobProvider(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys)
+public sealed class ThresholdAggregateJobProvider(AccessStore access, PeerAuditKeys peerKeys)
 {
     public async Task ThresholdAggregateAsync(IAsyncStreamReader<ThresholdAggregateRequest> requests, IAsyncStreamWriter<ThresholdAggregateResponse> responses, ServerCallContext context)
     {
@@ -36,7 +35,7 @@ public sealed class ThresholdAggregateJobProvider(AccessStore access, AuditLog a
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"The common seed is {UniformSampler.SeedSize} bytes."));
         }
 
-        var job = await ProvidedJob.AdmitAsync(context.GetPeer().Name, open.Admission, access, peerKeys, audit, cancellationToken);
+        var job = await ProvidedJob.AdmitAsync(context, open.Admission, access, peerKeys, cancellationToken);
         var isAggregator = shape.IndexOfReceived(job.Spec) == 0;
         using var party = new ThresholdParty(HeAggregateParameters.Bfv);
         using var aggregator = isAggregator ? new HeAggregator(shape.Groups.Count) : null;

@@ -8,11 +8,9 @@ using PrivacyNode.Crypto;
 using PrivacyNode.Crypto.Bfv;
 using PrivacyNode.Crypto.Psi;
 using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Node.Security;
 using static PrivacyNode.Node.Jobs.RequestStream;
 
 namespace PrivacyNode.Node.Kinds.Psi;
@@ -24,7 +22,7 @@ namespace PrivacyNode.Node.Kinds.Psi;
 /// dataset's tag cache where its source allows one, for every other kind under a key fresh for the job, so that
 /// what a kind reveals short of membership cannot be linked across jobs into membership.
 /// </summary>
-public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys, ProviderTagCache tagCache)
+public sealed class PsiJobProvider(AccessStore access, PeerAuditKeys peerKeys, ProviderTagCache tagCache)
 {
     /// <summary>The largest batch accepted or sent, in elements (128 KiB of ristretto255 elements).</summary>
     public const int MaxBatch = 4096;
@@ -40,7 +38,6 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
 
     public async Task PsiAsync(IAsyncStreamReader<PsiRequest> requests, IAsyncStreamWriter<PsiResponse> responses, ServerCallContext context)
     {
-        var peer = context.GetPeer().Name;
         var cancellationToken = context.CancellationToken;
         var admission = await NextAsync(requests, m => m.MessageCase, PsiRequest.MessageOneofCase.Admission, cancellationToken) is { } first
             ? first.Admission
@@ -62,7 +59,7 @@ public sealed class PsiJobProvider(AccessStore access, AuditLog audit, PeerAudit
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"The {VolePsi.SuiteName} suite takes at most {VolePsi.MaxRequesterKeys} requester keys."));
         }
 
-        var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, cancellationToken);
+        var job = await ProvidedJob.AdmitAsync(context, admission, access, peerKeys, cancellationToken);
         if (asked.Vole)
         {
             await ProvideVoleAsync(requests, responses, job, asked, admission.RequesterSetSize, cancellationToken);

@@ -3,20 +3,17 @@ using Grpc.Core;
 using PrivacyNode.Contracts;
 using PrivacyNode.Contracts.V1;
 using PrivacyNode.Node.Access;
-using PrivacyNode.Node.Audit;
 using PrivacyNode.Node.Catalog;
 using PrivacyNode.Node.Jobs;
 using PrivacyNode.Node.Peers;
-using PrivacyNode.Node.Security;
 
 namespace PrivacyNode.Node.Kinds.RowCount;
 
 /// <summary>PeerJobService.RowCount: the provider's side of row-count. Every job is decided against its grant and audited.</summary>
-public sealed class RowCountJobProvider(AccessStore access, AuditLog audit, PeerAuditKeys peerKeys)
+public sealed class RowCountJobProvider(AccessStore access, PeerAuditKeys peerKeys)
 {
     public async Task<RowCountResponse> RowCountAsync(RowCountRequest request, ServerCallContext context)
     {
-        var peer = context.GetPeer().Name;
         var admission = request.Admission ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job admission is required."));
         var spec = admission.Spec ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "A job spec is required."));
         if (spec.Kind != JobKind.RowCountName || string.IsNullOrEmpty(admission.JobId) || admission.JobId.Length > 64)
@@ -24,7 +21,7 @@ public sealed class RowCountJobProvider(AccessStore access, AuditLog audit, Peer
             throw new RpcException(new Status(StatusCode.InvalidArgument, "RowCount takes a row-count job with an id."));
         }
 
-        var job = await ProvidedJob.AdmitAsync(peer, admission, access, peerKeys, audit, context.CancellationToken);
+        var job = await ProvidedJob.AdmitAsync(context, admission, access, peerKeys, context.CancellationToken);
         long rows;
         try
         {
