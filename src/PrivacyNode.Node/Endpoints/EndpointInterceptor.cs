@@ -67,37 +67,25 @@ public sealed class EndpointInterceptor(EndpointRules rules, ILogger logger) : I
         }
     }
 
-    private async Task EndedAsync(ServerCallContext context, Exception ex)
+    private Task EndedAsync(ServerCallContext context, Exception ex) => HookAsync(rules.Ended, context, ex, NodeLog.CallEndNotRecorded);
+
+    private Task AuditAsync(ServerCallContext context, RpcException refusal) => HookAsync(rules.Refused, context, refusal, NodeLog.RefusalNotAudited);
+
+    /// <summary>Runs <paramref name="hook"/>, if set; its own failure is logged with <paramref name="failed"/>, never thrown.</summary>
+    private async Task HookAsync<T>(Func<ServerCallContext, T, ValueTask>? hook, ServerCallContext context, T argument, Action<ILogger, string, Exception> failed)
     {
-        if (rules.Ended is null)
+        if (hook is null)
         {
             return;
         }
 
         try
         {
-            await rules.Ended(context, ex);
-        }
-        catch (Exception hook)
-        {
-            NodeLog.CallEndNotRecorded(logger, context.Method, hook);
-        }
-    }
-
-    private async Task AuditAsync(ServerCallContext context, RpcException refusal)
-    {
-        if (rules.Refused is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await rules.Refused(context, refusal);
+            await hook(context, argument);
         }
         catch (Exception ex)
         {
-            NodeLog.RefusalNotAudited(logger, context.Method, ex);
+            failed(logger, context.Method, ex);
         }
     }
 
