@@ -68,7 +68,7 @@ public sealed class NodeMetrics
         _jobSeconds.WithLabels(kind, state).Observe(runTime.TotalSeconds);
     }
 
-    /// <summary>The byte counters of <paramref name="peer"/>'s job streams, for <see cref="Peers.IdleStreams"/>.</summary>
+    /// <summary>The byte counts of one job call with <paramref name="peer"/>, for <see cref="Peers.IdleStreams"/>; they add to the peer's counters.</summary>
     public PeerTraffic Traffic(string peer) => new(this, peer);
 
     public void Refused(string endpoint, string reason) => _refused.WithLabels(endpoint, reason).Inc();
@@ -87,13 +87,19 @@ public sealed class NodeMetrics
 
     private void Heard(string peer) => _peerLastContact.WithLabels(peer).Set(_clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
 
-    /// <summary>Counts the messages of one peer's job streams.</summary>
+    /// <summary>
+    /// Counts the bytes of one job call's gRPC messages each way (5-byte frame headers included, HTTP/2 and TLS framing not), for
+    /// the call and into its peer's counters.
+    /// </summary>
+    /// <remarks>Thread-safe.</remarks>
     public sealed class PeerTraffic
     {
         private readonly NodeMetrics _metrics;
         private readonly string _peer;
         private readonly Counter.Child _sent;
         private readonly Counter.Child _received;
+        private long _bytesSent;
+        private long _bytesReceived;
 
         internal PeerTraffic(NodeMetrics metrics, string peer)
         {
@@ -105,11 +111,22 @@ public sealed class NodeMetrics
         /// <summary>The gRPC frame header before each message.</summary>
         private const int FrameHeader = 5;
 
-        public void Sent(Google.Protobuf.IMessage message) => _sent.Inc(FrameHeader + message.CalculateSize());
+        public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+        public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+        public void Sent(Google.Protobuf.IMessage message)
+        {
+            var bytes = FrameHeader + message.CalculateSize();
+            Interlocked.Add(ref _bytesSent, bytes);
+            _sent.Inc(bytes);
+        }
 
         public void Received(Google.Protobuf.IMessage message)
         {
-            _received.Inc(FrameHeader + message.CalculateSize());
+            var bytes = FrameHeader + message.CalculateSize();
+            Interlocked.Add(ref _bytesReceived, bytes);
+            _received.Inc(bytes);
             _metrics.Heard(_peer);
         }
     }

@@ -37,7 +37,7 @@ public sealed class MetricsTests : IAsyncLifetime
     public async Task Metrics_CountJobsBytesRefusalsAndPeers()
     {
         var grant = await CliNodes.GrantAsync(_analyst, _bureau, "ids", "id_number", "psi-count,row-count", "count", "metrics", 1);
-        await CliNodes.RunJobAsync(_analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "ids:id_number");
+        var result = await CliNodes.RunJobAsync(_analyst, "--kind", "psi-count", "--grant", grant, "--columns", "id_number", "--input", "ids:id_number");
         var refused = await CliNodes.SubmitJobAsync(_analyst, "--kind", "row-count", "--grant", grant);
         var unauthenticated = await new Cli.Tests.CliRunner(token: "pn_not-a-token").RunAsync(["job", "list", "--data-dir", _insurer.DataDirectory]);
 
@@ -57,6 +57,13 @@ public sealed class MetricsTests : IAsyncLifetime
             Assert.True(Value(metrics, "privacynode_peer_last_contact_timestamp_seconds", $"peer=\"{peer}\"") > DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds());
             Assert.True(Value(metrics, "privacynode_audit_records", null) > 5);
             Assert.True(Value(metrics, "privacynode_certificate_expiry_timestamp_seconds", null) > DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeSeconds());
+        }
+
+        // The job's only stream: the peer's counters and the job's own figures are one count.
+        foreach (var direction in new[] { "sent", "received" })
+        {
+            var counted = result.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "bytes_" + direction).GetProperty("value").GetString();
+            Assert.Equal(double.Parse(counted!, CultureInfo.InvariantCulture), Value(insurer, "privacynode_peer_bytes_total", $"peer=\"bureau\",direction=\"{direction}\""));
         }
 
         Assert.Equal(1, Value(insurer, "privacynode_peer_up", "peer=\"bureau\""));

@@ -5,34 +5,31 @@ namespace PrivacyNode.Node.Jobs;
 
 /// <summary>
 /// A duplex call to one provider as a job drives it. Failures name the provider; a message of another case than
-/// expected, or the call ending early, fails the job as a peer protocol error; the bytes of the gRPC messages are
-/// counted each way (5-byte frame headers included, HTTP/2 and TLS framing not). One receive at a time, which a send may
+/// expected, or the call ending early, fails the job as a peer protocol error; the bytes each way are the call's
+/// <see cref="NodeMetrics.PeerTraffic"/>. One receive at a time, which a send may
 /// overlap. When a send fails because the provider ended the call (a refusal, say), the provider's status is what the
 /// caller sees, not the broken send; a send the broken connection fails is UNAVAILABLE.
 /// </summary>
-public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuplexStreamingCall<TRequest, TResponse> call, Func<TResponse, TCase> caseOf) : IDisposable
+public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, (AsyncDuplexStreamingCall<TRequest, TResponse> Call, NodeMetrics.PeerTraffic Traffic) stream, Func<TResponse, TCase> caseOf) : IDisposable
     where TRequest : IMessage
     where TResponse : class, IMessage
     where TCase : struct, Enum
 {
-    private const int FrameHeader = 5;
+    private readonly AsyncDuplexStreamingCall<TRequest, TResponse> _call = stream.Call;
     private volatile Task<bool>? _reading;
-    private long _bytesSent;
-    private long _bytesReceived;
 
     public string Peer => peer;
 
-    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    public long BytesSent => stream.Traffic.BytesSent;
 
-    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+    public long BytesReceived => stream.Traffic.BytesReceived;
 
     public async Task SendAsync(TRequest message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Interlocked.Add(ref _bytesSent, FrameHeader + message.CalculateSize());
         try
         {
-            await call.RequestStream.WriteAsync(message, cancellationToken);
+            await _call.RequestStream.WriteAsync(message, cancellationToken);
         }
         catch (Exception ex) when (ex is RpcException or IOException)
         {
@@ -44,7 +41,7 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
     {
         try
         {
-            await call.RequestStream.CompleteAsync();
+            await _call.RequestStream.CompleteAsync();
         }
         catch (Exception ex) when (ex is RpcException or IOException)
         {
@@ -60,7 +57,7 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
         bool more;
         try
         {
-            more = await (_reading = call.ResponseStream.MoveNext(cancellationToken));
+            more = await (_reading = _call.ResponseStream.MoveNext(cancellationToken));
         }
         catch (RpcException ex)
         {
@@ -72,14 +69,13 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
             throw new JobFailedException("peer-protocol-error", $"Peer '{peer}' ended the call before sending {expected?.ToString() ?? "the rest"}.");
         }
 
-        var received = call.ResponseStream.Current;
-        Interlocked.Add(ref _bytesReceived, FrameHeader + received.CalculateSize());
+        var received = _call.ResponseStream.Current;
         return expected is null || caseOf(received).Equals(expected.Value)
             ? received
             : throw new JobFailedException("peer-protocol-error", $"Peer '{peer}' sent {caseOf(received)}, not {expected}.");
     }
 
-    public void Dispose() => call.Dispose();
+    public void Dispose() => _call.Dispose();
 
     /// <summary>The call's status as reading it reveals: from the receive in flight, or by reading to the end here.</summary>
     private async Task<RpcException> StatusAfterFailedSendAsync(RpcException sendFailure, CancellationToken cancellationToken)
@@ -92,7 +88,7 @@ public sealed class PeerCall<TRequest, TResponse, TCase>(string peer, AsyncDuple
             }
             else
             {
-                while (await call.ResponseStream.MoveNext(cancellationToken))
+                while (await _call.ResponseStream.MoveNext(cancellationToken))
                 {
                 }
             }

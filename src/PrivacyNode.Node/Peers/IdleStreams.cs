@@ -12,7 +12,7 @@ namespace PrivacyNode.Node.Peers;
 /// </summary>
 public static class IdleStreams
 {
-    /// <summary>The requester's side of a job call: <paramref name="call"/> with both its streams under <paramref name="idle"/>.</summary>
+    /// <summary>The requester's side of a job call: <paramref name="call"/> with both its streams under <paramref name="idle"/>, counted in <paramref name="traffic"/>.</summary>
     public static AsyncDuplexStreamingCall<TRequest, TResponse> Guard<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, TimeSpan idle, NodeMetrics.PeerTraffic traffic)
         where TRequest : IMessage
         where TResponse : IMessage
@@ -23,13 +23,11 @@ public static class IdleStreams
             call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
     }
 
-    /// <summary>The provider's side: what the requester sends, under <paramref name="idle"/>.</summary>
-    public static IAsyncStreamReader<T> Guard<T>(IAsyncStreamReader<T> requests, TimeSpan idle, NodeMetrics.PeerTraffic traffic)
-        where T : IMessage => new Reader<T>(requests, idle, traffic);
-
-    /// <summary>The provider's side: what it sends the requester, under <paramref name="idle"/>.</summary>
-    public static IServerStreamWriter<T> Guard<T>(IServerStreamWriter<T> responses, TimeSpan idle, NodeMetrics.PeerTraffic traffic)
-        where T : IMessage => new ServerWriter<T>(responses, idle, traffic);
+    /// <summary>The provider's side of a job call: what the requester sends and what it is sent, under <paramref name="idle"/>, counted in <paramref name="traffic"/>.</summary>
+    public static (IAsyncStreamReader<TRequest> Requests, IServerStreamWriter<TResponse> Responses) Guard<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, TimeSpan idle, NodeMetrics.PeerTraffic traffic)
+        where TRequest : IMessage
+        where TResponse : IMessage => (new Reader<TRequest>(requests, idle, traffic), new ServerWriter<TResponse>(responses, idle, traffic));
 
     private static RpcException Stalled(TimeSpan idle, string what) =>
         new(new Status(StatusCode.DeadlineExceeded, $"The peer {what} for {idle.TotalSeconds:0} s (Node:Jobs:PeerIdleSeconds); the call was ended."));

@@ -39,14 +39,16 @@ public sealed class PeerClient(PeerStore peers, PeerChannels channels, TimeSpan 
 
     /// <summary>
     /// Starts the bidirectional stream <paramref name="start"/> to <paramref name="peerName"/>; it ends with
-    /// <paramref name="cancellationToken"/>, after <paramref name="timeout"/>, or when the peer is silent for the idle time.
+    /// <paramref name="cancellationToken"/>, after <paramref name="timeout"/>, or when the peer is silent for the idle time. Its
+    /// messages are counted in the returned traffic.
     /// </summary>
-    public async Task<AsyncDuplexStreamingCall<TRequest, TResponse>> StartDuplexAsync<TRequest, TResponse>(string peerName, Func<CallInvoker, CallOptions, AsyncDuplexStreamingCall<TRequest, TResponse>> start, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<(AsyncDuplexStreamingCall<TRequest, TResponse> Call, NodeMetrics.PeerTraffic Traffic)> StartDuplexAsync<TRequest, TResponse>(string peerName, Func<CallInvoker, CallOptions, AsyncDuplexStreamingCall<TRequest, TResponse>> start, TimeSpan timeout, CancellationToken cancellationToken)
         where TRequest : Google.Protobuf.IMessage
         where TResponse : Google.Protobuf.IMessage
     {
         var peer = await GetPeerAsync(peerName, cancellationToken);
-        return IdleStreams.Guard(start(channels.Get(peer).CreateCallInvoker(), Options(timeout, cancellationToken)), idle, metrics.Traffic(peerName));
+        var traffic = metrics.Traffic(peerName);
+        return (IdleStreams.Guard(start(channels.Get(peer).CreateCallInvoker(), Options(timeout, cancellationToken)), idle, traffic), traffic);
     }
 
     /// <summary>Options for a call that must end within <paramref name="timeout"/>.</summary>
